@@ -1,0 +1,224 @@
+"""Stage 4 — align: pair each segment with its entry in the translation memory (NAME.en.yml).
+
+The memory is keyed by segment id and holds the Chinese it was translated from, sentence by
+sentence, so nothing is lost when the Chinese moves:
+
+- same id and same Chinese          -> translated
+- text edited (id no longer found)  -> the closest unclaimed entry keeps its id; status stale
+- no entry                          -> pending
+- entries that match no segment     -> reported as orphans, never deleted
+
+The build only reads the memory. `python -m scripts sync ID` appends skeleton entries for new
+segments and rewrites nothing that is already there.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import yamlio
+from .errors import BuildError
+from .segment import Segment
+
+STALE_MATCH = 0.5        # similarity above which an edited segment keeps its old translation
+STATUSES = ("translated", "stale", "pending")
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    after: str = ""      # English phrase the footnote mark follows; empty: end of segment
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    line: int = 0
+
+    @property
+    def source(self) -> str:
+        return "".join(self.zh)
+
+    @property
+    def done(self) -> bool:
+        return all(e.strip() for e in self.en) and bool(self.en)
+
+
+@dataclass(frozen=True)
+class Memory:
+    path: Path
+    entries: tuple[Entry, ...] = ()
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+
+_ID = re.compile(r"^[hpc]-[0-9a-f]{8}(-\d+)?$")
+
+
+def load_memory(path: Path) -> Memory:
+    if not path.exists():
+        return Memory(path)
+    data = yamlio.load(path)
+    if data is None:
+        return Memory(path)
+    yamlio.expect(isinstance(data, dict) and isinstance(data.get("segments", []), list), path, 1,
+                  "expected a mapping with a list under 'segments'", "see seeds/README.md")
+    entries, seen = [], {}
+    for item in data.get("segments") or []:
+        line = getattr(item, "line", 1)
+        yamlio.expect(isinstance(item, dict), path, line, "each segment entry must be a mapping", "")
+        sid = item.get("id")
+        yamlio.expect(isinstance(sid, str) and bool(_ID.match(sid)), path, item.line_of("id"),
+                      f"bad segment id {sid!r}", "ids look like p-1a2b3c4d; copy them from `sync`")
+        yamlio.expect(sid not in seen, path, item.line_of("id"),
+                      f"duplicate segment id {sid} (first at line {seen.get(sid)})", "merge the two entries")
+        seen[sid] = item.line_of("id")
+        pairs = item.get("pairs")
+        yamlio.expect(isinstance(pairs, list) and pairs, path, item.line_of("pairs"),
+                      f"{sid}: pairs must be a non-empty list", "write - {zh: 中文句子, en: English}")
+        zh, en = [], []
+        for pair in pairs:
+            pline = getattr(pair, "line", line)
+            yamlio.expect(isinstance(pair, dict) and isinstance(pair.get("zh"), str), path, pline,
+                          f"{sid}: each pair needs zh text", "")
+            value = pair.get("en", "")
+            yamlio.expect(value is None or isinstance(value, str), path, pair.line_of("en"),
+                          f"{sid}: en must be text, not {type(value).__name__}", "quote the English")
+            zh.append(pair["zh"])
+            en.append(value or "")
+        notes = []
+        for note in item.get("notes") or []:
+            if isinstance(note, str):
+                notes.append(Note(note))
+            else:
+                yamlio.expect(isinstance(note, dict) and isinstance(note.get("text"), str), path,
+                              getattr(note, "line", line), f"{sid}: a note needs text", "")
+                notes.append(Note(note["text"], str(note.get("after") or "")))
+        waivers = []
+        for w in item.get("waive") or []:
+            yamlio.expect(isinstance(w, dict) and w.get("rule") and w.get("text") and w.get("reason"),
+                          path, getattr(w, "line", line), f"{sid}: a waiver needs rule, text and reason", "")
+            waivers.append(Waiver(str(w["rule"]), str(w["text"]), str(w["reason"])))
+        entries.append(Entry(sid, tuple(zh), tuple(en), tuple(notes), tuple(waivers), line))
+    return Memory(path, tuple(entries))
+
+
+@dataclass(frozen=True)
+class Aligned:
+    segment: Segment
+    entry: Entry | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Alignment:
+    items: tuple[Aligned, ...]
+    orphans: tuple[Entry, ...]
+
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in STATUSES}
+        for item in self.items:
+            out[item.status] += 1
+        return out
+
+
+def align(segments: tuple[Segment, ...], memory: Memory) -> Alignment:
+    entries = memory.by_id()
+    claimed: set[str] = set()
+    result: list[Aligned | None] = [None] * len(segments)
+    # 1. same id
+    for i, seg in enumerate(segments):
+        entry = entries.get(seg.id)
+        if entry:
+            claimed.add(entry.id)
+            result[i] = Aligned(seg, entry, _status(seg, entry))
+    # 2. same text under another id (a duplicate's suffix moved)
+    by_text = {}
+    for e in memory.entries:
+        by_text.setdefault(e.source, []).append(e)
+    for i, seg in enumerate(segments):
+        if result[i] is None:
+            for e in by_text.get(seg.plain, []):
+                if e.id not in claimed:
+                    claimed.add(e.id)
+                    result[i] = Aligned(replace(seg, id=e.id), e, _status(seg, e))
+                    break
+    # 3. edited text: best fuzzy match among unclaimed entries of the same kind
+    free = [e for e in memory.entries if e.id not in claimed]
+    candidates = []
+    for i, seg in enumerate(segments):
+        if result[i] is not None:
+            continue
+        for e in free:
+            if e.id[0] != seg.kind[0]:
+                continue
+            matcher = difflib.SequenceMatcher(None, seg.plain, e.source, autojunk=False)
+            if matcher.real_quick_ratio() < STALE_MATCH or matcher.quick_ratio() < STALE_MATCH:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= STALE_MATCH:
+                candidates.append((-ratio, i, e.id))
+    for _, i, eid in sorted(candidates):
+        if result[i] is None and eid not in claimed:
+            claimed.add(eid)
+            result[i] = Aligned(replace(segments[i], id=eid), entries[eid], "stale")
+    for i, seg in enumerate(segments):
+        if result[i] is None:
+            result[i] = Aligned(seg, None, "pending")
+    orphans = tuple(e for e in memory.entries if e.id not in claimed)
+    return Alignment(tuple(result), orphans)
+
+
+def _status(seg: Segment, entry: Entry) -> str:
+    if entry.source != seg.plain:
+        return "stale"
+    return "translated" if entry.done else "pending"
+
+
+# ---------------------------------------------------------------- writing skeletons (sync)
+
+HEADER = """\
+# Translation memory for {name}: English, segment by segment.
+# Each entry: id (do not change), pairs of Chinese sentence -> English, optional notes
+# (translator's notes, rendered as footnotes; `after:` places the mark after an English phrase)
+# and optional waive (QA exceptions with a reason). Leave en empty while untranslated.
+segments:
+"""
+
+
+def skeleton_entry(seg: Segment) -> str:
+    from .chinese import strip_marks
+    rows = [{"id": seg.id, "pairs": [{"zh": strip_marks(s), "en": ""} for s in seg.sentences]}]
+    return yamlio.dump(rows)
+
+
+def sync(path: Path, segments: tuple[Segment, ...], seed_name: str) -> int:
+    """Append entries for segments the memory lacks. Returns how many were added."""
+    memory = load_memory(path)
+    alignment = align(segments, memory)
+    missing = [a.segment for a in alignment.items if a.entry is None]
+    if not missing:
+        return 0
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER.format(name=seed_name)
+    if not text.endswith("\n"):
+        text += "\n"
+    addition = "".join(skeleton_entry(seg) for seg in missing)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text + addition, encoding="utf-8")
+    load_memory(tmp)          # never leave a file we could not read back
+    tmp.replace(path)
+    return len(missing)

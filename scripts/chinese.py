@@ -1,0 +1,46 @@
+"""Shared facts about Chinese text: character classes, Simplified/Traditional conversion.
+
+OpenCC does the conversion; converters are built once per process.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN}]")
+# Repaired spans travel through the pipeline between these two noncharacters.
+MARK_OPEN, MARK_CLOSE = "\ufdd0", "\ufdd1"
+MARKS = MARK_OPEN + MARK_CLOSE
+# Characters that make their neighbourhood "Chinese context" for punctuation decisions.
+CJK_CONTEXT = HAN + "\u3000-\u303f\uff00-\uffef“”‘’《》" + MARKS
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """tw2s rather than t2s: it also turns the Taiwan-style 著 of 隨著 into 着."""
+    return _converter("tw2s.json").convert(text) if text else text
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t.json").convert(text) if text else text
+
+
+@lru_cache(maxsize=65536)
+def char_to_simplified(ch: str) -> str:
+    out = to_simplified(ch)
+    return out if len(out) == 1 else ch
+
+
+def has_han(text: str) -> bool:
+    return bool(HAN_RE.search(text))
+
+
+def strip_marks(text: str) -> str:
+    return text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")

@@ -1,0 +1,254 @@
+"""Stage 2 — clean: turn a raw scrape into article lines, explaining every change.
+
+Each fixer is a small pure function whose docstring shows the damage before and after. `clean()`
+runs them in order over every line and returns the text together with a report of what was
+removed or changed and why (`python -m scripts clean ID --report`).
+
+Order matters: chrome is recognised on a normalised view; mojibake is judged on the raw line
+(before the converters touch it); repairs come next, then pinyin, OpenCC and punctuation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import yamlio
+from .chinese import CJK_CONTEXT, HAN, MARK_CLOSE, MARK_OPEN, to_simplified
+from .errors import BuildError
+from .ingest import Decision, Meta, Seed
+from .mojibake import covered, flag_line
+
+
+# ---------------------------------------------------------------- rules from data/cleaning.yml
+
+@dataclass(frozen=True)
+class ChromeRule:
+    reason: str
+    exact: frozenset = frozenset()
+    regex: re.Pattern | None = None
+    meta: str | None = None
+
+    def match(self, view: str) -> re.Match | bool | None:
+        if view in self.exact:
+            return True
+        return self.regex.search(view) if self.regex else None
+
+
+def load_rules(path: Path) -> tuple[ChromeRule, ...]:
+    data = yamlio.load(path)
+    yamlio.expect(isinstance(data, dict) and isinstance(data.get("rules"), list), path, 1,
+                  "expected a mapping with a list under 'rules'", "see the comment at the top")
+    rules = []
+    for item in data["rules"]:
+        line = getattr(item, "line", None)
+        yamlio.expect(isinstance(item, dict) and item.get("reason"), path, line,
+                      "every rule needs a reason", "add reason: …")
+        yamlio.expect(("exact" in item) != ("regex" in item), path, line,
+                      "a rule has either exact or regex", "split it into two rules")
+        regex = None
+        if "regex" in item:
+            try:
+                regex = re.compile(str(item["regex"]))
+            except re.error as exc:
+                raise BuildError(path, f"bad regex: {exc}", item.line_of("regex"), "fix the pattern") from None
+        rules.append(ChromeRule(str(item["reason"]), frozenset(str(x) for x in item.get("exact") or ()),
+                                regex, item.get("meta")))
+    return tuple(rules)
+
+
+# ---------------------------------------------------------------- fixers (pure, one concern each)
+
+_PINYIN = re.compile(f"([{HAN}])\\(([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{{1,7}})\\)")
+
+
+@lru_cache(maxsize=65536)
+def _readings(ch: str) -> frozenset:
+    from pypinyin import Style, pinyin
+    marked = {r for group in pinyin(ch, style=Style.TONE, heteronym=True) for r in group}
+    plain = {r for group in pinyin(ch, style=Style.NORMAL, heteronym=True) for r in group}
+    return frozenset(marked | plain)
+
+
+def strip_glued_pinyin(text: str) -> str:
+    """Remove pinyin that a converter glued after a character, when it is a reading of it.
+
+    戰(zhàn)爭 -> 戰爭, 經(jīng)歷 -> 經歷; 局(DPA) and 模型(llm) are left alone.
+    """
+    def repl(m: re.Match) -> str:
+        return m.group(1) if m.group(2).lower() in _readings(m.group(1)) else m.group(0)
+    return _PINYIN.sub(repl, text)
+
+
+def to_simplified_chars(text: str) -> str:
+    """Traditional to Simplified with OpenCC: 科大訊飛 -> 科大讯飞."""
+    return to_simplified(text)
+
+
+_C = f"[{CJK_CONTEXT}]"
+_PAREN = re.compile(f"\\(([^()]*[{HAN}][^()]*)\\)")
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """Restore full-width punctuation in Chinese context.
+
+    赛道,在GPT-4发布后 -> 赛道，在GPT-4发布后;  烧钱?科大 -> 烧钱？科大;  时间:2023 -> 时间：2023;
+    1411(截至7月25日) -> 1411（截至7月25日）;  Titan,Meta (in a Chinese line) -> Titan，Meta.
+    2,000 / 07:48 / https://x / English, text stay.
+    """
+    text = re.sub(f"(?<={_C}),|,(?={_C})", "，", text)
+    if re.search(f"[{HAN}]", text):   # in a Chinese line a comma with no space after it is Chinese
+        text = re.sub(r"(?<!\d),(?! )|(?<=\d),(?![\d ])", "，", text)
+    text = re.sub(f"(?<={_C})\\?|\\?(?={_C})", "？", text)
+    text = re.sub(f"(?<={_C})!|!(?={_C})", "！", text)
+    text = re.sub(f"(?<={_C});|;(?={_C})", "；", text)
+    text = re.sub(f"(?<={_C}):(?!//)|(?<![0-9A-Za-z]):(?={_C})", "：", text)
+    text = _PAREN.sub(r"（\1）", text)
+    return text
+
+
+def tidy_spaces(text: str) -> str:
+    """No spaces around full-width punctuation, none at the ends: 智慧城市、 运营商 -> 智慧城市、运营商."""
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    text = re.sub(r"[ \t]*([，。、；：？！（）“”])[ \t]*", r"\1", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+FIXERS = (strip_glued_pinyin, to_simplified_chars, fullwidth_punctuation, tidy_spaces)
+
+
+def normalised_view(line: str) -> str:
+    """What chrome rules see: pinyin gone, Simplified, single spaces."""
+    return re.sub(r"\s+", " ", to_simplified(strip_glued_pinyin(line))).strip()
+
+
+# ---------------------------------------------------------------- the stage
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    action: str      # removed | repaired | changed
+    before: str
+    after: str
+    why: str
+
+
+@dataclass(frozen=True)
+class CleanLine:
+    line: int
+    text: str        # cleaned text; repaired spans sit between MARK_OPEN and MARK_CLOSE
+
+
+@dataclass
+class Cleaned:
+    lines: list[CleanLine]
+    report: list[Change]
+    extracted: dict[str, str]
+    repairs: list[Decision] = field(default_factory=list)   # one per repaired span, in text order
+
+
+def _apply_repairs(text: str, decisions: list[Decision], used: set, out: list[Decision]) -> str:
+    repairs = sorted((d for d in decisions if d.fixed is not None), key=lambda d: -len(d.text))
+    if not repairs:
+        return text
+    by_text = {d.text: d for d in repairs}
+    pattern = re.compile("|".join(re.escape(d.text) for d in repairs))
+
+    def repl(m: re.Match) -> str:
+        d = by_text[m.group(0)]
+        used.add(d.line)
+        out.append(d)
+        return MARK_OPEN + d.fixed + MARK_CLOSE
+    return pattern.sub(repl, text)
+
+
+def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
+    decisions = list(meta.decisions)
+    report: list[Change] = []
+    extracted: dict[str, str] = {}
+    lines: list[CleanLine] = []
+    undecided = []
+    used: set[int] = set()
+    repairs: list[Decision] = []
+    for number, raw in enumerate(seed.text.split("\n"), start=1):
+        raw = raw.replace("\u00a0", " ").strip()
+        if not raw:
+            continue
+        view = normalised_view(raw)
+        removed = False
+        for rule in rules:
+            hit = rule.match(view)
+            if hit:
+                if isinstance(hit, re.Match):
+                    for key, value in hit.groupdict().items():
+                        if value and key not in extracted:
+                            extracted[key] = value.strip()
+                report.append(Change(number, "removed", raw, "", rule.reason))
+                removed = True
+                break
+        if removed:
+            continue
+        for flag in flag_line(raw, number):
+            hits = [d for d in decisions if covered(flag, raw, d.text)]
+            if hits:
+                used.update(d.line for d in hits if d.fixed is None)
+            else:
+                undecided.append(flag)
+        before_repairs = len(repairs)
+        text = _apply_repairs(raw, decisions, used, repairs)
+        for d in repairs[before_repairs:]:
+            report.append(Change(number, "repaired", d.text, d.fixed or "", d.note))
+        whys = []
+        for fixer in FIXERS:
+            new = fixer(text)
+            if new != text:
+                whys.append(fixer.__name__.replace("_", " "))
+                text = new
+        if whys:
+            report.append(Change(number, "changed", raw, text, ", ".join(whys)))
+        if text:
+            lines.append(CleanLine(number, text))
+    lines = _drop_site_names(lines, report)
+    if undecided:
+        undecided = [f for f in undecided if any(l.line == f.line for l in lines)]
+    if undecided:
+        f = undecided[0]
+        more = f" (and {len(undecided) - 1} more)" if len(undecided) > 1 else ""
+        side = meta.path or seed.path.with_suffix(".yml")
+        raise BuildError(seed.path, f"undecided mojibake {f.text!r} at column {f.start + 1}: {f.why}{more}",
+                         f.line, f"add a repair (garbled/fixed/note) or a keep under 'mojibake:' in {side.name}; "
+                         f"`python -m scripts clean {seed.stem} --flags` lists them all")
+    for d in decisions:
+        if d.line not in used:
+            raise BuildError(meta.path or seed.path, f"mojibake decision {d.text!r} matches nothing in the article",
+                             d.line, "remove it or correct the text")
+    return Cleaned(lines, report, extracted, repairs)
+
+
+SITE_NAME_MAX = 16
+
+
+def _drop_site_names(lines: list[CleanLine], report: list[Change]) -> list[CleanLine]:
+    """A short line that recurs inside removed chrome is the site's name (forum headers, footers)."""
+    chrome = [c.before for c in report if c.action == "removed"]
+    keep = []
+    for item in lines:
+        if len(item.text) <= SITE_NAME_MAX and any(item.text in c for c in chrome):
+            report.append(Change(item.line, "removed", item.text, "", "site name (recurs in the site's chrome)"))
+        else:
+            keep.append(item)
+    return keep
+
+
+def list_flags(seed: Seed, meta: Meta, rules) -> list[tuple]:
+    """All flags on body lines with their decision (or None) — for `clean --flags`."""
+    out = []
+    for number, raw in enumerate(seed.text.split("\n"), start=1):
+        raw = raw.replace("\u00a0", " ").strip()
+        if not raw or any(rule.match(normalised_view(raw)) for rule in rules):
+            continue
+        for flag in flag_line(raw, number):
+            hit = next((d for d in meta.decisions if covered(flag, raw, d.text)), None)
+            out.append((flag, raw, hit))
+    return out

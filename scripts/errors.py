@@ -1,0 +1,20 @@
+"""One error type for every bad input, printed as a single line naming file, line and remedy."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class BuildError(Exception):
+    path: str | Path
+    message: str
+    line: int | None = None
+    remedy: str = ""
+
+    def __str__(self) -> str:
+        where = str(self.path) + (f":{self.line}" if self.line else "")
+        text = f"{where}: {self.message}"
+        if self.remedy:
+            text += f" — {self.remedy}"
+        return " ".join(text.split("\n"))

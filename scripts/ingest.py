@@ -1,0 +1,188 @@
+"""Stage 1 — ingest: find seed articles, decode them strictly, load their side files.
+
+A seed is any `seeds/*.txt`. It must be UTF-8 text; anything else stops the build with one line
+that says what the file is and how to fix it. The seed is never written to.
+
+Beside a seed `NAME.txt` may stand `NAME.yml` (metadata and mojibake decisions) and
+`NAME.en.yml` (the translation memory, read by the align stage).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlio
+from .errors import BuildError
+
+MAX_SEED_BYTES = 2_000_000
+STATUSES = ("draft", "published")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class Seed:
+    path: Path
+    text: str
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    zh: str = ""
+    en: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    zh: str
+    en: str = ""
+    role: str = "author"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A verdict on text the mojibake detector flags: a repair, or an explicit keep."""
+    text: str            # the raw (garbled) text as it stands in the seed
+    fixed: str | None    # None means: keep the text as it is
+    note: str
+    line: int            # where the decision stands in the side file
+
+
+@dataclass(frozen=True)
+class Meta:
+    slug: str
+    status: str = "draft"
+    title: Bilingual = Bilingual()
+    outlet: Bilingual = Bilingual()
+    people: tuple[Person, ...] = ()
+    published: str = ""
+    date_evidence: str = ""
+    url: str = ""
+    notes: tuple[str, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    kinds: tuple[tuple[str, str], ...] = ()   # (text prefix, segment kind) overrides
+    path: Path | None = None                  # the side file, if any
+
+
+def find_seeds(seeds_dir: Path) -> list[Path]:
+    return sorted(p for p in seeds_dir.glob("*.txt") if p.is_file())
+
+
+def decode(path: Path, data: bytes) -> str:
+    """Strict decoding with a diagnosis of the common wrong encodings."""
+    if not data.strip():
+        raise BuildError(path, "empty article", None, "add the article text or delete the file")
+    if len(data) > MAX_SEED_BYTES:
+        raise BuildError(path, f"article too large ({len(data) / 1e6:.1f} MB, limit "
+                         f"{MAX_SEED_BYTES / 1e6:.0f} MB)", None, "split it or trim the scrape")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise BuildError(path, "UTF-16 text", 1, "save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
+    if b"\x00" in data[:4096]:
+        if data[0:1] == b"\x00" or data[1:2] == b"\x00":
+            raise BuildError(path, "UTF-16 text without a byte-order mark", 1,
+                             "save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
+        raise BuildError(path, "binary file, not text", None, "remove it from seeds/")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            data.decode("gb18030")
+            hint = "looks like GBK/GB18030: convert it (iconv -f GB18030 -t UTF-8)"
+        except UnicodeDecodeError:
+            hint = "save it as UTF-8"
+        raise BuildError(path, f"not UTF-8 (byte {exc.start})", line, hint) from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
+    if controls > max(8, len(text) // 200):
+        raise BuildError(path, f"binary file, not text ({controls} control characters)", None,
+                         "remove it from seeds/")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_seed(path: Path) -> Seed:
+    return Seed(path, decode(path, path.read_bytes()))
+
+
+def side_file(seed_path: Path) -> Path:
+    return seed_path.with_suffix(".yml")
+
+
+def tm_file(seed_path: Path) -> Path:
+    return seed_path.with_suffix(".en.yml")
+
+
+def _bilingual(value, path, line, field_name) -> Bilingual:
+    if value is None:
+        return Bilingual()
+    if isinstance(value, str):
+        return Bilingual(zh=value)
+    yamlio.expect(isinstance(value, dict) and set(value) <= {"zh", "en"}, path, line,
+                  f"{field_name} must be a mapping with zh and en", f"write {field_name}: {{zh: …, en: …}}")
+    return Bilingual(str(value.get("zh") or ""), str(value.get("en") or ""))
+
+
+_META_KEYS = {"slug", "status", "title", "outlet", "people", "published", "date_evidence", "url",
+              "notes", "mojibake", "kinds"}
+
+
+def load_meta(seed_path: Path) -> Meta:
+    path = side_file(seed_path)
+    default_slug = re.sub(r"[^a-z0-9-]+", "-", seed_path.stem.lower()).strip("-") or "article"
+    if not path.exists():
+        return Meta(slug=default_slug)
+    data = yamlio.load(path)
+    if data is None:
+        return Meta(slug=default_slug, path=path)
+    yamlio.expect(isinstance(data, dict), path, 1, "side file must be a mapping", "see seeds/README.md")
+    for key in data:
+        yamlio.expect(key in _META_KEYS, path, data.line_of(key), f"unknown field {key!r}",
+                      f"use one of {', '.join(sorted(_META_KEYS))}")
+    slug = str(data.get("slug") or default_slug)
+    yamlio.expect(bool(_SLUG.match(slug)), path, data.line_of("slug"), f"bad slug {slug!r}",
+                  "use lowercase letters, digits and hyphens")
+    status = str(data.get("status") or "draft")
+    yamlio.expect(status in STATUSES, path, data.line_of("status"), f"bad status {status!r}",
+                  "use draft or published")
+    published = str(data.get("published") or "")
+    yamlio.expect(not published or bool(_DATE.match(published)), path, data.line_of("published"),
+                  f"bad date {published!r}", "write YYYY-MM-DD (or YYYY-MM)")
+    people = []
+    for item in data.get("people") or []:
+        line = getattr(item, "line", data.line_of("people"))
+        yamlio.expect(isinstance(item, dict) and "zh" in item, path, line,
+                      "each person needs at least zh", "write - {zh: 俞琪, en: Yu Qi, role: editor}")
+        people.append(Person(str(item["zh"]), str(item.get("en") or ""), str(item.get("role") or "author")))
+    decisions = []
+    for item in data.get("mojibake") or []:
+        line = getattr(item, "line", data.line_of("mojibake"))
+        ok = isinstance(item, dict) and (("garbled" in item and "fixed" in item) or "keep" in item)
+        yamlio.expect(ok, path, line, "a mojibake decision needs garbled+fixed, or keep",
+                      "write - {garbled: …, fixed: …, note: …} or - {keep: …, note: …}")
+        yamlio.expect(bool(item.get("note")), path, line, "a mojibake decision needs a note",
+                      "say in one line why")
+        if "keep" in item:
+            decisions.append(Decision(str(item["keep"]), None, str(item["note"]), line))
+        else:
+            yamlio.expect(bool(str(item["garbled"])), path, line, "empty garbled text", "")
+            decisions.append(Decision(str(item["garbled"]), str(item["fixed"]), str(item["note"]), line))
+    kinds = []
+    for item in data.get("kinds") or []:
+        line = getattr(item, "line", data.line_of("kinds"))
+        yamlio.expect(isinstance(item, dict) and item.get("kind") in ("heading", "paragraph", "caption")
+                      and item.get("match"), path, line, "a kind override needs match and kind",
+                      "write - {match: 开头的文字, kind: caption}")
+        kinds.append((str(item["match"]), str(item["kind"])))
+    return Meta(
+        slug=slug, status=status,
+        title=_bilingual(data.get("title"), path, data.line_of("title"), "title"),
+        outlet=_bilingual(data.get("outlet"), path, data.line_of("outlet"), "outlet"),
+        people=tuple(people), published=published,
+        date_evidence=str(data.get("date_evidence") or ""), url=str(data.get("url") or ""),
+        notes=tuple(str(n) for n in data.get("notes") or []),
+        decisions=tuple(decisions), kinds=tuple(kinds), path=path,
+    )
