@@ -1,0 +1,53 @@
+# 百模志 — every target sets up what it needs; nothing is installed by hand.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve site build test qa status bench pdf clean-site browser-deps help
+
+help:
+	@echo "make serve   build and serve the site on http://127.0.0.1:8000 (live reload)"
+	@echo "make test    run the whole test suite"
+	@echo "make site    build the static site into site/ (mkdocs build --strict)"
+	@echo "make pdf     write the whole site as one PDF into dist/"
+	@echo "make bench   print the performance benchmark"
+	@echo "make qa      translation QA report;  make status  translation status"
+
+$(STAMP): requirements.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+site: $(STAMP)
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --clean
+
+build: $(STAMP)
+	$(BIN)/python -m scripts build
+
+status: $(STAMP)
+	$(BIN)/python -m scripts status
+
+qa: $(STAMP)
+	$(BIN)/python -m scripts qa
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	  || { echo "installing chromium, fonts-noto-cjk, poppler-utils (Debian packages)"; \
+	       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null) \
+	       || { echo "could not install browser packages: run as root or install chromium fonts-noto-cjk poppler-utils"; exit 1; }; }
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q
+
+pdf: $(STAMP) browser-deps site
+	$(BIN)/python -m scripts pdf
+
+bench: $(STAMP)
+	$(BIN)/python -m scripts bench
+
+clean-site:
+	rm -rf site dist .cache/build

@@ -1,0 +1,102 @@
+"""Command line: thin verbs over the library. `python -m scripts --help`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import BuildError
+from .paths import Paths
+
+
+def _seed(paths: Paths, ident: str) -> Path:
+    from .ingest import find_seeds
+    for p in find_seeds(paths.seeds):
+        if ident in (p.stem, p.name) or p.stem.startswith(ident + "_") or p.stem == ident:
+            return p
+    raise BuildError(paths.seeds, f"no seed called {ident!r}", None, "use a file name from seeds/ (e.g. 000)")
+
+
+def cmd_build(args, paths):
+    from .build import build
+    out = build(paths)
+    print(f"built {len(out.files)} files into {paths.docs}")
+
+
+def cmd_clean(args, paths):
+    from .build import Context, process
+    from .clean import list_flags
+    from . import ingest
+    ctx = Context.load(paths)
+    seed_path = _seed(paths, args.id)
+    if args.flags:
+        seed, meta = ingest.read_seed(seed_path), ingest.load_meta(seed_path)
+        for flag, raw, decision in list_flags(seed, meta, ctx.rules):
+            verdict = "UNDECIDED" if decision is None else ("keep" if decision.fixed is None else f"repair -> {decision.fixed}")
+            context = raw[max(0, flag.start - 6):flag.end + 6]
+            print(f"{seed_path.name}:{flag.line}:{flag.start + 1}\t{flag.text!r}\t{flag.why}\t…{context}…\t{verdict}")
+        return
+    article = process(seed_path, ctx)
+    if args.report:
+        for ch in sorted(article.cleaned.report, key=lambda c: (c.line, c.action)):
+            if ch.action == "removed":
+                print(f"{ch.line:>4} removed  {ch.why}: {ch.before}")
+            elif ch.action == "repaired":
+                print(f"{ch.line:>4} repaired {ch.before!r} -> {ch.after!r}: {ch.why}")
+            else:
+                print(f"{ch.line:>4} changed  ({ch.why})\n       - {ch.before}\n       + {ch.after}")
+        return
+    for item in article.alignment.items:
+        print(f"[{item.segment.id} {item.segment.kind}] {item.segment.plain}")
+
+
+def cmd_status(args, paths):
+    from .build import Context, load_articles
+    articles = load_articles(Context.load(paths))
+    print(f"{'article':<34} {'status':<10} {'translated':>10} {'stale':>6} {'pending':>8} {'orphans':>8}")
+    for a in articles:
+        c = a.counts
+        print(f"{a.seed.stem:<34} {a.meta.status:<10} {c['translated']:>10} {c['stale']:>6} {c['pending']:>8} "
+              f"{len(a.alignment.orphans):>8}")
+        for o in a.alignment.orphans:
+            print(f"    orphan entry {o.id} (line {o.line} of {a.seed.stem}.en.yml): its segment no longer exists")
+
+
+def cmd_sync(args, paths):
+    from .align import sync
+    from .build import Context, process
+    from .ingest import tm_file
+    ctx = Context.load(paths)
+    seeds = [_seed(paths, args.id)] if args.id else __import__("scripts.ingest", fromlist=["x"]).find_seeds(paths.seeds)
+    for p in seeds:
+        a = process(p, ctx)
+        n = sync(tm_file(p), a.segmented.segments, p.name)
+        print(f"{p.name}: {n} new segment(s) added to {tm_file(p).name}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts", description="百模志 build pipeline")
+    parser.add_argument("--root", type=Path, default=None, help="project root (default: this checkout)")
+    sub = parser.add_subparsers(dest="verb", required=True)
+    sub.add_parser("build", help="write the generated pages into docs/").set_defaults(fn=cmd_build)
+    p = sub.add_parser("clean", help="show an article's cleaned segments")
+    p.add_argument("id")
+    p.add_argument("--report", action="store_true", help="each removed or changed line and why")
+    p.add_argument("--flags", action="store_true", help="mojibake flags and their decisions")
+    p.set_defaults(fn=cmd_clean)
+    sub.add_parser("status", help="translated / stale / pending per article").set_defaults(fn=cmd_status)
+    p = sub.add_parser("sync", help="add skeleton entries for new segments to the translation memory")
+    p.add_argument("id", nargs="?")
+    p.set_defaults(fn=cmd_sync)
+    args = parser.parse_args(argv)
+    paths = Paths(args.root.resolve()) if args.root else Paths()
+    try:
+        args.fn(args, paths)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Stage 8 — site: run every stage over every seed and write the pages MkDocs compiles.
+
+All output is computed in memory first; only when every article has passed does anything get
+written, each file atomically and only if its bytes changed (so `mkdocs serve` does not loop and
+a failed build leaves the previous output intact). Nothing under seeds/ or data/ is ever written.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import html as h
+from . import ingest, render
+from .align import Alignment, align, load_memory
+from .clean import Cleaned, clean, load_rules
+from .errors import BuildError
+from .ingest import Meta, Seed
+from .paths import Paths
+from .segment import Segmented, segment
+
+
+@dataclass
+class Article:
+    seed: Seed
+    meta: Meta
+    cleaned: Cleaned
+    segmented: Segmented
+    alignment: Alignment
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug
+
+    @property
+    def title_zh(self) -> str:
+        return self.meta.title.zh or self.segmented.title or self.seed.stem
+
+    @property
+    def title_en(self) -> str:
+        return self.meta.title.en
+
+    @property
+    def outlet_zh(self) -> str:
+        return self.meta.outlet.zh or self.cleaned.extracted.get("outlet", "")
+
+    @property
+    def outlet_en(self) -> str:
+        return self.meta.outlet.en
+
+    @property
+    def published(self) -> str:
+        if self.meta.published:
+            return self.meta.published
+        ex = self.cleaned.extracted
+        for key in ("published", "site_date", "forum_date"):
+            if ex.get(key):
+                y, m, *d = ex[key].split("-")
+                return "-".join([y, m.zfill(2)] + [x.zfill(2) for x in d])
+        return ""
+
+    @property
+    def people(self) -> tuple:
+        if self.meta.people:
+            return self.meta.people
+        ex, out = self.cleaned.extracted, []
+        for key, role in (("authors", "author"), ("editors", "editor"), ("chief_editor", "chief editor"),
+                          ("proofreaders", "proofreader")):
+            for name in (ex.get(key) or "").replace("、", " ").replace(",", " ").split():
+                out.append(ingest.Person(name, "", role))
+        return tuple(out)
+
+    @property
+    def url(self) -> str:
+        return f"articles/{self.slug}/"
+
+    @property
+    def counts(self) -> dict:
+        return self.alignment.counts()
+
+
+@dataclass
+class Context:
+    paths: Paths
+    rules: tuple = ()
+
+    @classmethod
+    def load(cls, paths: Paths) -> "Context":
+        return cls(paths, load_rules(paths.data / "cleaning.yml"))
+
+
+def process(seed_path: Path, ctx: Context) -> Article:
+    seed = ingest.read_seed(seed_path)
+    meta = ingest.load_meta(seed_path)
+    cleaned = clean(seed, meta, ctx.rules)
+    segmented = segment(cleaned, meta)
+    memory = load_memory(ingest.tm_file(seed_path))
+    return Article(seed, meta, cleaned, segmented, align(segmented.segments, memory))
+
+
+def load_articles(ctx: Context) -> list[Article]:
+    articles = [process(p, ctx) for p in ingest.find_seeds(ctx.paths.seeds)]
+    slugs: dict[str, Path] = {}
+    for a in articles:
+        if a.slug in slugs:
+            raise BuildError(a.meta.path or a.seed.path, f"slug {a.slug!r} is already used by {slugs[a.slug].name}",
+                             None, "give each article its own slug")
+        slugs[a.slug] = a.seed.path
+    return sorted(articles, key=lambda a: (a.published or "9999", a.seed.stem))
+
+
+# ---------------------------------------------------------------- pages
+
+def article_page(a: Article) -> str:
+    notes = render.Notes()
+    zh = render.ZhRenderer(a.cleaned.repairs)
+    blocks = [render.segment_block(item, zh, notes) for item in a.alignment.items]
+    c = a.counts
+    total = sum(c.values())
+    removed = sum(1 for ch in a.cleaned.report if ch.action == "removed")
+    meta_rows = [
+        ("Outlet", f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>' + (f" · {h.text(a.outlet_en)}" if a.outlet_en else "")),
+        ("Published", (f'<time datetime="{h.attr(a.published)}">{h.text(render.human_date(a.published))}</time>'
+                       if a.published else "unknown")),
+    ]
+    if a.people:
+        meta_rows.append(("People", render.people_html(a.people)))
+    meta_rows.append(("Source file", f"<code>seeds/{h.text(a.seed.path.name)}</code> — "
+                      f"{len(a.seed.text.splitlines())} lines scraped, {removed} removed as site chrome, "
+                      f"{len(a.cleaned.repairs)} repaired"))
+    meta_rows.append(("Translation", f'{c["translated"]} of {total} segments translated'
+                      + (f', {c["stale"]} out of date' if c["stale"] else "")
+                      + (f', {c["pending"]} pending' if c["pending"] else "")
+                      + f' · status: <strong>{h.text(a.meta.status)}</strong>'))
+    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta_rows)
+    prov = []
+    if a.meta.date_evidence:
+        prov.append(f"<p><strong>Date:</strong> {h.text(a.meta.date_evidence)}</p>")
+    for n in a.meta.notes:
+        prov.append(f"<p>{h.text(n)}</p>")
+    if a.cleaned.repairs:
+        seen, items = set(), []
+        for d in a.cleaned.repairs:
+            if d.line in seen:
+                continue
+            seen.add(d.line)
+            items.append(f'<li><code>{h.text(d.text)}</code> → <span lang="zh-Hans">{h.text(d.fixed or "")}</span>: '
+                         f"{h.text(d.note)}</li>")
+        prov.append(f"<p><strong>Repaired mojibake</strong> (marked in the text; hover for the original):</p><ul>{''.join(items)}</ul>")
+    provenance = (f'<details class="bm-provenance"><summary>Provenance and repairs</summary>{"".join(prov)}</details>'
+                  if prov else "")
+    title_en = a.title_en or "(English title pending)"
+    parts = [
+        render.front_matter(a.title_en or a.title_zh, f"{a.title_zh} — {a.title_en}".strip(" —")),
+        f'<div class="bm-article" data-article="{h.attr(a.slug)}" data-status="{h.attr(a.meta.status)}" markdown>\n',
+        f'# <span class="zh" lang="zh-Hans">{h.text(a.title_zh)}</span> <span class="en" lang="en">{h.text(title_en)}</span> '
+        "{ #article-title .bm-title }\n",
+        f'<div class="bm-meta">\n<dl>{dl}</dl>\n{provenance}\n</div>\n',
+        render.TOOLBAR + "\n",
+    ]
+    for block in blocks:
+        parts.append(block + "\n")
+    if notes.items:
+        lis = "".join(f'<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
+                      f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
+        parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}</ol>\n')
+    parts.append("\n</div>\n")
+    return "\n".join(parts)
+
+
+def article_json(a: Article) -> dict:
+    return {
+        "id": a.seed.stem,
+        "source_file": a.seed.path.name,
+        "status": a.meta.status,
+        "title": {"zh": a.title_zh, "en": a.title_en},
+        "outlet": {"zh": a.outlet_zh, "en": a.outlet_en},
+        "authors": [{"zh": p.zh, "en": p.en, "role": p.role} for p in a.people],
+        "published": a.published,
+        "date_evidence": a.meta.date_evidence,
+        "url": a.url,
+        "segments": [
+            {"id": item.segment.id, "kind": item.segment.kind, "zh": item.segment.plain,
+             "en": " ".join(item.entry.en) if item.entry and item.status != "pending" else "",
+             "status": item.status}
+            for item in a.alignment.items
+        ],
+        "repairs": [{"garbled": d.text, "fixed": d.fixed, "note": d.note} for d in a.cleaned.repairs],
+    }
+
+
+def home_page(articles: list[Article]) -> str:
+    rows = []
+    for a in articles:
+        c = a.counts
+        total = sum(c.values())
+        state = "translated" if c["translated"] == total else f'{c["translated"]}/{total} translated'
+        rows.append(
+            f'<li class="bm-card" data-article-card="{h.attr(a.slug)}"><a href="{h.attr(a.url)}">'
+            f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
+            f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
+            f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(render.human_date(a.published) if a.published else "undated")}</time>'
+            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
+            f' · {state} · {h.text(a.meta.status)}</span></li>')
+    template = (Path(__file__).parent / "templates" / "home.md").read_text(encoding="utf-8")
+    return template.replace("{{ARTICLES}}", '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>")
+
+
+# ---------------------------------------------------------------- writing
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def dumps_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+@dataclass
+class Output:
+    files: dict[str, str | bytes] = field(default_factory=dict)   # path relative to docs/
+    nav: list = field(default_factory=list)
+
+
+GENERATED_DIRS = ("articles", "data")
+GENERATED_FILES = ("index.md",)
+
+
+def compute(ctx: Context) -> Output:
+    articles = load_articles(ctx)
+    out = Output()
+    for a in articles:
+        out.files[f"articles/{a.slug}/index.md"] = article_page(a)
+        out.files[f"data/articles/{a.slug}.json"] = dumps_json(article_json(a))
+    out.files["index.md"] = home_page(articles)
+    out.nav = [{"Home": "index.md"},
+               {"Articles": [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
+               {"About this edition": "about.md"}]
+    return out
+
+
+def write(output: Output, paths: Paths) -> int:
+    changed = 0
+    for rel, content in sorted(output.files.items()):
+        changed += write_if_changed(paths.docs / rel, content)
+    # remove generated files that no longer correspond to anything (an article was deleted)
+    wanted = {paths.docs / rel for rel in output.files}
+    for d in GENERATED_DIRS:
+        for p in sorted((paths.docs / d).rglob("*")) if (paths.docs / d).exists() else []:
+            if p.is_file() and p not in wanted and not p.name.startswith("."):
+                p.unlink()
+                changed += 1
+    return changed
+
+
+def build(paths: Paths | None = None) -> Output:
+    paths = paths or Paths()
+    ctx = Context.load(paths)
+    output = compute(ctx)
+    write(output, paths)
+    return output
