@@ -1,5 +1,6 @@
 # 百模志 — every target sets up what it needs; nothing is installed by hand.
 PY ?= python3
+export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

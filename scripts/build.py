@@ -85,10 +85,12 @@ class Article:
 class Context:
     paths: Paths
     rules: tuple = ()
+    lexicon: object = None
 
     @classmethod
     def load(cls, paths: Paths) -> "Context":
-        return cls(paths, load_rules(paths.data / "cleaning.yml"))
+        from .annotate import Lexicon
+        return cls(paths, load_rules(paths.data / "cleaning.yml"), Lexicon.load(paths.data))
 
 
 def process(seed_path: Path, ctx: Context) -> Article:
@@ -113,10 +115,41 @@ def load_articles(ctx: Context) -> list[Article]:
 
 # ---------------------------------------------------------------- pages
 
-def article_page(a: Article) -> str:
+@dataclass
+class Rendered:
+    page: str
+    annotations: object
+
+
+def render_article(a: Article, ctx: Context) -> Rendered:
+    from .annotate import PageAnnotations, ZhAnnotator
     notes = render.Notes()
-    zh = render.ZhRenderer(a.cleaned.repairs)
-    blocks = [render.segment_block(item, zh, notes) for item in a.alignment.items]
+    annotations = PageAnnotations()
+    zh = ZhAnnotator(ctx.lexicon, a.cleaned.repairs, annotations, "../../")
+    blocks = []
+    for item in a.alignment.items:
+        zh.segment_id = item.segment.id
+        blocks.append(render.segment_block(item, zh, notes))
+    return Rendered(article_page(a, blocks, notes, annotations, ctx), annotations)
+
+
+def terms_list(annotations, ctx: Context) -> str:
+    by_id = ctx.lexicon.by_id()
+    used = list(dict.fromkeys(tid for tid, _ in annotations.term_uses))
+    sections = []
+    for kind, heading, page in (("glossary", "Terms in this article", "glossary"), ("entity", "Names in this article", "who")):
+        rows = [by_id[t] for t in used if by_id[t].kind == kind]
+        if not rows:
+            continue
+        rows.sort(key=lambda t: (t.pinyin.lower() or t.en.lower(), t.zh))
+        lis = "".join(f'<li><a href="../../{page}/#{t.id}"><span lang="zh-Hans">{h.text(t.zh)}</span></a> '
+                      f'<span class="bm-py">{h.text(t.pinyin)}</span> — <span lang="en">{h.text(t.en)}</span></li>'
+                      for t in rows)
+        sections.append(f'## {heading} {{ #{page}-used .bm-terms-h }}\n\n<ul class="bm-terms">{lis}</ul>\n')
+    return "\n".join(sections)
+
+
+def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
     c = a.counts
     total = sum(c.values())
     removed = sum(1 for ch in a.cleaned.report if ch.action == "removed")
@@ -166,12 +199,16 @@ def article_page(a: Article) -> str:
         lis = "".join(f'<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
                       f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
         parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}</ol>\n')
+    parts.append(terms_list(annotations, ctx))
+    dict_json = json.dumps(annotations.dictionary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    safe_json = dict_json.replace("</", "<\\/")
+    parts.append(f'<script type="application/json" id="bm-dict">{safe_json}</script>\n')
     parts.append("\n</div>\n")
     return "\n".join(parts)
 
 
-def article_json(a: Article) -> dict:
-    return {
+def article_json(a: Article, rendered: Rendered | None = None) -> dict:
+    data = {
         "id": a.seed.stem,
         "source_file": a.seed.path.name,
         "status": a.meta.status,
@@ -189,6 +226,10 @@ def article_json(a: Article) -> dict:
         ],
         "repairs": [{"garbled": d.text, "fixed": d.fixed, "note": d.note} for d in a.cleaned.repairs],
     }
+    if rendered is not None:
+        data["numbers"] = rendered.annotations.numbers
+        data["terms"] = sorted({tid for tid, _ in rendered.annotations.term_uses})
+    return data
 
 
 def home_page(articles: list[Article]) -> str:
@@ -239,8 +280,9 @@ def compute(ctx: Context) -> Output:
     articles = load_articles(ctx)
     out = Output()
     for a in articles:
-        out.files[f"articles/{a.slug}/index.md"] = article_page(a)
-        out.files[f"data/articles/{a.slug}.json"] = dumps_json(article_json(a))
+        rendered = render_article(a, ctx)
+        out.files[f"articles/{a.slug}/index.md"] = rendered.page
+        out.files[f"data/articles/{a.slug}.json"] = dumps_json(article_json(a, rendered))
     out.files["index.md"] = home_page(articles)
     out.nav = [{"Home": "index.md"},
                {"Articles": [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},

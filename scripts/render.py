@@ -92,24 +92,6 @@ def zh_sentences(item: Aligned) -> tuple[str, ...]:
     return seg.sentences
 
 
-@dataclass
-class ZhRenderer:
-    """Turns marked Chinese into HTML; the annotate stage supplies a richer one."""
-    repairs: list[Decision]
-
-    def __call__(self, marked: str, first_repair: int) -> str:
-        out, k = [], first_repair
-        for i, part in enumerate(marked.split(MARK_OPEN)):
-            if i == 0:
-                out.append(h.text(part))
-                continue
-            fixed, _, rest = part.partition(MARK_CLOSE)
-            out.append(repair_span(self.repairs[k], h.text(fixed)))
-            out.append(h.text(rest))
-            k += 1
-        return "".join(out)
-
-
 def repair_span(decision: Decision, inner_html: str) -> str:
     tip = f"Repaired: the scrape has “{decision.text}” here. {decision.note}"
     return f'<span class="repair" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(decision.text)}">{inner_html}</span>'

