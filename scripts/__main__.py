@@ -74,6 +74,16 @@ def cmd_sync(args, paths):
         print(f"{p.name}: {n} new segment(s) added to {tm_file(p).name}")
 
 
+def cmd_qa(args, paths):
+    from .build import Context, load_articles
+    from . import qa
+    ctx = Context.load(paths)
+    issues = qa.run(load_articles(ctx), ctx.lexicon)
+    print(qa.table(issues))
+    if any(i.severity == "error" for i in issues):
+        raise SystemExit(1)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts", description="百模志 build pipeline")
     parser.add_argument("--root", type=Path, default=None, help="project root (default: this checkout)")
@@ -85,6 +95,7 @@ def main(argv=None) -> int:
     p.add_argument("--flags", action="store_true", help="mojibake flags and their decisions")
     p.set_defaults(fn=cmd_clean)
     sub.add_parser("status", help="translated / stale / pending per article").set_defaults(fn=cmd_status)
+    sub.add_parser("qa", help="translation QA report (exit 1 on errors in published articles)").set_defaults(fn=cmd_qa)
     p = sub.add_parser("sync", help="add skeleton entries for new segments to the translation memory")
     p.add_argument("id", nargs="?")
     p.set_defaults(fn=cmd_sync)

@@ -273,21 +273,63 @@ class Output:
 
 
 GENERATED_DIRS = ("articles", "data")
-GENERATED_FILES = ("index.md",)
+GENERATED_FILES = ("index.md", "about.md", "glossary.md", "who.md")
 
 
 def compute(ctx: Context) -> Output:
     articles = load_articles(ctx)
     out = Output()
+    uses = []
     for a in articles:
         rendered = render_article(a, ctx)
         out.files[f"articles/{a.slug}/index.md"] = rendered.page
         out.files[f"data/articles/{a.slug}.json"] = dumps_json(article_json(a, rendered))
+        uses.append((a.slug, rendered.annotations.term_uses))
     out.files["index.md"] = home_page(articles)
+    out.files.update(reference_files(ctx, uses, articles))
+    out.files["about.md"] = about_page(articles, ctx)
     out.nav = [{"Home": "index.md"},
                {"Articles": [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
+               {"Glossary": "glossary.md"},
+               {"Who’s who": "who.md"},
                {"About this edition": "about.md"}]
     return out
+
+
+def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, str]:
+    from . import reference
+    occ = reference.occurrences(uses)
+    titles = {a.slug: (a.title_en or a.title_zh) for a in articles}
+    ids = {a.slug: a.seed.stem for a in articles}
+    terms = ctx.lexicon.terms
+    by_id = {t.id: t for t in terms}
+    glossary = [t for t in terms if t.kind == "glossary"]
+    entities = [t for t in terms if t.kind == "entity"]
+    return {
+        "glossary.md": reference.page(glossary, "glossary", occ, titles, by_id),
+        "who.md": reference.page(entities, "entity", occ, titles, by_id),
+        "data/glossary.json": dumps_json(reference.export(glossary, occ, ids)),
+        "data/entities.json": dumps_json(reference.export(entities, occ, ids)),
+        "data/glossary.csv": reference.glossary_csv(glossary),
+        "data/glossary-anki.tsv": reference.anki_tsv(glossary),
+    }
+
+
+def about_page(articles: list[Article], ctx: Context) -> str:
+    sources = []
+    for a in articles:
+        removed = sum(1 for c in a.cleaned.report if c.action == "removed")
+        changed = sum(1 for c in a.cleaned.report if c.action == "changed")
+        sources.append(
+            f"| [{h.text(a.title_en or a.title_zh)}]({a.url}) | <span lang=\"zh-Hans\">{h.text(a.outlet_zh)}</span> "
+            f"{h.text(a.outlet_en)} | {a.published or '?'} | `{a.seed.path.name}` | {removed} | {changed} | {len(a.cleaned.repairs)} |")
+    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills *{r.meta}*)" if r.meta else "") for r in ctx.rules)
+    rules = "\n".join(dict.fromkeys(rules.split("\n")))
+    template = (Path(__file__).parent / "templates" / "about.md").read_text(encoding="utf-8")
+    return (template.replace("{{SOURCES}}", "\n".join(sources))
+            .replace("{{RULES}}", rules)
+            .replace("{{TERMS}}", str(sum(1 for t in ctx.lexicon.terms if t.kind == "glossary")))
+            .replace("{{ENTITIES}}", str(sum(1 for t in ctx.lexicon.terms if t.kind == "entity"))))
 
 
 def write(output: Output, paths: Paths) -> int:

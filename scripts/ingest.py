@@ -83,7 +83,7 @@ def decode(path: Path, data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise BuildError(path, "UTF-16 text", 1, "save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
     if b"\x00" in data[:4096]:
-        if data[0:1] == b"\x00" or data[1:2] == b"\x00":
+        if _looks_utf16(data[:4096]):
             raise BuildError(path, "UTF-16 text without a byte-order mark", 1,
                              "save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
         raise BuildError(path, "binary file, not text", None, "remove it from seeds/")
@@ -91,17 +91,47 @@ def decode(path: Path, data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        try:
-            data.decode("gb18030")
-            hint = "looks like GBK/GB18030: convert it (iconv -f GB18030 -t UTF-8)"
-        except UnicodeDecodeError:
-            hint = "save it as UTF-8"
+        name, codec = guess_encoding(data[:20000])
+        if name == "UTF-16":
+            raise BuildError(path, "UTF-16 text without a byte-order mark", 1,
+                             f"save it as UTF-8 (iconv -f {codec.upper()} -t UTF-8)") from None
+        hint = f"looks like {name}: convert it (iconv -f {codec.upper()} -t UTF-8)" if name else "save it as UTF-8"
         raise BuildError(path, f"not UTF-8 (byte {exc.start})", line, hint) from None
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
     if controls > max(8, len(text) // 200):
         raise BuildError(path, f"binary file, not text ({controls} control characters)", None,
                          "remove it from seeds/")
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def guess_encoding(head: bytes) -> tuple[str, str]:
+    """Which legacy encoding reads these bytes as the most ordinary Chinese text."""
+    from .mojibake import is_rare_han
+    best, best_score = ("", ""), 0.6
+    for name, codec in (("GBK/GB18030", "gb18030"), ("UTF-16", "utf-16-le"), ("UTF-16", "utf-16-be"),
+                        ("Big5", "big5")):
+        try:
+            text = head[: len(head) // 2 * 2 if name == "UTF-16" else len(head)].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not text:
+            continue
+        ok = sum(1 for ch in text if (ch.isascii() and (ch.isprintable() or ch in "\n\r\t"))
+                 or ("\u4e00" <= ch <= "\u9fff" and not is_rare_han(ch)) or ch in "，。、“”：；？！（）")
+        if ok / len(text) > best_score:
+            best, best_score = (name, codec), ok / len(text)
+    return best
+
+
+def _looks_utf16(head: bytes) -> bool:
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head[: len(head) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(ch.isprintable() or ch in "\n\r\t" for ch in text) / len(text) > 0.95:
+            return True
+    return False
 
 
 def read_seed(path: Path) -> Seed:

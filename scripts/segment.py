@@ -18,7 +18,7 @@ KINDS = ("heading", "paragraph", "caption")
 HEADING_MAX = 32
 _HEADING_BULLET = re.compile(r"^[▌■●◆▍★]+\s*")
 _CAPTION = re.compile(r"^[（(][^（）()]+[）)]$")
-_SENTENCE = re.compile(r".*?(?:[。！？!?…]+[”’」』）)]*|$)", re.S)
+_SENTENCE = re.compile(r".*?(?:[。！？…]+[”’」』）)]*|$)", re.S)
 _END_PUNCT = tuple("。！？…；：，、”\"")
 
 

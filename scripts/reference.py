@@ -1,0 +1,107 @@
+"""Reference pages: the glossary and who's who, with backlinks, and their data exports.
+
+Entries are ordered by pinyin inside fixed category groups; each has a stable anchor (its id) and
+links back to every segment where it occurs, with counts.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections import Counter, defaultdict
+
+from . import html as h
+from .annotate.terms import ENTITY_CATEGORIES, GLOSSARY_CATEGORIES, Term
+
+CATEGORY_TITLES = {
+    "industry": "The industry", "technology": "Technology", "business": "Business and strategy",
+    "finance": "Company finance", "markets": "Capital markets", "policy": "Policy", "idiom": "Idioms and metaphors",
+    "company": "Companies", "model": "Models and products", "person": "People",
+    "institution": "Institutions and research firms", "media": "Media and data sources",
+}
+
+
+def pinyin_key(term: Term) -> tuple:
+    plain = "".join(c for c in unicodedata.normalize("NFD", term.pinyin) if not unicodedata.combining(c))
+    return (plain.lower().replace(" ", "") or term.zh.lower(), term.pinyin, term.zh)
+
+
+def occurrences(term_uses_by_article) -> dict[str, list[tuple]]:
+    """term id -> [(article, segment id, count)] in article order."""
+    out: dict[str, list] = defaultdict(list)
+    for article, uses in term_uses_by_article:
+        counts = Counter(uses)
+        order = list(dict.fromkeys(uses))
+        for tid, seg in order:
+            out[tid].append((article, seg, counts[(tid, seg)]))
+    return out
+
+
+def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[str, Term]) -> str:
+    cats = GLOSSARY_CATEGORIES if kind == "glossary" else ENTITY_CATEGORIES
+    title = "Glossary" if kind == "glossary" else "Who’s who"
+    intro = ("Terms of China’s large-model industry and of Chinese finance, as the articles use them."
+             if kind == "glossary" else "Companies, models and products, people, institutions and media the articles name.")
+    parts = [f"---\ntitle: \"{title}\"\n---\n", f"# {title}\n",
+             f'<p class="bm-lede">{intro} {len(terms)} entries, ordered by pinyin within each group. '
+             "Each lists every paragraph it occurs in.</p>\n"]
+    for cat in cats:
+        group = sorted((t for t in terms if t.category == cat), key=pinyin_key)
+        if not group:
+            continue
+        parts.append(f"## {CATEGORY_TITLES[cat]} {{ #cat-{cat} }}\n")
+        for t in group:
+            uses = occ.get(t.id, [])
+            total = sum(c for _, _, c in uses)
+            links = []
+            for article, seg, count in uses:
+                label = f"{h.text(titles.get(article, article))} §{seg}" + (f" ×{count}" if count > 1 else "")
+                links.append(f'<li><a href="../articles/{article}/#{seg}">{label}</a></li>')
+            related = ", ".join(
+                f'<a href="{"" if by_id[r].kind == kind else "../" + by_id[r].page + "/"}#{r}">{h.text(by_id[r].en)}</a>'
+                for r in t.related if r in by_id)
+            forms = [f for f in t.forms if f != t.zh]
+            rows = [
+                f'<dt>Pinyin</dt><dd>{h.text(t.pinyin) or "—"}</dd>' if t.pinyin else "",
+                f'<dt>Traditional</dt><dd lang="zh-Hant">{h.text(t.zh_hant)}</dd>' if t.zh_hant != t.zh else "",
+                f'<dt>Also written</dt><dd lang="zh-Hans">{h.text("、".join(forms))}</dd>' if forms else "",
+                f'<dt>English</dt><dd>{h.text(t.en)}' + (f' <span class="bm-variants">(also: {h.text("; ".join(t.variants))})</span>' if t.variants else "") + "</dd>",
+                f"<dt>Role</dt><dd>{h.text(t.role)}</dd>" if t.role else "",
+                f"<dt>Related</dt><dd>{related}</dd>" if related else "",
+            ]
+            parts.append(
+                f'<section class="bm-entry" id="{t.id}" data-term="{t.id}">\n'
+                f'<h3 class="bm-entry-h"><span lang="zh-Hans">{h.text(t.zh)}</span> <span class="bm-entry-en" lang="en">{h.text(t.en)}</span></h3>\n'
+                f'<dl class="bm-entry-dl">{"".join(rows)}</dl>\n'
+                f'<p lang="en">{h.text(t.definition)}</p>\n'
+                f'<details class="bm-uses"><summary>{total} occurrence{"s" if total != 1 else ""} in {len(uses)} paragraph{"s" if len(uses) != 1 else ""}</summary>'
+                f'<ul>{"".join(links)}</ul></details>\n</section>\n')
+    return "\n".join(parts)
+
+
+def export(terms: list[Term], occ, ids: dict[str, str]) -> list[dict]:
+    return [{
+        "id": t.id, "zh": t.zh, "zh_hant": t.zh_hant, "pinyin": t.pinyin, "en": t.en, "variants": list(t.variants),
+        "category": t.category, "definition": t.definition, **({"role": t.role} if t.role else {}),
+        "related": list(t.related),
+        "occurrences": [{"article": ids.get(a, a), "slug": a, "segment": s, "count": c} for a, s, c in occ.get(t.id, [])],
+    } for t in sorted(terms, key=pinyin_key)]
+
+
+def glossary_csv(terms: list[Term]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["id", "zh", "zh_hant", "pinyin", "en", "variants", "category", "definition"])
+    for t in sorted(terms, key=pinyin_key):
+        w.writerow([t.id, t.zh, t.zh_hant, t.pinyin, t.en, "; ".join(t.variants), t.category, t.definition])
+    return buf.getvalue()
+
+
+def anki_tsv(terms: list[Term]) -> str:
+    """Anki 'Basic' notes: front = Chinese + pinyin, back = English + definition; tags = category."""
+    lines = ["#separator:tab", "#html:true", "#tags column:3"]
+    for t in sorted(terms, key=pinyin_key):
+        front = f"{t.zh}<br>{t.pinyin}"
+        back = f"<b>{h.text(t.en)}</b><br>{h.text(t.definition)}"
+        lines.append("\t".join(x.replace("\t", " ").replace("\n", " ") for x in (front, back, f"baimozhi {t.category}")))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,140 @@
+"""End to end: the five seeds through every stage, then MkDocs, checked against the HTML contract."""
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from scripts.build import build
+from scripts.paths import Paths
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
+
+
+class Blocks(HTMLParser):
+    """Collects data-article roots and data-seg blocks with their direct lang children."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.articles, self.segs = [], [], {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("br", "img", "meta", "link", "input", "hr"):
+            return
+        parent = self.stack[-1] if self.stack else None
+        node = {"tag": tag, "attrs": a, "parent": parent}
+        if "data-article" in a:
+            self.articles.append(a["data-article"])
+        if "data-seg" in a and tag in ("div", "h2"):
+            self.segs[a["data-seg"]] = {"attrs": a, "children": []}
+            node["seg"] = a["data-seg"]
+        if parent is not None and parent.get("seg") and "lang" in a:
+            self.segs[parent["seg"]]["children"].append((a["lang"], a.get("class", "")))
+        self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()["tag"] == tag:
+                break
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from conftest import make_project
+    proj = make_project(tmp_path_factory.mktemp("e2e") / "proj")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([MKDOCS, "build", "--strict", "--quiet"], cwd=proj, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return proj
+
+
+def test_every_seed_has_a_page_obeying_the_contract(built):
+    pages = sorted((built / "site" / "articles").glob("*/index.html"))
+    assert len(pages) == len(list((built / "seeds").glob("*.txt"))) == 5
+    for page in pages:
+        p = Blocks()
+        p.feed(page.read_text(encoding="utf-8"))
+        assert p.articles == [page.parent.name]
+        assert len(p.segs) > 10
+        for seg, info in p.segs.items():
+            langs = [lang for lang, _ in info["children"]]
+            assert langs.count("zh-Hans") == 1 and langs.count("en") == 1, (page, seg, info)
+            status = info["attrs"]["data-status"]
+            en_class = [c for lang, c in info["children"] if lang == "en"][0]
+            assert ("pending" in en_class) == (status == "pending")
+
+
+def test_article_json_export(built):
+    for page in (built / "site" / "articles").glob("*/index.html"):
+        slug = page.parent.name
+        data = json.loads((built / "site" / "data" / "articles" / f"{slug}.json").read_text(encoding="utf-8"))
+        for key in ("id", "source_file", "status", "title", "outlet", "authors", "published", "url", "segments",
+                    "repairs", "numbers"):
+            assert key in data
+        assert data["url"] == f"articles/{slug}/"
+        assert (built / "seeds" / data["source_file"]).exists()
+        assert set(data["title"]) == {"zh", "en"} and data["title"]["zh"]
+        assert data["published"][:4] in ("2023", "2024")
+        for seg in data["segments"]:
+            assert set(seg) == {"id", "kind", "zh", "en", "status"}
+            assert seg["status"] in ("translated", "stale", "pending")
+        for n in data["numbers"]:
+            assert set(n) == {"segment", "text", "value", "value_high", "unit", "approx"}
+
+
+def test_metadata_from_side_files_and_scrapes(built):
+    by_file = {}
+    for f in (built / "site" / "data" / "articles").glob("*.json"):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        by_file[d["source_file"][:3]] = d
+    assert by_file["000"]["published"] == "2023-07-23"          # not the spam site's 2024-01-20
+    assert by_file["000"]["outlet"]["zh"] == "财联社"
+    assert by_file["001"]["published"] == "2023-07-28"
+    assert [a["zh"] for a in by_file["001"]["authors"]][:2] == ["卢晓", "石飞月"]
+    assert len(by_file["002"]["repairs"]) >= 5 and len(by_file["004"]["repairs"]) >= 14
+    fixed = {r["garbled"]: r["fixed"] for r in by_file["002"]["repairs"]}
+    assert fixed["?拼笥嶏w"].endswith("科大讯飞")
+
+
+def test_chrome_is_gone_and_text_is_simplified(built):
+    text = "".join(s["zh"] for f in (built / "site" / "data" / "articles").glob("*.json")
+                   for s in json.loads(f.read_text(encoding="utf-8"))["segments"])
+    for chrome in ("股票配资", "点击次数", "责任编辑", "原文标题", "本文由入驻", "立即注册", "Powered by", "ICP备", "暂无评论", "(zhàn)"):
+        assert chrome not in text
+    for traditional in ("訊", "戰", "經", "們"):
+        assert traditional not in text
+    assert "," not in "".join(c for c in text if not c.isascii() or c == ",").replace("1,", "")
+
+
+def test_home_page_lists_articles_by_date(built):
+    html = (built / "site" / "index.html").read_text(encoding="utf-8")
+    order = [html.index(f'data-article-card="{slug}"') for slug in (
+        "hundred-model-war-a-share-losses", "capital-cools-on-large-models", "iflytek-first-loss",
+        "big-tech-cannot-afford-models", "china-llm-2024-review")]
+    assert order == sorted(order)
+
+
+def test_build_is_deterministic(tmp_path):
+    from conftest import make_project
+    a = make_project(tmp_path / "a")
+    b = make_project(tmp_path / "b")
+    build(Paths(a))
+    build(Paths(b))
+    files_a = sorted(p.relative_to(a / "docs") for p in (a / "docs").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b / "docs") for p in (b / "docs").rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        assert (a / "docs" / rel).read_bytes() == (b / "docs" / rel).read_bytes(), rel
+
+
+def test_new_seed_becomes_a_draft_page(project):
+    (project / "seeds" / "999_new.txt").write_text("一篇新文章的标题\n\n这是正文第一段。这是第二句。\n", encoding="utf-8")
+    out = build(Paths(project))
+    assert "articles/999-new/index.md" in out.files
+    page = (project / "docs" / "articles" / "999-new" / "index.md").read_text(encoding="utf-8")
+    assert 'data-status="draft"' in page and "Translation pending" in page

@@ -1,0 +1,36 @@
+"""Data-driven cases (ftfy style): tests/cases/*.yml, extended without touching code."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scripts import clean
+from scripts.annotate import numbers
+from scripts.mojibake import flag_line
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _load(name):
+    data = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
+    return [pytest.param(c, id=c["label"], marks=[pytest.mark.xfail(strict=True)] if c.get("expect") == "fail" else [])
+            for c in data]
+
+
+@pytest.mark.parametrize("case", _load("cleaning.yml"))
+def test_cleaning_fixer(case):
+    fixer = getattr(clean, case["fixer"])
+    assert fixer(case["original"]) == case["fixed"]
+
+
+@pytest.mark.parametrize("case", _load("mojibake.yml"))
+def test_mojibake_flags(case):
+    assert [f.text for f in flag_line(case["line"], 1)] == case["flags"]
+
+
+@pytest.mark.parametrize("case", _load("numbers.yml"))
+def test_number_recogniser(case):
+    found = [[m.text, m.value, m.value_high, m.unit, m.approx] for m in numbers.find(case["text"])]
+    assert found == case["expect"]
+    if case.get("english"):
+        assert numbers.english(numbers.find(case["text"])[0]) == case["english"]
