@@ -23,8 +23,9 @@ $(STAMP): requirements.txt
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# SITE_URL overrides site_url from mkdocs.yml (the Pages workflow passes the fork's address).
 site: $(STAMP)
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --clean
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(if $(SITE_URL),SITE_URL="$(SITE_URL)") $(BIN)/mkdocs build --strict --clean
 
 build: $(STAMP)
 	$(BIN)/python -m scripts build
