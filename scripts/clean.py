@@ -116,6 +116,20 @@ def tidy_spaces(text: str) -> str:
 
 
 FIXERS = (strip_glued_pinyin, to_simplified_chars, fullwidth_punctuation, tidy_spaces)
+TRADITIONAL_SHARE = 0.05   # share of Han characters OpenCC would change, above which a text is Traditional
+
+
+def is_traditional(text: str) -> bool:
+    """Is this article written in Traditional characters?
+
+    Converting an already-Simplified text is not harmless (昇腾 would become 升腾), so OpenCC runs
+    only on articles where a real share of the characters are Traditional.
+    """
+    han = [c for c in text if "\u3400" <= c <= "\u9fff"]
+    if not han:
+        return False
+    changed = sum(1 for a, b in zip(han, to_simplified("".join(han))) if a != b)
+    return changed / len(han) >= TRADITIONAL_SHARE
 
 
 def normalised_view(line: str) -> str:
@@ -171,6 +185,7 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
     undecided = []
     used: set[int] = set()
     repairs: list[Decision] = []
+    fixers = FIXERS if is_traditional(seed.text) else tuple(f for f in FIXERS if f is not to_simplified_chars)
     for number, raw in enumerate(seed.text.split("\n"), start=1):
         raw = raw.replace("\u00a0", " ").strip()
         if not raw:
@@ -200,7 +215,7 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
         for d in repairs[before_repairs:]:
             report.append(Change(number, "repaired", d.text, d.fixed or "", d.note))
         whys = []
-        for fixer in FIXERS:
+        for fixer in fixers:
             new = fixer(text)
             if new != text:
                 whys.append(fixer.__name__.replace("_", " "))

@@ -109,3 +109,10 @@ def test_repairs_are_marked_and_counted():
     assert "科大讯飞表示" in text and "扣除非经常性损益" in text and "总融资交易额" in text
     assert "?" not in text and "拼笥" not in text
     assert len(a.cleaned.repairs) >= 5
+
+
+def test_opencc_runs_only_on_traditional_articles(tmp_path):
+    simplified = segments_of("题目\n\n华为基于昇腾AI发布了大模型，支出将“显著”增加。\n", tmp_path, sub="s")
+    assert "昇腾" in simplified.segments[0].plain and "显著" in simplified.segments[0].plain
+    traditional = segments_of("題目\n\n隨著大模型的發展，華為基於昇騰AI發佈了新產品。\n", tmp_path, sub="t")
+    assert "随着大模型的发展" in traditional.segments[0].plain
