@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import yamlio
-from .chinese import CJK_CONTEXT, HAN, MARK_CLOSE, MARK_OPEN, to_simplified
+from .chinese import CJK_CONTEXT, HAN, MARK_CLOSE, MARK_OPEN, to_simplified, to_traditional
 from .errors import BuildError
 from .ingest import Decision, Meta, Seed
 from .mojibake import covered, flag_line
@@ -128,8 +128,14 @@ def is_traditional(text: str) -> bool:
     han = [c for c in text if "\u3400" <= c <= "\u9fff"]
     if not han:
         return False
-    changed = sum(1 for a, b in zip(han, to_simplified("".join(han))) if a != b)
-    return changed / len(han) >= TRADITIONAL_SHARE
+    return sum(1 for c in han if _traditional_only(c)) / len(han) >= TRADITIONAL_SHARE
+
+
+@lru_cache(maxsize=65536)
+def _traditional_only(ch: str) -> bool:
+    """訊 (-> 讯 -> 訊) is Traditional only; 昇 (-> 升 -> 升) and 著 are also Simplified characters."""
+    simple = to_simplified(ch)
+    return simple != ch and to_traditional(simple) == ch
 
 
 def normalised_view(line: str) -> str:
