@@ -84,6 +84,18 @@ def cmd_qa(args, paths):
         raise SystemExit(1)
 
 
+def cmd_accept(args, paths):
+    from .align import accept
+    from .build import Context, process
+    from .ingest import tm_file
+    seed = _seed(paths, args.id)
+    article = process(seed, Context.load(paths))
+    item = next((i for i in article.alignment.items if i.segment.id == args.segment), None)
+    if item is None:
+        raise BuildError(tm_file(seed), f"no segment {args.segment}", None, "see `python -m scripts status`")
+    print(f"{args.segment} -> {accept(tm_file(seed), item)}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts", description="百模志 build pipeline")
     parser.add_argument("--root", type=Path, default=None, help="project root (default: this checkout)")
@@ -96,6 +108,10 @@ def main(argv=None) -> int:
     p.set_defaults(fn=cmd_clean)
     sub.add_parser("status", help="translated / stale / pending per article").set_defaults(fn=cmd_status)
     sub.add_parser("qa", help="translation QA report (exit 1 on errors in published articles)").set_defaults(fn=cmd_qa)
+    p = sub.add_parser("accept", help="mark a reviewed stale translation as current")
+    p.add_argument("id")
+    p.add_argument("segment")
+    p.set_defaults(fn=cmd_accept)
     p = sub.add_parser("sync", help="add skeleton entries for new segments to the translation memory")
     p.add_argument("id", nargs="?")
     p.set_defaults(fn=cmd_sync)

