@@ -1,0 +1,299 @@
+"""Figures stage: the data in data/figures/ and data/timeline.yml against the articles, the SVGs, the errors."""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from scripts import figures as F
+from scripts.errors import BuildError
+from scripts.paths import Paths
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / "data" / "figures"
+TIMELINE = ROOT / "data" / "timeline.yml"
+DATASETS = F.load_datasets(FIGURES)
+EVENTS = F.load_timeline(TIMELINE)
+POINTS = [(ds, p) for ds in DATASETS for p in ds.points]
+# The year each article was written in, to resolve 今年 / 去年 / 两年前.
+ARTICLE_YEAR = {"000": 2023, "001": 2023, "002": 2024, "003": 2024, "004": 2024}
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    from scripts.build import Context, process
+    from scripts.ingest import find_seeds
+    ctx = Context.load(Paths())
+    return {p.name[:3]: "\n".join(s.plain for s in process(p, ctx).segmented.segments)
+            for p in find_seeds(ctx.paths.seeds)}
+
+
+def test_enough_data():
+    assert len(DATASETS) >= 9
+    assert len(EVENTS) >= 28
+    assert all(len(ds.points) >= 2 for ds in DATASETS)
+
+
+def test_ids_are_file_names_and_unique():
+    assert [ds.id for ds in DATASETS] == sorted(p.stem for p in FIGURES.glob("*.yml"))
+    assert len({ds.id for ds in DATASETS}) == len(DATASETS)
+
+
+@pytest.mark.parametrize("ds,point", POINTS, ids=[f"{ds.id}:{p.line}" for ds, p in POINTS])
+def test_point_quote_and_reading(ds, point, texts):
+    assert point.quote in texts[point.article], f"{ds.id}: quote not in article {point.article}"
+    assert point.reading in point.quote
+    stated = F.reading_values(point.reading)
+    assert any(abs(abs(point.value) - v) <= 1e-9 * v for v in stated), (point.value, point.reading)
+    if point.value_high is not None:
+        assert any(abs(abs(point.value_high) - v) <= 1e-9 * v for v in stated)
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=[f"{e.date}:{e.line}" for e in EVENTS])
+def test_event_quote(event, texts):
+    assert event.quote in texts[event.article]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=[f"{e.date}:{e.line}" for e in EVENTS])
+def test_event_date_agrees_with_quote(event):
+    """The date is what the quote says: its years, months and days, relative years resolved with the
+    article's year ('今年6月' in a 2024 article is 2024-06)."""
+    q = event.quote
+    year = ARTICLE_YEAR[event.article]
+    years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})年", q)]
+    years += [2000 + int(y) for y in re.findall(r"(?<!\d)(\d{2})年", q)]
+    years += [year] * ("今年" in q or "现在" in q) + [year - 1] * ("去年" in q) + [year - 2] * ("两年前" in q)
+    parts = event.date.split("-")
+    if "同年" in q:     # 'in the same year': the year is in the sentence before the quote
+        pass
+    elif years:
+        assert int(parts[0]) in years, f"{event.date} but the quote says {years}"
+    else:   # a bare month and day: the article's own year
+        assert int(parts[0]) == year
+    months = [int(m) for m in re.findall(r"(?<!\d)(\d{1,2})月", q)]
+    if len(parts) > 1 and months:
+        assert int(parts[1]) in months
+    days = [int(d) for d in re.findall(r"月(\d{1,2})日", q)]
+    if len(parts) > 2:
+        assert days and int(parts[2]) in days
+
+
+def test_timeline_in_date_order():
+    assert [e.date for e in EVENTS] == sorted(e.date for e in EVENTS)
+
+
+def test_check_quotes_passes(texts):
+    F.check_quotes(DATASETS, EVENTS, texts)
+
+
+@pytest.mark.parametrize("ds", DATASETS, ids=[d.id for d in DATASETS])
+def test_render_reproducible_text_as_paths(ds):
+    first, second = F.render_svg(ds), F.render_svg(ds)
+    assert first == second
+    svg = first.decode("utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg
+    assert "<text" not in svg                       # text drawn as paths: no font needed to read it
+    assert len(first) < 250_000
+    assert len(re.findall(r'<path id="g[a-z]+[0-9a-f]+" d="m', svg)) > 40    # glyph outlines, drawn once each
+
+
+def test_missing_glyph_is_an_error():
+    """A character the CJK font lacks would show as an empty box: rendering refuses it."""
+    import dataclasses
+    ds = dataclasses.replace(DATASETS[0], title=F.Bilingual("测试\U00013000", "Test"))
+    with pytest.raises(BuildError, match="is not in the figure font"):
+        F.render_svg(ds)
+
+
+def test_render_timeline():
+    first, second = F.render_timeline_svg(EVENTS), F.render_timeline_svg(EVENTS)
+    assert first == second
+    svg = first.decode("utf-8")
+    assert "<text" not in svg
+    assert len(first) < 320_000          # the one tall figure: 38 events in two languages
+
+
+def test_font_is_cjk():
+    assert F._font_family()[0].startswith("Noto Sans CJK")
+
+
+@pytest.mark.parametrize("value,unit,expected", [
+    (286000000, "CNY", "RMB 286 million"),
+    (14300000000, "USD", "US$14.3 billion"),
+    (2.19, "HKD", "HK$2.19"),
+    (60, "%", "60%"),
+    (5, "times", "5×"),
+    (127.9e4, "count", "1.279 million"),
+    (-230000000, "CNY", "\u2212RMB 230 million"),
+    (-9.7, "%", "\u22129.7%"),
+    (1.1e12, "USD", "US$1.1 trillion"),
+    (18310000000, "CNY", "RMB 18.31 billion"),
+    (57890000, "CNY", "RMB 57.89 million"),
+    (446.12, "USD", "US$446.12"),
+    (530, "count", "530"),
+    (12345, "count", "12,345"),
+])
+def test_english_amount(value, unit, expected):
+    assert F.english_amount(value, unit) == expected
+
+
+def test_english_range_and_hedge():
+    assert F.english_range(286000000, 382000000, "CNY") == "RMB 286–382 million"
+    assert F.english_range(-60, -70, "%") == "\u221260% to \u221270%"
+    assert F.english_range(-380000000, -460000000, "CNY") == "\u2212RMB 380–460 million"
+    assert F.english_range(500000000, 1.2e9, "CNY") == "RMB 500 million to RMB 1.2 billion"
+    point = F.Point(F.Bilingual("讯飞翻译机", "Translator"), 300, None, "002", "销量同比增长超300%", "超300%")
+    assert F.english_reading(point, "%") == "over 300%"
+
+
+def test_reading_values():
+    assert F.reading_values("2.86亿元至3.82亿元") == [286000000.0, 382000000.0]
+    assert F.reading_values("60%-70%") == [60.0, 70.0]
+    assert F.reading_values("5000万元") == [50000000.0]
+    assert F.reading_values("1.1万亿美元") == [1.1e12]
+    assert F.reading_values("四成左右") == [40.0]
+
+
+def test_dataset_csv():
+    ds = next(d for d in DATASETS if len(d.series) > 1)
+    rows = F.dataset_csv(ds).splitlines()
+    assert rows[0] == "series_en,label_zh,label_en,value,value_high,unit,article,quote"
+    assert len(rows) == 1 + len(ds.points)
+    first = ds.series[0].points[0]
+    assert f",{first.article}," in rows[1] and first.quote in rows[1]
+
+
+# ---------------------------------------------------------------- broken input
+
+GOOD = """\
+id: {stem}
+title: {{zh: 测试, en: Test}}
+kind: barh
+unit: {unit}
+y_label: {{zh: 净利润, en: Net profit}}
+alt: A test figure.
+caption: {{en: A test., zh: 测试。}}
+series:
+  - name: {{zh: 净利润, en: Net profit}}
+    points:
+      - label: {{zh: 浪潮信息, en: Inspur Information}}
+        value: 286000000
+        article: "000"
+        quote: {quote}
+        reading: 2.86亿元
+"""
+QUOTE = "浪潮信息上半年实现归母净利润2.86亿元至3.82亿元"
+
+
+def write(tmp_path: Path, stem="broken", unit="CNY", quote=QUOTE, text=None) -> Path:
+    d = tmp_path / "figures"
+    d.mkdir(exist_ok=True)
+    p = d / f"{stem}.yml"
+    p.write_text(text if text is not None else GOOD.format(stem=stem, unit=unit, quote=quote), encoding="utf-8")
+    return p
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_good_fixture_loads(tmp_path, texts):
+    write(tmp_path)
+    [ds] = F.load_datasets(tmp_path / "figures")
+    F.check_quotes([ds], [], texts)
+
+
+def test_missing_quote(tmp_path):
+    p = write(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace(f"        quote: {QUOTE}\n", ""), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        F.load_datasets(tmp_path / "figures")
+    assert str(exc.value).startswith(f"{p}:{line_of(p, '- label:')}: ")
+    assert "'quote'" in str(exc.value)
+
+
+def test_quote_not_in_article(tmp_path, texts):
+    p = write(tmp_path, quote="浪潮信息上半年净利润2.86亿元")
+    datasets = F.load_datasets(tmp_path / "figures")
+    with pytest.raises(BuildError) as exc:
+        F.check_quotes(datasets, [], texts)
+    assert str(exc.value) == (f"{p}:{line_of(p, 'quote:')}: quote not found in article 000 — "
+                              "copy it exactly from python -m scripts clean 000")
+
+
+def test_bad_unit(tmp_path):
+    p = write(tmp_path, unit="亿元")
+    with pytest.raises(BuildError) as exc:
+        F.load_datasets(tmp_path / "figures")
+    assert str(exc.value).startswith(f"{p}:{line_of(p, 'unit:')}: unknown unit")
+
+
+def test_reading_not_in_quote(tmp_path, texts):
+    p = write(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace("reading: 2.86亿元", "reading: 2.87亿元"), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        F.check_quotes(F.load_datasets(tmp_path / "figures"), [], texts)
+    assert str(exc.value).startswith(f"{p}:{line_of(p, 'reading:')}: reading '2.87亿元' is not part of the quote")
+
+
+def test_value_not_what_reading_says(tmp_path, texts):
+    p = write(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace("value: 286000000", "value: 2.86"), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        F.check_quotes(F.load_datasets(tmp_path / "figures"), [], texts)
+    assert str(exc.value).startswith(f"{p}:{line_of(p, '- label:')}: value 2.86 is not a number the reading")
+
+
+def test_id_must_match_file_name(tmp_path):
+    p = write(tmp_path, stem="broken")
+    p.rename(p.with_name("other.yml"))
+    p = p.with_name("other.yml")
+    with pytest.raises(BuildError) as exc:
+        F.load_datasets(tmp_path / "figures")
+    assert str(exc.value).startswith(f"{p}:{line_of(p, 'id:')}: id 'broken' does not match")
+
+
+def test_unquoted_article_id(tmp_path):
+    p = write(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace('article: "000"', "article: 000"), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        F.load_datasets(tmp_path / "figures")
+    assert str(exc.value).startswith(f"{p}:{line_of(p, 'article:')}: article must be a three-digit seed id")
+
+
+def test_unknown_article(tmp_path, texts):
+    p = write(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace('article: "000"', 'article: "009"'), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        F.check_quotes(F.load_datasets(tmp_path / "figures"), [], texts)
+    assert str(exc.value).startswith(f"{p}:{line_of(p, '- label:')}: no article 009")
+
+
+def test_timeline_errors(tmp_path, texts):
+    p = tmp_path / "timeline.yml"
+    p.write_text(textwrap.dedent("""\
+        - date: "2023-05-06"
+          event: {zh: 科大讯飞发布讯飞星火认知大模型, en: iFlytek launches Spark}
+          article: "002"
+          quote: 2023年5月6日，科大讯飞正式发布讯飞星火认知大模型
+        - date: "2023-02-30"
+          event: {zh: 不存在, en: No such day}
+          article: "002"
+          quote: 2023年5月6日
+        """), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        F.load_timeline(p)
+    assert str(exc.value).startswith(f"{p}:5: date '2023-02-30' is not YYYY-MM-DD")
+    p.write_text(p.read_text(encoding="utf-8").replace('"2023-02-30"', '"2023-05"')
+                 .replace("quote: 2023年5月6日\n", "quote: 2023年5月7日\n"), encoding="utf-8")
+    events = F.load_timeline(p)
+    with pytest.raises(BuildError) as exc:
+        F.check_quotes([], events, texts)
+    assert str(exc.value).startswith(f"{p}:8: quote not found in article 002")
+
+
+def test_missing_folder_and_file(tmp_path):
+    assert F.load_datasets(tmp_path / "nothing") == []
+    assert F.load_timeline(tmp_path / "nothing.yml") == []
