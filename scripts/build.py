@@ -121,15 +121,18 @@ class Rendered:
     annotations: object
 
 
-def render_article(a: Article, ctx: Context) -> Rendered:
+def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
     from .annotate import PageAnnotations, ZhAnnotator
     notes = render.Notes()
     annotations = PageAnnotations()
     zh = ZhAnnotator(ctx.lexicon, a.cleaned.repairs, annotations, "../../")
     blocks = []
+    from .figure_pages import figure_html
     for item in a.alignment.items:
         zh.segment_id = item.segment.id
         blocks.append(render.segment_block(item, zh, notes))
+        for ds in (placed.after.get((a.slug, item.segment.id), []) if placed else []):
+            blocks.append(figure_html(ds, placed, "../../"))
     return Rendered(article_page(a, blocks, notes, annotations, ctx), annotations)
 
 
@@ -272,26 +275,33 @@ class Output:
     nav: list = field(default_factory=list)
 
 
-GENERATED_DIRS = ("articles", "data")
-GENERATED_FILES = ("index.md", "about.md", "glossary.md", "who.md")
+GENERATED_DIRS = ("articles", "data", "assets/figures")
+GENERATED_FILES = ("index.md", "about.md", "glossary.md", "who.md", "figures.md", "timeline.md")
 
 
 def compute(ctx: Context) -> Output:
     articles = load_articles(ctx)
+    from . import figure_pages
+    placed = figure_pages.locate(articles, ctx.paths.data)
     out = Output()
     uses = []
     for a in articles:
-        rendered = render_article(a, ctx)
+        rendered = render_article(a, ctx, placed)
         out.files[f"articles/{a.slug}/index.md"] = rendered.page
         out.files[f"data/articles/{a.slug}.json"] = dumps_json(article_json(a, rendered))
         uses.append((a.slug, rendered.annotations.term_uses))
     out.files["index.md"] = home_page(articles)
     out.files.update(reference_files(ctx, uses, articles))
     out.files["about.md"] = about_page(articles, ctx)
+    out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures"))
+    out.files["figures.md"] = figure_pages.figures_page(placed, articles)
+    out.files["timeline.md"] = figure_pages.timeline_page(placed)
     out.nav = [{"Home": "index.md"},
                {"Articles": [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
                {"Glossary": "glossary.md"},
                {"Who’s who": "who.md"},
+               {"Figures": "figures.md"},
+               {"Timeline": "timeline.md"},
                {"About this edition": "about.md"}]
     return out
 

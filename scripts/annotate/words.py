@@ -45,11 +45,16 @@ def cut(text: str) -> tuple[str, ...]:
 
 
 def boundaries(text: str) -> frozenset[int]:
-    """Offsets where jieba puts a word boundary (0 and len(text) included)."""
+    """Offsets where a word ends: jieba's cuts, plus every switch between Latin and Han script
+    (jieba reads Qwen2-72B超越 as 72|B超|越, but the name ends before 超)."""
     out, pos = {0}, 0
     for w in cut(text):
         pos += len(w)
         out.add(pos)
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if (a.isascii() and a.isalnum() and HAN_RE.match(b)) or (HAN_RE.match(a) and b.isascii() and b.isalnum()):
+            out.add(i)
     return frozenset(out)
 
 

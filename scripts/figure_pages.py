@@ -1,0 +1,145 @@
+"""Figures on the site: the Figures and Timeline pages, figures placed in their articles, CSV downloads.
+
+Every point and event is traced to the segment whose text holds its quote, so captions link to the
+paragraphs a figure draws on. SVGs are cached by the hash of their data and of the drawing code.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import figures
+from . import html as h
+from .errors import BuildError
+
+_CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes()).hexdigest()[:16]
+_MEMORY: dict[str, bytes] = {}
+
+
+def article_keys(article) -> tuple[str, ...]:
+    """Data files name an article by its seed stem or the stem's prefix before '_' (000)."""
+    stem = article.seed.stem
+    return (stem, stem.split("_", 1)[0], article.slug)
+
+
+def cached_svg(key_source: bytes, draw, cache_dir: Path) -> bytes:
+    key = hashlib.sha256(key_source + _CODE_HASH.encode()).hexdigest()[:24]
+    if key in _MEMORY:
+        return _MEMORY[key]
+    path = cache_dir / f"{key}.svg"
+    if path.exists():
+        data = path.read_bytes()
+    else:
+        data = draw()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    _MEMORY[key] = data
+    return data
+
+
+@dataclass
+class Placed:
+    """Where figures and events sit: quote -> (article slug, segment id)."""
+    datasets: list
+    events: list
+    sources: dict = field(default_factory=dict)       # dataset id -> [(slug, seg, title)]
+    event_source: dict = field(default_factory=dict)  # index -> (slug, seg, title)
+    after: dict = field(default_factory=dict)         # (slug, seg) -> [dataset]
+
+
+def locate(articles, data_dir: Path) -> Placed:
+    datasets = figures.load_datasets(data_dir / "figures")
+    events = figures.load_timeline(data_dir / "timeline.yml")
+    by_key, texts = {}, {}
+    for a in articles:
+        text = "\n".join(i.segment.plain for i in a.alignment.items)
+        for k in article_keys(a):
+            by_key[k] = a
+            texts[k] = text
+    figures.check_quotes(datasets, events, texts)
+    placed = Placed(datasets, events)
+
+    def find(article_key: str, quote: str):
+        a = by_key[article_key]
+        for item in a.alignment.items:
+            if quote in item.segment.plain:
+                return a.slug, item.segment.id, a.title_en or a.title_zh
+        raise BuildError(data_dir, f"quote spans two paragraphs of {article_key}: {quote[:30]}…", None,
+                         "quote from one paragraph")
+
+    order = {a.slug: {i.segment.id: n for n, i in enumerate(a.alignment.items)} for a in articles}
+    for ds in datasets:
+        srcs = list(dict.fromkeys(find(p.article, p.quote) for p in ds.points))
+        placed.sources[ds.id] = srcs
+        for slug in dict.fromkeys(s[0] for s in srcs):
+            last = max((s for s in srcs if s[0] == slug), key=lambda s: order[slug][s[1]])
+            placed.after.setdefault((slug, last[1]), []).append(ds)
+    for n, ev in enumerate(events):
+        placed.event_source[n] = find(ev.article, ev.quote)
+    return placed
+
+
+def figure_html(ds, placed: Placed, root: str) -> str:
+    links = []
+    for slug, seg, title in placed.sources[ds.id]:
+        links.append(f'<a href="{root}articles/{slug}/#{seg}">{h.text(title)} §{seg}</a>')
+    return (f'<figure class="bm-figure" id="fig-{ds.id}">\n'
+            f'<img src="{root}assets/figures/{ds.id}.svg" alt="{h.attr(ds.alt)}" loading="lazy">\n'
+            f'<figcaption><strong><span lang="zh-Hans">{h.text(ds.title.zh)}</span> · {h.text(ds.title.en)}</strong><br>'
+            f'{h.text(ds.caption.en)} <span lang="zh-Hans">{h.text(ds.caption.zh)}</span><br>'
+            f'Data from: {"; ".join(links)}. '
+            f'<a href="{root}data/figures/{ds.id}.csv" download>Data (CSV)</a> · '
+            f'<a href="{root}figures/#fig-{ds.id}">All figures</a></figcaption>\n</figure>')
+
+
+def files(placed: Placed, cache_dir: Path) -> dict[str, str | bytes]:
+    out: dict[str, str | bytes] = {}
+    for ds in placed.datasets:
+        source = ds.path.read_bytes() if ds.path.exists() else ds.id.encode()
+        out[f"assets/figures/{ds.id}.svg"] = cached_svg(source, lambda ds=ds: figures.render_svg(ds), cache_dir)
+        out[f"data/figures/{ds.id}.csv"] = figures.dataset_csv(ds)
+    if placed.events:
+        source = repr(placed.events).encode()
+        out["assets/figures/timeline.svg"] = cached_svg(source, lambda: figures.render_timeline_svg(placed.events),
+                                                        cache_dir)
+    return out
+
+
+def figures_page(placed: Placed, articles) -> str:
+    parts = ["---\ntitle: Figures\n---\n", "# Figures\n",
+             f'<p class="bm-lede">{len(placed.datasets)} figures drawn from the figures the articles report. '
+             "Every data point cites the sentence it comes from (see each dataset's CSV), and each caption links "
+             "to the paragraphs it draws on.</p>\n"]
+    slug_order = [a.slug for a in articles]
+    titles = {a.slug: a.title_en or a.title_zh for a in articles}
+    grouped: dict[str, list] = {}
+    for ds in placed.datasets:
+        first = placed.sources[ds.id][0][0]
+        grouped.setdefault(first, []).append(ds)
+    for slug in slug_order:
+        if slug not in grouped:
+            continue
+        parts.append(f"## {h.text(titles[slug])} {{ #from-{slug} }}\n")
+        for ds in grouped[slug]:
+            parts.append(figure_html(ds, placed, "../") + "\n")
+    return "\n".join(parts)
+
+
+def timeline_page(placed: Placed) -> str:
+    parts = ["---\ntitle: Timeline\n---\n", "# Timeline\n",
+             f'<p class="bm-lede">{len(placed.events)} dated events the articles report, each linked to its source paragraph.</p>\n']
+    if placed.events:
+        parts.append('<figure class="bm-figure" id="fig-timeline"><img src="../assets/figures/timeline.svg" '
+                     f'alt="Timeline of {len(placed.events)} events from {placed.events[0].date[:4] if placed.events else ""} '
+                     f'to {max(e.date for e in placed.events)[:7]}, as listed below." loading="lazy"></figure>\n')
+    rows = []
+    for n, ev in sorted(enumerate(placed.events), key=lambda x: (x[1].date, x[0])):
+        slug, seg, title = placed.event_source[n]
+        rows.append(f'<li id="event-{n + 1}"><time datetime="{h.attr(ev.date)}">{h.text(ev.date)}</time> '
+                    f'<span lang="zh-Hans">{h.text(ev.event.zh)}</span> — {h.text(ev.event.en)} '
+                    f'<a href="../articles/{slug}/#{seg}">source: {h.text(title)} §{seg}</a></li>')
+    parts.append('<ol class="bm-timeline">' + "".join(rows) + "</ol>\n")
+    return "\n".join(parts)
