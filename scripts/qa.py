@@ -51,6 +51,27 @@ def english_values(text: str) -> set[float]:
     return values
 
 
+_MONEY = re.compile(r"(?P<cur>RMB|US\$|HK\$|\$|¥)\s?(?P<a>\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?:RMB\s?|US\$|HK\$|\$)?"
+                    r"(?P<b>\d[\d,]*(?:\.\d+)?))?\s*(?P<scale>trillion|billion|million|thousand)?"
+                    r"|(?P<a2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>trillion|billion|million|thousand)?\s*(?:of\s+)?"
+                    r"(?P<word>yuan|renminbi|US dollars|dollars|Hong Kong dollars)", re.I)
+_CUR = {"rmb": "CNY", "¥": "CNY", "yuan": "CNY", "renminbi": "CNY", "us$": "USD", "$": "USD", "us dollars": "USD",
+        "dollars": "USD", "hk$": "HKD", "hong kong dollars": "HKD"}
+
+
+def english_money(text: str) -> set[tuple[str, float]]:
+    """(currency, value) pairs an English text states: 'RMB 286–382 million' -> CNY 286e6 and 382e6."""
+    out = set()
+    for m in _MONEY.finditer(text):
+        cur = _CUR[(m.group("cur") or m.group("word")).lower()]
+        scale = m.group("scale") or m.group("scale2")
+        factor = SCALE_WORDS[scale.lower()] if scale else 1
+        for g in ("a", "b", "a2"):
+            if m.group(g):
+                out.add((cur, float(m.group(g).replace(",", "")) * factor))
+    return out
+
+
 def _has(values: set[float], v) -> bool:
     return any(abs(x - float(v)) <= 1e-9 * max(1.0, abs(float(v))) for x in values)
 
@@ -100,8 +121,10 @@ def check_numbers(zh: str, en: str, waived: set[str], matcher=None) -> list[str]
                             f"not found in the English")
             continue
         unit = (m.unit or "").split("/")[0]
-        if unit in CURRENCY_WORDS and not any(w in low for w in CURRENCY_WORDS[unit]):
-            problems.append(f"{m.text}: currency {unit} not named in the English")
+        if unit in CURRENCY_WORDS:
+            money = {v for cur, v in english_money(en) if cur == unit}
+            if [v for v in wanted if not _has(money, v)]:
+                problems.append(f"{m.text}: not stated in {unit} in the English ({numbers.english(m)})")
         if m.unit == "%" and "%" not in en and "percent" not in low:
             problems.append(f"{m.text}: percentage sign missing in the English")
     return problems
