@@ -68,6 +68,7 @@ class Memory:
 
 
 _ID = re.compile(r"^[hpc]-[0-9a-f]{8}(-\d+)?$")
+ENTRY_KEYS = ("id", "pairs", "notes", "waive")
 
 
 def load_memory(path: Path) -> Memory:
@@ -79,9 +80,14 @@ def load_memory(path: Path) -> Memory:
     yamlio.expect(isinstance(data, dict) and isinstance(data.get("segments", []), list), path, 1,
                   "expected a mapping with a list under 'segments'", "see seeds/README.md")
     entries, seen = [], {}
+    for key in data:
+        yamlio.expect(key == "segments", path, data.line_of(key), f"unknown field {key!r}", "the file holds only 'segments:'")
     for item in data.get("segments") or []:
         line = getattr(item, "line", 1)
         yamlio.expect(isinstance(item, dict), path, line, "each segment entry must be a mapping", "")
+        for key in item:
+            yamlio.expect(key in ENTRY_KEYS, path, item.line_of(key), f"unknown field {key!r} in {item.get('id')}",
+                          f"use {', '.join(ENTRY_KEYS)}")
         sid = item.get("id")
         yamlio.expect(isinstance(sid, str) and bool(_ID.match(sid)), path, item.line_of("id"),
                       f"bad segment id {sid!r}", "ids look like p-1a2b3c4d; copy them from `sync`")
@@ -98,7 +104,7 @@ def load_memory(path: Path) -> Memory:
                           f"{sid}: each pair needs zh text", "")
             value = pair.get("en", "")
             yamlio.expect(value is None or isinstance(value, str), path, pair.line_of("en"),
-                          f"{sid}: en must be text, not {type(value).__name__}", "quote the English")
+                          f"{sid}: en must be text, not a {yamlio.kind(value)}", "quote the English")
             zh.append(pair["zh"])
             en.append(value or "")
         notes = []

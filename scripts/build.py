@@ -102,7 +102,18 @@ def process(seed_path: Path, ctx: Context) -> Article:
     return Article(seed, meta, cleaned, segmented, align(segmented.segments, memory))
 
 
+def check_side_files(seeds_dir: Path) -> None:
+    """A side file or translation memory whose article is gone is an error, never silently dropped."""
+    for p in sorted(seeds_dir.glob("*.yml")):
+        stem = p.name[: -len(".en.yml")] if p.name.endswith(".en.yml") else p.stem
+        if not (seeds_dir / f"{stem}.txt").exists():
+            what = "translation memory" if p.name.endswith(".en.yml") else "side file"
+            raise BuildError(p, f"{what} for a missing article ({stem}.txt)", None,
+                             f"restore seeds/{stem}.txt, or delete this file if the article was withdrawn")
+
+
 def load_articles(ctx: Context) -> list[Article]:
+    check_side_files(ctx.paths.seeds)
     articles = [process(p, ctx) for p in ingest.find_seeds(ctx.paths.seeds)]
     slugs: dict[str, Path] = {}
     for a in articles:

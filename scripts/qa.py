@@ -181,6 +181,9 @@ def check_article(article, matcher) -> list[Issue]:
                 issues.append(Issue(stem, f"{seg.id}.{i}", "numbers", p))
         for p in check_terms(zh_all, en_all, matcher, waived.get("terms", set())):
             issues.append(Issue(stem, seg.id, "terms", p))
+    for o in article.alignment.orphans:
+        issues.append(Issue(stem, o.id, "coverage", f"translation-memory entry (line {o.line}) matches no segment: "
+                            "its Chinese was removed or rewritten; merge or delete it", "warning"))
     if not published:
         issues = [Issue(i.article, i.segment, i.rule, i.message, "warning") for i in issues]
     return issues

@@ -104,3 +104,16 @@ def dump(data) -> str:
     """Readable, stable YAML: keys in the given order, unicode as is, wide lines."""
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
                      default_flow_style=False)
+
+
+def kind(value) -> str:
+    """A YAML word for a value's type, for error messages: list, mapping, number, true/false, text."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return "text"

@@ -114,3 +114,96 @@ def test_failed_build_keeps_previous_output(project):
     with pytest.raises(BuildError):
         build(Paths(project))
     assert page.read_bytes() == before
+
+
+def one_line_error(result, *fragments):
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+    return lines[0]
+
+
+TM = "seeds/000_171d0b4a7f7a72ca.en.yml"
+
+
+def test_translation_memory_duplicate_id(project):
+    tm = project / TM
+    text = tm.read_text(encoding="utf-8")
+    tm.write_text(text + text[text.index("- id: p-87e8f831"):text.index("- id: p-784b6103")], encoding="utf-8")
+    before = snapshot(project)
+    one_line_error(cli(project, "build"), "000_171d0b4a7f7a72ca.en.yml:", "duplicate segment id p-87e8f831",
+                   "first at line", "merge")
+    assert snapshot(project) == before
+
+
+def test_translation_memory_wrong_type(project):
+    tm = project / TM
+    text = tm.read_text(encoding="utf-8")
+    tm.write_text(text.replace("    en: ", "    en:\n    - ", 1), encoding="utf-8")
+    one_line_error(cli(project, "build"), "000_171d0b4a7f7a72ca.en.yml:", "en must be text, not a list")
+
+
+def test_translation_memory_unknown_field(project):
+    tm = project / TM
+    tm.write_text(tm.read_text(encoding="utf-8").replace("  pairs:", "  pairz:", 1), encoding="utf-8")
+    one_line_error(cli(project, "build"), "000_171d0b4a7f7a72ca.en.yml:", "unknown field 'pairz'")
+
+
+def test_translation_memory_broken_yaml(project):
+    tm = project / TM
+    tm.write_text(tm.read_text(encoding="utf-8") + "- id: [unclosed\n", encoding="utf-8")
+    one_line_error(cli(project, "build"), "000_171d0b4a7f7a72ca.en.yml:", "broken YAML")
+
+
+def test_translation_memory_unknown_segment_id_is_reported_not_deleted(project):
+    tm = project / TM
+    extra = "- id: p-00000000\n  pairs:\n  - zh: 这段话已经不在文章里了。\n    en: This paragraph is no longer in the article.\n"
+    tm.write_text(tm.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    before = tm.read_bytes()
+    assert cli(project, "build").returncode == 0
+    status = cli(project, "status").stdout
+    assert "orphan entry p-00000000" in status and "its segment no longer exists" in status
+    qa_out = cli(project, "qa").stdout
+    assert "p-00000000" in qa_out and "warning" in qa_out
+    assert tm.read_bytes() == before
+
+
+def test_seed_removed_while_translation_remains(project):
+    (project / "seeds" / "003_a6c80c997dc4fe08.txt").unlink()
+    build_docs = snapshot(project)
+    one_line_error(cli(project, "build"), "003_a6c80c997dc4fe08", "missing article", "restore seeds/003_a6c80c997dc4fe08.txt")
+    assert snapshot(project) == build_docs
+
+
+def test_glossary_overlap_stops_build(project):
+    g = project / "data" / "glossary.yml"
+    g.write_text(g.read_text(encoding="utf-8") + "- id: dup-term\n  zh: 百模大战\n  en: x\n  category: industry\n"
+                 "  definition: d\n", encoding="utf-8")
+    one_line_error(cli(project, "build"), "glossary.yml:", "'百模大战' is claimed by", "remove it from one of them")
+
+
+def test_dataset_quote_not_in_article_stops_build(project):
+    ds = sorted((project / "data" / "figures").glob("*.yml"))[0]
+    text = ds.read_text(encoding="utf-8")
+    import re as _re
+    quote = _re.search(r"quote: (.+)", text).group(1).strip()
+    ds.write_text(text.replace(quote, "这句话不在任何文章里", 1), encoding="utf-8")
+    one_line_error(cli(project, "build"), ds.name, "quote not found")
+
+
+def test_two_clean_site_builds_are_byte_identical(tmp_path):
+    from conftest import make_project
+    sites = []
+    for name in ("a", "b"):
+        proj = make_project(tmp_path / name)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+        mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+        r = subprocess.run([mkdocs, "build", "--strict", "--quiet"], cwd=proj, env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        sites.append(proj / "site")
+    files = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
+    for rel in files:
+        assert (sites[0] / rel).read_bytes() == (sites[1] / rel).read_bytes(), rel
