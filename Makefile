@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve site build test qa status bench pdf clean-site browser-deps help
+.PHONY: serve site build test qa status bench pdf clean-site browser-deps node-deps help
 
 help:
 	@echo "make serve   build and serve the site on http://127.0.0.1:8000 (live reload)"
@@ -36,13 +36,24 @@ status: $(STAMP)
 qa: $(STAMP)
 	$(BIN)/python -m scripts qa
 
+# Debian packages the browser tests and the PDF need: Chromium, Noto CJK fonts, poppler (pdfunite,
+# pdftotext, pdffonts) and Node.js/npm (for axe-core). Installed only if something is missing.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-	  || { echo "installing chromium, fonts-noto-cjk, poppler-utils (Debian packages)"; \
-	       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null) \
-	       || { echo "could not install browser packages: run as root or install chromium fonts-noto-cjk poppler-utils"; exit 1; }; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+	  && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	  || { echo "installing chromium, fonts-noto-cjk, poppler-utils, nodejs, npm (Debian packages)"; \
+	       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils nodejs npm >/dev/null) \
+	       || { echo "could not install browser packages: run as root or install chromium fonts-noto-cjk poppler-utils nodejs npm"; exit 1; }; }
 
-test: $(STAMP) browser-deps
+# Node packages for the tests (axe-core), pinned in package.json / package-lock.json.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json | browser-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+node-deps: $(NODE_STAMP)
+
+test: $(STAMP) browser-deps node-deps
 	$(BIN)/python -m pytest -q
 
 pdf: $(STAMP) browser-deps site

@@ -96,6 +96,11 @@ def cmd_accept(args, paths):
     print(f"{args.segment} -> {accept(tm_file(seed), item)}")
 
 
+def cmd_pdf(args, paths):
+    from .pdf import main as make_pdf
+    print(make_pdf(paths.root))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts", description="百模志 build pipeline")
     parser.add_argument("--root", type=Path, default=None, help="project root (default: this checkout)")
@@ -112,6 +117,7 @@ def main(argv=None) -> int:
     p.add_argument("id")
     p.add_argument("segment")
     p.set_defaults(fn=cmd_accept)
+    sub.add_parser("pdf", help="the built site (site/) as one PDF in dist/").set_defaults(fn=cmd_pdf)
     p = sub.add_parser("sync", help="add skeleton entries for new segments to the translation memory")
     p.add_argument("id", nargs="?")
     p.set_defaults(fn=cmd_sync)

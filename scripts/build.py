@@ -342,7 +342,7 @@ def about_page(articles: list[Article], ctx: Context) -> str:
         removed = sum(1 for c in a.cleaned.report if c.action == "removed")
         changed = sum(1 for c in a.cleaned.report if c.action == "changed")
         sources.append(
-            f"| [{h.text(a.title_en or a.title_zh)}]({a.url}) | <span lang=\"zh-Hans\">{h.text(a.outlet_zh)}</span> "
+            f"| [{h.text(a.title_en or a.title_zh)}](articles/{a.slug}/index.md) | <span lang=\"zh-Hans\">{h.text(a.outlet_zh)}</span> "
             f"{h.text(a.outlet_en)} | {a.published or '?'} | `{a.seed.path.name}` | {removed} | {changed} | {len(a.cleaned.repairs)} |")
     rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills *{r.meta}*)" if r.meta else "") for r in ctx.rules)
     rules = "\n".join(dict.fromkeys(rules.split("\n")))

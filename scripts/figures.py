@@ -24,13 +24,6 @@ from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
 
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 from .errors import BuildError
 from .yamlio import load
 
@@ -810,8 +803,21 @@ def _svg(fig: Figure) -> bytes:
     return _compact(buf.getvalue().decode("utf-8")).encode("utf-8")
 
 
+def _load_matplotlib() -> None:
+    """Import matplotlib on first drawing only: loading and checking data, and builds whose SVGs are
+    cached, do not pay for it."""
+    global matplotlib, font_manager, FigureCanvasAgg, Figure, Line2D, FuncFormatter, MaxNLocator
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+
 def render_svg(dataset: Dataset) -> bytes:
     """The dataset as a bilingual chart: SVG bytes, text drawn as paths, identical for identical input."""
+    _load_matplotlib()
     ds = dataset
     factor, word = _axis_scale(ds)
     with _drawing(ds.path, f"figure {ds.id}"):
@@ -841,6 +847,7 @@ def render_svg(dataset: Dataset) -> bytes:
 def render_timeline_svg(events) -> bytes:
     """Events in date order down the page: years on the left, a dot per event on a rule, the event in
     Chinese and English beside it; dots coloured by source article."""
+    _load_matplotlib()
     events = sorted(events, key=lambda e: e.date)
     articles = sorted({e.article for e in events})
     colour = {a: STYLE["palette"][i % len(STYLE["palette"])] for i, a in enumerate(articles)}

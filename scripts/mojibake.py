@@ -20,8 +20,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .chinese import char_to_simplified
+
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 
 RARE_BELOW = 300   # summed jieba frequency under which a Han character counts as rare
 
@@ -41,16 +44,35 @@ class Flag:
 
 
 @lru_cache(maxsize=1)
-def han_frequency() -> Counter:
-    import jieba
+def han_frequency() -> dict[str, int]:
+    """How often each character occurs in jieba's dictionary (summed word frequencies).
+
+    Summing 350,000 words takes a moment, so the table is kept in .cache/, keyed by the dictionary."""
+    import json
+    from importlib.util import find_spec
+    source = os.path.join(os.path.dirname(find_spec("jieba").origin), "dict.txt")
+    stat = os.stat(source)
+    cache = CACHE_DIR / f"hanfreq-{stat.st_size}-{int(stat.st_mtime)}.json"
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
     counts: Counter = Counter()
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+    with open(source, encoding="utf-8") as fh:
         for row in fh:
             word, freq = row.split(" ", 2)[:2]
             n = int(freq)
             for ch in word:
                 counts[ch] += n
-    return counts
+    table = dict(sorted(counts.items()))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass
+    return table
 
 
 def is_rare_han(ch: str) -> bool:

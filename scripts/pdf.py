@@ -1,0 +1,368 @@
+"""The print edition: the built site as one A4 PDF, dist/baimozhi.pdf.
+
+    python -c "from scripts.pdf import main; from pathlib import Path; main(Path('.'))"   (make pdf)
+
+Serves site/ on 127.0.0.1 (any free port), opens every page in Chromium (Debian's /usr/bin/chromium,
+driven by Playwright) with print media emulated and prints, in order:
+
+1. a cover generated here from the site's metadata (title, date range, the articles);
+2. a contents page with the page each part starts on;
+3. every article, in the order of the home page's article list;
+4. /glossary/, /who/, then /figures/ and /timeline/ (those two are skipped, with a warning, if the
+   site does not have them yet).
+
+Each part is printed separately with page.pdf(format="A4", print_background=True) and the parts are
+joined with `pdfunite` (poppler-utils). Page numbers run through the whole book: print.css puts
+counter(page) in the bottom margin and each part gets its starting number injected. Requests that
+would leave 127.0.0.1 are blocked, so the book is built offline and from the site alone. Nothing
+time-dependent is printed in the body; Chromium embeds subsets of the local Noto CJK fonts.
+
+Reading options (bm.js's `bm-options`) default to the site's defaults: both languages side by side,
+Simplified, no pinyin. Pass options={"lang": "en"} etc. to print another edition.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+OUTPUT = Path("dist") / "baimozhi.pdf"
+REFERENCE_PAGES = (("glossary", "Glossary", True), ("who", "Who’s who", True),
+                   ("figures", "Figures", False), ("timeline", "Timeline", False))
+DEFAULT_TITLE = "百模志 · The Hundred-Model Chronicle"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+ZH_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
+EN_FONT = '"Liberation Sans", Arial, Helvetica, "Noto Sans CJK SC", sans-serif'
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- what to print
+
+@dataclass
+class Card:
+    href: str
+    slug: str
+    zh: str = ""
+    en: str = ""
+    date: str = ""        # ISO, as in <time datetime>
+    meta: str = ""        # the card's meta line (date · outlet · state)
+
+
+class _Cards(HTMLParser):
+    """The home page's article list: li.bm-card[data-article-card] > a[href] with the two titles."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.cards: list[Card] = []
+        self.field: str | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "li" and "bm-card" in classes:
+            self.cards.append(Card("", a.get("data-article-card", "")))
+        if not self.cards:
+            return
+        card = self.cards[-1]
+        if tag == "a" and not card.href and a.get("href"):
+            card.href = a["href"]
+        if tag == "time" and not card.date:
+            card.date = a.get("datetime", "")
+        for name in ("bm-card-zh", "bm-card-en", "bm-card-meta"):
+            if name in classes:
+                self.field, self.depth = name, 0
+        if self.field and tag not in ("br", "img"):
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.field:
+            self.depth -= 1
+            if self.depth <= 0:
+                self.field = None
+
+    def handle_data(self, data):
+        if not self.field or not self.cards:
+            return
+        card = self.cards[-1]
+        attr = {"bm-card-zh": "zh", "bm-card-en": "en", "bm-card-meta": "meta"}[self.field]
+        setattr(card, attr, getattr(card, attr) + data)
+
+
+def article_cards(site: Path) -> list[Card]:
+    index = site / "index.html"
+    if not index.is_file():
+        raise FileNotFoundError(f"{index} not found: build the site first (make site)")
+    parser = _Cards()
+    parser.feed(index.read_text(encoding="utf-8"))
+    cards = [c for c in parser.cards if c.href]
+    if not cards:
+        raise ValueError(f"{index} lists no articles (li.bm-card > a[href])")
+    for c in cards:
+        c.zh, c.en, c.meta = (" ".join(x.split()) for x in (c.zh, c.en, c.meta))
+        if not c.slug:
+            c.slug = c.href.strip("/").split("/")[-1]
+    return cards
+
+
+def site_metadata(root: Path) -> dict[str, str]:
+    """site_name, site_description and copyright from mkdocs.yml (read as text: it uses !ENV tags)."""
+    meta = {"site_name": DEFAULT_TITLE, "site_description": "", "copyright": ""}
+    cfg = root / "mkdocs.yml"
+    if cfg.is_file():
+        text = cfg.read_text(encoding="utf-8")
+        for key in meta:
+            m = re.search(rf"^{key}:\s*(.+?)\s*$", text, re.M)
+            if m:
+                meta[key] = m.group(1).strip().strip("'\"")
+    return meta
+
+
+def human_month(iso: str) -> str:
+    parts = iso.split("-")
+    if len(parts) >= 2 and parts[1].isdigit():
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def date_range(cards: list[Card]) -> str:
+    dates = sorted(c.date for c in cards if c.date)
+    if not dates:
+        return ""
+    first, last = human_month(dates[0]), human_month(dates[-1])
+    return first if first == last else f"{first} – {last}"
+
+
+# ---------------------------------------------------------------- generated pages
+
+BOOK_CSS = f"""
+@page {{ size: A4; margin: 22mm 20mm 22mm 20mm; }}
+html {{ font-family: {EN_FONT}; color: #111; }}
+body {{ margin: 0; }}
+[lang^="zh"] {{ font-family: {ZH_FONT}; }}
+"""
+
+
+def cover_html(meta: dict[str, str], cards: list[Card]) -> str:
+    e = html.escape
+    name = meta["site_name"]
+    zh_name, _, en_name = name.partition(" · ")
+    items = "".join(
+        f'<li><span class="zh" lang="zh-Hans">{e(c.zh)}</span><span class="en" lang="en">{e(c.en)}</span>'
+        f'<span class="meta">{e(c.meta.split(" · ")[0] if c.meta else human_month(c.date))}</span></li>'
+        for c in cards)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(name)}</title><style>{BOOK_CSS}
+@page {{ margin: 24mm 22mm 20mm; }}
+.title {{ margin: 16mm 0 0; font-size: 46pt; font-weight: 700; letter-spacing: .08em; }}
+.subtitle {{ font-size: 20pt; margin: 3mm 0 0; }}
+.range {{ font-size: 13pt; margin: 8mm 0 0; color: #b71c1c; }}
+.desc {{ font-size: 10.5pt; margin: 3mm 0 0; max-width: 140mm; line-height: 1.5; color: #333; }}
+h2 {{ font-size: 10pt; margin: 14mm 0 3mm; text-transform: uppercase; letter-spacing: .12em; color: #555; }}
+ol {{ margin: 0; padding-left: 6mm; font-size: 9.5pt; line-height: 1.35; }}
+li {{ margin: 0 0 2.8mm; break-inside: avoid; }}
+li .zh, li .en, li .meta {{ display: block; }}
+li .zh {{ font-weight: 700; }}
+li .meta {{ color: #666; font-size: 8.5pt; }}
+.rights {{ margin-top: 12mm; font-size: 8pt; color: #666; line-height: 1.4; }}
+</style></head><body>
+<h1 class="title" lang="zh-Hans">{e(zh_name)}</h1>
+<p class="subtitle">{e(en_name or name)}</p>
+<p class="range">{e(date_range(cards))}</p>
+<p class="desc">{e(meta["site_description"])}</p>
+<h2>The articles</h2>
+<ol>{items}</ol>
+<p class="rights">{e(meta["copyright"])}</p>
+</body></html>"""
+
+
+def contents_html(meta: dict[str, str], entries: list[tuple[str, str, int]], first_page: int) -> str:
+    """entries: (Chinese or empty, English, start page)."""
+    e = html.escape
+    rows = "".join(
+        f'<li><span class="t">{f"<span class=zh lang=zh-Hans>{e(zh)}</span>" if zh else ""}'
+        f'<span class="en" lang="en">{e(en)}</span></span><span class="p">{page}</span></li>'
+        for zh, en, page in entries)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Contents</title><style>{BOOK_CSS}
+@page {{ @bottom-center {{ content: counter(page); font-size: 8.5pt; color: #555; }} }}
+@page :first {{ counter-increment: page {first_page}; }}
+h1 {{ font-size: 20pt; margin: 0 0 8mm; }}
+ol {{ list-style: none; margin: 0; padding: 0; font-size: 10.5pt; }}
+li {{ display: flex; align-items: baseline; gap: 3mm; margin: 0 0 4mm; break-inside: avoid; }}
+.t {{ flex: 1; border-bottom: 1px dotted #999; padding-bottom: .5mm; }}
+.t .zh {{ display: block; font-weight: 700; }}
+.t .en {{ display: block; }}
+.p {{ min-width: 10mm; text-align: right; font-variant-numeric: tabular-nums; }}
+</style></head><body>
+<h1>Contents <span class="zh" lang="zh-Hans">目录</span></h1>
+<ol>{rows}</ol>
+</body></html>"""
+
+
+# ---------------------------------------------------------------- printing
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+        pass
+
+
+class SiteServer:
+    """site/ over HTTP on 127.0.0.1, a free port, in a background thread (context manager)."""
+
+    def __init__(self, site: Path):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def pdf_pages(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    if not m:
+        raise RuntimeError(f"pdfinfo could not count the pages of {path}")
+    return int(m.group(1))
+
+
+def _need(tool: str) -> str:
+    found = shutil.which(tool)
+    if not found:
+        raise RuntimeError(f"{tool} not found: install poppler-utils (make browser-deps)")
+    return found
+
+
+@dataclass
+class Part:
+    url: str              # path under the site, e.g. "articles/x/"
+    zh: str
+    en: str
+    pdf: Path | None = None
+    pages: int = 0
+    start: int = 0
+
+
+def _print_page(page, url: str, out: Path, start: int, print_css: Path) -> None:
+    response = page.goto(url, wait_until="load")
+    if response is None or not response.ok:
+        raise RuntimeError(f"{url}: HTTP {response.status if response else '—'}")
+    page.emulate_media(media="print")
+    if page.evaluate("() => !document.querySelector('link[href$=\"print.css\"]')") and print_css.is_file():
+        page.add_style_tag(path=str(print_css))      # until print.css is listed in extra_css
+    # Running page numbers: this part starts at `start`.
+    page.add_style_tag(content=f"@media print {{ @page :first {{ counter-increment: page {start}; }} }}")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
+
+
+def _print_html(page, content: str, out: Path) -> None:
+    page.set_content(content, wait_until="load")
+    page.emulate_media(media="print")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
+
+
+def main(root: Path, options: dict | None = None, output: Path | None = None) -> Path:
+    """Print the site built in root/site into root/dist/baimozhi.pdf (or `output`); return its path."""
+    from playwright.sync_api import sync_playwright
+
+    root = Path(root).resolve()
+    site = root / "site"
+    out = Path(output) if output else root / OUTPUT
+    pdfunite = _need("pdfunite")
+    _need("pdfinfo")
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} not found: install Debian's chromium (make browser-deps)")
+
+    cards = article_cards(site)
+    meta = site_metadata(root)
+    parts = [Part(c.href, c.zh, c.en) for c in cards]
+    for slug, title, required in REFERENCE_PAGES:
+        if (site / slug / "index.html").is_file():
+            parts.append(Part(f"{slug}/", "", title))
+        elif required:
+            raise FileNotFoundError(f"{site / slug / 'index.html'} not found: the site is incomplete")
+        else:
+            log(f"warning: site/{slug}/ does not exist; the PDF has no {title} section")
+
+    opts = {"lang": "both", "layout": "side", "script": "hans", "pinyin": "off", **(options or {})}
+    print_css = site / "assets" / "print.css"
+    if not print_css.is_file():
+        print_css = root / "docs" / "assets" / "print.css"
+
+    with tempfile.TemporaryDirectory(prefix="bm-pdf-") as tmpdir, SiteServer(site) as server:
+        tmp = Path(tmpdir)
+        host = urlsplit(server.url).netloc
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                context = browser.new_context(viewport={"width": 1100, "height": 1400})
+                context.add_init_script(f"try {{ localStorage.setItem('bm-options', {json.dumps(json.dumps(opts))}); }} catch (e) {{}}")
+                context.route("**/*", lambda route: route.continue_()
+                              if urlsplit(route.request.url).netloc == host or route.request.url.startswith(("data:", "about:"))
+                              else route.abort())
+                page = context.new_page()
+
+                cover = tmp / "000-cover.pdf"
+                _print_html(page, cover_html(meta, cards), cover)
+                cover_pages = pdf_pages(cover)
+
+                contents_pages = 1
+                for _attempt in range(3):
+                    start = cover_pages + contents_pages + 1
+                    for i, part in enumerate(parts, 1):
+                        if part.pdf is None or part.start != start:
+                            part.pdf = tmp / f"{i + 1:03d}.pdf"
+                            log(f"printing {part.url} (from page {start})")
+                            _print_page(page, server.url + part.url, part.pdf, start, print_css)
+                            part.pages = pdf_pages(part.pdf)
+                        part.start = start
+                        start += part.pages
+                    contents = tmp / "001-contents.pdf"
+                    entries = [(pt.zh, pt.en, pt.start) for pt in parts]
+                    _print_html(page, contents_html(meta, entries, cover_pages + 1), contents)
+                    actual = pdf_pages(contents)
+                    if actual == contents_pages:
+                        break
+                    contents_pages = actual
+                context.close()
+            finally:
+                browser.close()
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        files = [cover, contents] + [pt.pdf for pt in parts]
+        subprocess.run([pdfunite, *map(str, files), str(out)], check=True)
+    total = pdf_pages(out)
+    log(f"wrote {out} ({total} pages: cover, contents, {len(cards)} articles, "
+        f"{len(parts) - len(cards)} reference sections)")
+    return out
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
