@@ -96,6 +96,11 @@ def cmd_accept(args, paths):
     print(f"{args.segment} -> {accept(tm_file(seed), item)}")
 
 
+def cmd_bench(args, paths):
+    from .bench import main as bench
+    bench()
+
+
 def cmd_pdf(args, paths):
     from .pdf import main as make_pdf
     print(make_pdf(paths.root))
@@ -117,6 +122,7 @@ def main(argv=None) -> int:
     p.add_argument("id")
     p.add_argument("segment")
     p.set_defaults(fn=cmd_accept)
+    sub.add_parser("bench", help="performance benchmark against a plain MkDocs build").set_defaults(fn=cmd_bench)
     sub.add_parser("pdf", help="the built site (site/) as one PDF in dist/").set_defaults(fn=cmd_pdf)
     p = sub.add_parser("sync", help="add skeleton entries for new segments to the translation memory")
     p.add_argument("id", nargs="?")

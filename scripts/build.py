@@ -112,9 +112,22 @@ def check_side_files(seeds_dir: Path) -> None:
                              f"restore seeds/{stem}.txt, or delete this file if the article was withdrawn")
 
 
-def load_articles(ctx: Context) -> list[Article]:
+# In-memory caches for a long-running `mkdocs serve`: article key -> processed article / rendered page.
+_ARTICLES: dict[str, Article] = {}
+_RENDERED: dict[str, "Rendered"] = {}
+
+
+def load_articles(ctx: Context, inp=None) -> list[Article]:
     check_side_files(ctx.paths.seeds)
-    articles = [process(p, ctx) for p in ingest.find_seeds(ctx.paths.seeds)]
+    articles = []
+    for p in ingest.find_seeds(ctx.paths.seeds):
+        key = inp.article_key(p.stem) if inp else None
+        article = _ARTICLES.get(key) if key else None
+        if article is None:
+            article = process(p, ctx)
+            if key:
+                _ARTICLES[key] = article
+        articles.append(article)
     slugs: dict[str, Path] = {}
     for a in articles:
         if a.slug in slugs:
@@ -284,20 +297,28 @@ def dumps_json(data) -> str:
 class Output:
     files: dict[str, str | bytes] = field(default_factory=dict)   # path relative to docs/
     nav: list = field(default_factory=list)
+    words: list = field(default_factory=list)    # glossary surface forms, for the search segmenter
+    cached: bool = False                         # nothing changed since the last build
 
 
 GENERATED_DIRS = ("articles", "data", "assets/figures")
-GENERATED_FILES = ("index.md", "about.md", "glossary.md", "who.md", "figures.md", "timeline.md")
 
 
-def compute(ctx: Context) -> Output:
-    articles = load_articles(ctx)
+def compute(ctx: Context, inp=None) -> Output:
+    articles = load_articles(ctx, inp)
     from . import figure_pages
     placed = figure_pages.locate(articles, ctx.paths.data)
     out = Output()
     uses = []
+    keys = []
     for a in articles:
-        rendered = render_article(a, ctx, placed)
+        key = inp.article_key(a.seed.stem) if inp else None
+        keys.append(key)
+        rendered = _RENDERED.get(key) if key else None
+        if rendered is None:
+            rendered = render_article(a, ctx, placed)
+            if key:
+                _RENDERED[key] = rendered
         out.files[f"articles/{a.slug}/index.md"] = rendered.page
         out.files[f"data/articles/{a.slug}.json"] = dumps_json(article_json(a, rendered))
         uses.append((a.slug, rendered.annotations.term_uses))
@@ -314,6 +335,10 @@ def compute(ctx: Context) -> Output:
                {"Figures": "figures.md"},
                {"Timeline": "timeline.md"},
                {"About this edition": "about.md"}]
+    out.words = sorted({f for t in ctx.lexicon.terms for f in t.forms})
+    for cache_dict in (_ARTICLES, _RENDERED):      # keep only what this build used
+        for k in [k for k in cache_dict if k not in keys]:
+            del cache_dict[k]
     return out
 
 
@@ -368,8 +393,14 @@ def write(output: Output, paths: Paths) -> int:
 
 
 def build(paths: Paths | None = None) -> Output:
+    from . import cache
     paths = paths or Paths()
+    inp = cache.inputs(paths)
+    manifest = cache.load_manifest(paths)
+    if manifest and manifest.get("fingerprint") == inp.fingerprint and cache.outputs_intact(paths, manifest):
+        return Output(nav=manifest["nav"], words=manifest["words"], cached=True)
     ctx = Context.load(paths)
-    output = compute(ctx)
+    output = compute(ctx, inp)
     write(output, paths)
+    cache.save_manifest(paths, inp.fingerprint, output.files, output.nav, output.words)
     return output

@@ -95,8 +95,32 @@ def figure_html(ds, placed: Placed, root: str) -> str:
             f'<a href="{root}figures/#fig-{ds.id}">All figures</a></figcaption>\n</figure>')
 
 
+def _render(ds) -> bytes:
+    return figures.render_svg(ds)
+
+
+def prerender(datasets, cache_dir: Path) -> None:
+    """Draw the figures missing from the cache on every core (matplotlib is single-threaded)."""
+    import multiprocessing
+    import os
+    todo = []
+    for ds in datasets:
+        source = ds.path.read_bytes() if ds.path.exists() else ds.id.encode()
+        key = hashlib.sha256(source + _CODE_HASH.encode()).hexdigest()[:24]
+        if key not in _MEMORY and not (cache_dir / f"{key}.svg").exists():
+            todo.append((ds, source))
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers < 2:
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        drawn = pool.map(_render, [ds for ds, _ in todo])
+    for (ds, source), svg in zip(todo, drawn):
+        cached_svg(source, lambda svg=svg: svg, cache_dir)
+
+
 def files(placed: Placed, cache_dir: Path) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
+    prerender(placed.datasets, cache_dir)
     for ds in placed.datasets:
         source = ds.path.read_bytes() if ds.path.exists() else ds.id.encode()
         out[f"assets/figures/{ds.id}.svg"] = cached_svg(source, lambda ds=ds: figures.render_svg(ds), cache_dir)

@@ -27,19 +27,17 @@ def on_config(config):
         from mkdocs.exceptions import Abort
         raise Abort(f"Build stopped: {exc}") from None
     config["nav"] = output.nav
-    _teach_search_jieba()
+    _teach_search_jieba(output.words)
     return config
 
 
-def _teach_search_jieba() -> None:
+def _teach_search_jieba(words) -> None:
     """Material's search segments Chinese with Python jieba: give it the glossary's words too, so a
     search for 六小虎 or 百模大战 matches them as whole words."""
     try:
         import jieba
     except ImportError:
         return
-    from scripts.annotate import Lexicon
     jieba.setLogLevel(logging.WARNING)
-    for term in Lexicon.load(ROOT / "data").terms:
-        for form in term.forms:
-            jieba.add_word(form)
+    for form in words:
+        jieba.add_word(form)

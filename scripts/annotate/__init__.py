@@ -159,7 +159,7 @@ class ZhAnnotator:
             if lookup and w not in self.page.dictionary:
                 entries = words.lookup(w)
                 if entries:
-                    self.page.dictionary[w] = entries
+                    self.page.dictionary[w] = [list(e) for e in entries]
             out.append(f'<span class="w"{attrs}>{h.text(w)}</span>')
             pos += len(w)
         return "".join(out)

