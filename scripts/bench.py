@@ -23,6 +23,8 @@ ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
 
 
 def copy_project(dest: Path, seeds: bool = True, figures: bool = True) -> Path:
+    if (ROOT / ".cache" / "lib").exists():
+        shutil.copytree(ROOT / ".cache" / "lib", dest / ".cache" / "lib")
     for name in ("scripts", "data"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     if not figures:
@@ -63,7 +65,9 @@ def run_build(project: Path) -> float:
 
 
 def make_cold(project: Path) -> None:
-    for rel in (".cache", "site", "docs/articles", "docs/data", "docs/assets/figures"):
+    """No build cache, no generated pages or figures, no site. Kept, as for the plain build (jieba's
+    dictionary cache in the temp dir): .cache/lib, one-off indexes of installed libraries."""
+    for rel in (".cache/build", "site", "docs/articles", "docs/data", "docs/assets/figures"):
         shutil.rmtree(project / rel, ignore_errors=True)
     for name in ("index.md", "about.md", "glossary.md", "who.md", "figures.md", "timeline.md"):
         (project / "docs" / name).unlink(missing_ok=True)

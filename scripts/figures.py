@@ -557,7 +557,7 @@ def _style_axes(ax, value_axis: str) -> None:
 def _fit(fig: Figure, ax, texts, axis: str) -> None:
     """Widen the value axis until every value label sits inside the axes (measured, deterministic)."""
     for _ in range(4):
-        fig.canvas.draw()
+        fig.draw_without_rendering()          # layout and text metrics, without painting pixels
         renderer = fig.canvas.get_renderer()
         box = ax.get_window_extent(renderer)
         lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()

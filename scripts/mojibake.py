@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .chinese import char_to_simplified
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "lib"   # library indexes, not build output
 
 RARE_BELOW = 300   # summed jieba frequency under which a Han character counts as rare
 

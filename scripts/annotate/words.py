@@ -94,7 +94,8 @@ def numbered_to_marks(syllable: str) -> str:
     return s[:i] + (mark.upper() if s[i].isupper() else mark) + s[i + 1:]
 
 
-CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache"
+# One-off indexes of installed libraries (like jieba's own dictionary cache), apart from build caches.
+CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "lib"
 
 
 @lru_cache(maxsize=1)
