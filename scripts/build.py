@@ -228,8 +228,10 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
         parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}</ol>\n')
     parts.append(terms_list(annotations, ctx))
     dict_json = json.dumps(annotations.dictionary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    safe_json = dict_json.replace("</", "<\\/")
-    parts.append(f'<script type="application/json" id="bm-dict">{safe_json}</script>\n')
+    words_json = json.dumps(annotations.words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for element_id, payload in (("bm-words", words_json), ("bm-dict", dict_json)):
+        safe_json = payload.replace("</", "<\\/")
+        parts.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
     parts.append("\n</div>\n")
     return "\n".join(parts)
 

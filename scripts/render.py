@@ -103,7 +103,8 @@ def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
     repair_index = seg.repair_start
     zh_html = []
     for n, part in enumerate(zh_parts, start=1):
-        zh_html.append(f'<span class="s" data-s="{n}">{zh_render(part, repair_index)}</span>')
+        r = zh_render(part, repair_index)
+        zh_html.append(f'<span class="s" data-s="{n}" data-w="{r.words}">{r.html}</span>')
         repair_index += part.count(MARK_OPEN)
     if item.status == "translated":
         en_parts = english_html(item.entry, seg.id, notes)

@@ -226,7 +226,10 @@ def test_layout_toggle_side_by_side_and_stacked_persists(page, server, site):
 
 
 def test_script_toggle_shows_traditional_and_persists(page, server, site):
-    slug = pick_article(site, r'class="w"[^>]*data-t="', "a word with a Traditional form (.w[data-t])")
+    # word spans are built in the browser from the page's word table; a non-empty Traditional form
+    # there ("word":["pinyin","traditional"]) is what becomes .w[data-t]
+    slug = pick_article(site, r'id="bm-words"[^>]*>\{.*?"[^"]+":\["[^"]*","[^"]+"\]',
+                        "a word with a Traditional form in the word table (#bm-words)")
     other = next(s for s in article_slugs(site) if s != slug)
     words_js = """() => [...document.querySelectorAll('.bm-article .w[data-t]')].slice(0, 200)
         .map(w => [w.textContent, w.getAttribute('data-t'), w.getAttribute('data-s')])"""

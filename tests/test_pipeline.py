@@ -116,3 +116,17 @@ def test_opencc_runs_only_on_traditional_articles(tmp_path):
     assert "昇腾" in simplified.segments[0].plain and "显著" in simplified.segments[0].plain
     traditional = segments_of("題目\n\n隨著大模型的發展，華為基於昇騰AI發佈了新產品。\n", tmp_path, sub="t")
     assert "随着大模型的发展" in traditional.segments[0].plain
+
+
+def test_word_offsets_round_trip():
+    from scripts.annotate import encode_words
+    assert encode_words([(0, 2), (2, 1), (4, 3)]) == "2,1,1:3"
+    assert encode_words([]) == ""
+    # decoding as bm.js does gives back the spans
+    spec, pos, spans = "2,1,1:3", 0, []
+    for tok in spec.split(","):
+        gap, _, length = tok.rpartition(":")
+        pos += int(gap or 0)
+        spans.append((pos, int(length)))
+        pos += int(length)
+    assert spans == [(0, 2), (2, 1), (4, 3)]

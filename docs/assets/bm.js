@@ -114,9 +114,69 @@
     });
   }
 
+  /* ---------- words: built from each sentence's data-w offsets and the page's word table ---------- */
+  var HAN = /[\u3400-\u9fff\uf900-\ufaff]/g;
+  function wordTable() {
+    var el = document.getElementById("bm-words");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  }
+  function spans(spec) {
+    /* "2,1:3" -> [[0,2],[3,3]]: a word's length, after "gap:" when other text comes first */
+    var out = [], pos = 0;
+    spec.split(",").forEach(function (tok) {
+      var parts = tok.split(":"), len = +parts[parts.length - 1];
+      pos += parts.length > 1 ? +parts[0] : 0;
+      out.push([pos, len]);
+      pos += len;
+    });
+    return out;
+  }
+  function buildWords() {
+    var table = wordTable(), links = new Map();
+    document.querySelectorAll(".bm-article .zh .s[data-w]").forEach(function (s) {
+      var spec = s.getAttribute("data-w");
+      if (!spec) { return; }
+      var list = spans(spec), k = 0, offset = 0, nodes = [];
+      var walker = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) { nodes.push(walker.currentNode); }
+      nodes.forEach(function (node) {
+        var text = node.nodeValue, start = offset, frag = null, cursor = 0;
+        offset += text.length;
+        while (k < list.length && list[k][0] < offset) {
+          var ws = list[k][0] - start, we = ws + list[k][1];
+          k++;
+          if (ws < cursor || we > text.length) { continue; }
+          var word = text.slice(ws, we), info = table[word] || ["", ""];
+          var span = document.createElement("span");
+          span.className = "w";
+          span.textContent = word;
+          var py = info[0];
+          var link = node.parentNode.closest("a.gl[data-py]");
+          if (link) {   /* a glossary entry's own pinyin overrides the word's */
+            if (!links.has(link)) { links.set(link, { syl: link.getAttribute("data-py").split(" "), i: 0 }); }
+            var st = links.get(link), n = (word.match(HAN) || []).length;
+            py = st.syl.slice(st.i, st.i + n).join(" ") || py;
+            st.i += n;
+          }
+          if (py) { span.setAttribute("data-p", py); }
+          if (info[1]) { span.setAttribute("data-t", info[1]); }
+          frag = frag || document.createDocumentFragment();
+          if (ws > cursor) { frag.appendChild(document.createTextNode(text.slice(cursor, ws))); }
+          frag.appendChild(span);
+          cursor = we;
+        }
+        if (frag) {
+          if (cursor < text.length) { frag.appendChild(document.createTextNode(text.slice(cursor))); }
+          node.parentNode.replaceChild(frag, node);
+        }
+      });
+    });
+  }
+
   var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
 
   function init() {
+    buildWords();
     applyScript();
     syncButtons();
     document.querySelectorAll(".bm-toolbar button[data-opt]").forEach(function (b) {

@@ -48,10 +48,17 @@ class Span:
     payload: object = None
 
 
+@dataclass(frozen=True)
+class ZhHtml:
+    html: str
+    words: str     # the sentence's Chinese words as "gap:length" offsets, e.g. "2,1:3" (see bm.js)
+
+
 @dataclass
 class PageAnnotations:
     """What one article's annotation produced: for the page, the JSON and the indexes."""
     dictionary: dict[str, list] = field(default_factory=dict)
+    words: dict[str, list] = field(default_factory=dict)                  # word -> [pinyin, traditional]
     term_uses: list[tuple[str, str]] = field(default_factory=list)        # (term id, segment id)
     numbers: list[dict] = field(default_factory=list)
 
@@ -81,7 +88,11 @@ def parse_marks(marked: str, first_repair: int) -> tuple[str, list[tuple[int, in
 
 
 class ZhAnnotator:
-    """Callable with the ZhRenderer signature: (marked sentence, index of its first repair) -> HTML."""
+    """(marked sentence, index of its first repair) -> ZhHtml.
+
+    Words are not wrapped one by one in the HTML: each sentence carries its jieba segmentation as
+    compact offsets and the page one table of pinyin and Traditional forms, from which bm.js builds
+    the word spans in the browser. Pages stay small and MkDocs parses a fraction of the tags."""
 
     def __init__(self, lexicon: Lexicon, repairs: list[Decision], page: PageAnnotations, glossary_base: str):
         self.lexicon = lexicon
@@ -90,7 +101,8 @@ class ZhAnnotator:
         self.base = glossary_base      # relative path from the page to the site root
         self.segment_id = ""
 
-    def __call__(self, marked: str, first_repair: int) -> str:
+    def __call__(self, marked: str, first_repair: int) -> ZhHtml:
+        self._tokens: list[tuple[int, int]] = []
         text, repair_spans = parse_marks(marked, first_repair)
         spans = [Span(s, e, "repair", self.repairs[i]) for s, e, i in repair_spans if e > s]
         spans += [Span(m.start(), m.end(), "url") for m in _URL.finditer(text)]
@@ -112,7 +124,7 @@ class ZhAnnotator:
             out.append(self._span(text, span, trad))
             pos = span.end
         out.append(self._words(text, pos, len(text), trad))
-        return "".join(out)
+        return ZhHtml("".join(out), encode_words(self._tokens))
 
     def _span(self, text: str, span: Span, trad) -> str:
         inner_text = text[span.start:span.end]
@@ -123,10 +135,10 @@ class ZhAnnotator:
         if span.kind == "term":
             term: Term = span.payload
             self.page.term_uses.append((term.id, self.segment_id))
-            syllables = term.pinyin.split() if inner_text == term.zh else None
-            inner = self._words(text, span.start, span.end, trad, lookup=False, syllables=syllables)
+            inner = self._words(text, span.start, span.end, trad, lookup=False)
             cls = "gl" if term.kind == "glossary" else "gl ent"
-            return (f'<a class="{cls}" href="{self.base}{term.page}/#{term.id}" data-term="{term.id}" '
+            py = f' data-py="{h.attr(term.pinyin)}"' if inner_text == term.zh and term.pinyin else ""
+            return (f'<a class="{cls}" href="{self.base}{term.page}/#{term.id}" data-term="{term.id}"{py} '
                     f'title="{h.attr(term.tooltip())}">{inner}</a>')
         m: numbers.Mention = span.payload
         self.page.numbers.append({"segment": self.segment_id, "text": m.text, "value": m.value,
@@ -135,31 +147,31 @@ class ZhAnnotator:
         return (f'<span class="num" tabindex="0" title="{h.attr(numbers.english(m))}" '
                 f'data-unit="{h.attr(m.unit or "")}">{inner}</span>')
 
-    def _words(self, text: str, start: int, end: int, trad, lookup: bool = True, syllables=None) -> str:
+    def _words(self, text: str, start: int, end: int, trad, lookup: bool = True) -> str:
+        """The text as escaped HTML; its Chinese words are recorded for the page's word table."""
         if start >= end:
             return ""
         chunk = text[start:end]
-        out, pos = [], start
-        han_index = 0
+        pos = start
         for w in words.cut(chunk):
-            if not HAN_RE.search(w):
-                out.append(h.text(w))
-                pos += len(w)
-                continue
-            if syllables is not None:
-                n = sum(1 for c in w if HAN_RE.match(c))
-                py = " ".join(syllables[han_index:han_index + n])
-                han_index += n
-            else:
-                py = words.pinyin_of(w)
-            t = trad[pos:pos + len(w)] if trad else words.to_traditional(w)
-            attrs = f' data-p="{h.attr(py)}"'
-            if t != w:
-                attrs += f' data-t="{h.attr(t)}"'
-            if lookup and w not in self.page.dictionary:
-                entries = words.lookup(w)
-                if entries:
-                    self.page.dictionary[w] = [list(e) for e in entries]
-            out.append(f'<span class="w"{attrs}>{h.text(w)}</span>')
+            if HAN_RE.search(w):
+                self._tokens.append((pos, len(w)))
+                if w not in self.page.words:
+                    t = trad[pos:pos + len(w)] if trad else words.to_traditional(w)
+                    self.page.words[w] = [words.pinyin_of(w), t if t != w else ""]
+                if lookup and w not in self.page.dictionary:
+                    entries = words.lookup(w)
+                    if entries:
+                        self.page.dictionary[w] = [list(e) for e in entries]
             pos += len(w)
-        return "".join(out)
+        return h.text(chunk)
+
+
+def encode_words(tokens: list[tuple[int, int]]) -> str:
+    """[(0, 2), (2, 1), (4, 3)] -> "2,1,1:3": each word as its length, after "gap:" if text lies between."""
+    out, last = [], 0
+    for start, length in tokens:
+        gap = start - last
+        out.append(f"{gap}:{length}" if gap else str(length))
+        last = start + length
+    return ",".join(out)
