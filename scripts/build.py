@@ -353,9 +353,10 @@ def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, st
     by_id = {t.id: t for t in terms}
     glossary = [t for t in terms if t.kind == "glossary"]
     entities = [t for t in terms if t.kind == "entity"]
+    ordinals = {(a.slug, item.segment.id): n for a in articles for n, item in enumerate(a.alignment.items, start=1)}
     return {
-        "glossary.md": reference.page(glossary, "glossary", occ, titles, by_id),
-        "who.md": reference.page(entities, "entity", occ, titles, by_id),
+        "glossary.md": reference.page(glossary, "glossary", occ, titles, by_id, ordinals),
+        "who.md": reference.page(entities, "entity", occ, titles, by_id, ordinals),
         "data/glossary.json": dumps_json(reference.export(glossary, occ, ids)),
         "data/entities.json": dumps_json(reference.export(entities, occ, ids)),
         "data/glossary.csv": reference.glossary_csv(glossary),

@@ -37,7 +37,10 @@ def occurrences(term_uses_by_article) -> dict[str, list[tuple]]:
     return out
 
 
-def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[str, Term]) -> str:
+def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[str, Term],
+         ordinals: dict | None = None) -> str:
+    """ordinals: (article slug, segment id) -> paragraph number, for compact ¶ links."""
+    ordinals = ordinals or {}
     cats = GLOSSARY_CATEGORIES if kind == "glossary" else ENTITY_CATEGORIES
     title = "Glossary" if kind == "glossary" else "Who’s who"
     intro = ("Terms of China’s large-model industry and of Chinese finance, as the articles use them."
@@ -53,10 +56,15 @@ def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[
         for t in group:
             uses = occ.get(t.id, [])
             total = sum(c for _, _, c in uses)
-            links = []
+            by_article: dict[str, list] = {}
             for article, seg, count in uses:
-                label = f"{h.text(titles.get(article, article))} §{seg}" + (f" ×{count}" if count > 1 else "")
-                links.append(f'<li><a href="../articles/{article}/#{seg}">{label}</a></li>')
+                by_article.setdefault(article, []).append((seg, count))
+            links = []
+            for article, segs in by_article.items():
+                refs = ", ".join(
+                    f'<a href="../articles/{article}/#{seg}" title="§{seg}">¶{ordinals.get((article, seg), seg)}</a>'
+                    + (f"×{count}" if count > 1 else "") for seg, count in segs)
+                links.append(f"<li>{h.text(titles.get(article, article))}: {refs}</li>")
             related = ", ".join(
                 f'<a href="{"" if by_id[r].kind == kind else "../" + by_id[r].page + "/"}#{r}">{h.text(by_id[r].en)}</a>'
                 for r in t.related if r in by_id)
