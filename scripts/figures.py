@@ -344,17 +344,18 @@ def load_timeline(path: Path) -> list[Event]:
 
 # ---------------------------------------------------------------- checking against the articles
 
-_NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万)?")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九", start=0)}
-_TENTHS = re.compile(r"([一二三四五六七八九])成")
 _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, None: 1}
 
 
 def reading_values(reading: str) -> list[float]:
-    """Every number a Chinese reading states, in plain units: '2.86亿元至3.82亿元' -> [2.86e8, 3.82e8],
-    '60%-70%' -> [60, 70], '四成左右' -> [40]."""
-    values = [float(m.group(1)) * _SCALE[m.group(2)] for m in _NUM.finditer(reading)]
-    values += [_CN_DIGITS[m.group(1)] * 10.0 for m in _TENTHS.finditer(reading)]
+    """Every number a Chinese reading states, in plain units, as the site's one number recogniser
+    (scripts/annotate/numbers.py) reads it: '2.86亿元至3.82亿元' -> [2.86e8, 3.82e8], '60%-70%' ->
+    [60, 70], '四成左右' -> [40]."""
+    from .annotate import numbers
+    values = []
+    for m in numbers.find(reading):
+        if m.unit != "date":
+            values += [float(m.value)] + ([float(m.value_high)] if m.value_high is not None else [])
     return values
 
 
