@@ -344,7 +344,6 @@ def load_timeline(path: Path) -> list[Event]:
 
 # ---------------------------------------------------------------- checking against the articles
 
-_SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, None: 1}
 
 
 def reading_values(reading: str) -> list[float]:
