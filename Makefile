@@ -39,7 +39,7 @@ qa: $(STAMP)
 # Debian packages the browser tests and the PDF need: Chromium, Noto CJK fonts, poppler (pdfunite,
 # pdftotext, pdffonts) and Node.js/npm (for axe-core). Installed only if something is missing.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+	@{ [ -n "$$BM_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; } && command -v pdftotext >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
 	  && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
 	  || { echo "installing chromium, fonts-noto-cjk, poppler-utils, nodejs, npm (Debian packages)"; \
 	       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils nodejs npm >/dev/null) \

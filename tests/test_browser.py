@@ -16,6 +16,7 @@ import concurrent.futures
 import datetime
 import functools
 import json
+import os
 import re
 import subprocess
 import threading
@@ -32,7 +33,7 @@ from test_links import built_project  # noqa: F401  (session-scoped build shared
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("BM_CHROMIUM", "/usr/bin/chromium")   # another Chromium build: set BM_CHROMIUM
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 900}
