@@ -16,30 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from .paths import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 3
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
-
-
-def copy_project(dest: Path, seeds: bool = True, figures: bool = True) -> Path:
-    if (ROOT / ".cache" / "lib").exists():
-        shutil.copytree(ROOT / ".cache" / "lib", dest / ".cache" / "lib")
-    for name in ("scripts", "data"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    if not figures:
-        shutil.rmtree(dest / "data" / "figures")
-        (dest / "data" / "timeline.yml").unlink()
-    (dest / "docs" / "assets").mkdir(parents=True)
-    for p in (ROOT / "docs" / "assets").iterdir():
-        if p.is_file():
-            shutil.copy(p, dest / "docs" / "assets" / p.name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    (dest / "seeds").mkdir()
-    if seeds:
-        for p in (ROOT / "seeds").iterdir():
-            shutil.copy(p, dest / "seeds" / p.name)
-    return dest
 
 
 def plain_project(dest: Path) -> Path:

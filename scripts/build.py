@@ -7,7 +7,6 @@ a failed build leaves the previous output intact). Nothing under seeds/ or data/
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +17,7 @@ from .align import Alignment, align, load_memory
 from .clean import Cleaned, clean, load_rules
 from .errors import BuildError
 from .ingest import Meta, Seed
-from .paths import Paths
+from .paths import Paths, atomic_write
 from .segment import Segmented, segment
 
 
@@ -284,10 +283,7 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     data = content.encode("utf-8") if isinstance(content, str) else content
     if path.exists() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write(path, data)
     return True
 
 

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import Paths
+from .paths import Paths, atomic_write
 
 CODE = Path(__file__).resolve().parent
 
@@ -82,11 +82,7 @@ def outputs_intact(paths: Paths, manifest: dict) -> bool:
 def save_manifest(paths: Paths, fingerprint: str, files: dict, nav: list, words: list) -> None:
     record = {"fingerprint": fingerprint, "nav": nav, "words": words,
               "files": {rel: sha(c.encode("utf-8") if isinstance(c, str) else c) for rel, c in sorted(files.items())}}
-    path = _manifest_path(paths)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        atomic_write(_manifest_path(paths), json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import figures
 from . import html as h
 from .errors import BuildError
+from .paths import atomic_write
 
 _CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes()).hexdigest()[:16]
 _MEMORY: dict[str, bytes] = {}
@@ -32,10 +33,7 @@ def cached_svg(key_source: bytes, draw, cache_dir: Path) -> bytes:
         data = path.read_bytes()
     else:
         data = draw()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        atomic_write(path, data)
     _MEMORY[key] = data
     return data
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .chinese import char_to_simplified
+from .paths import atomic_write
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "lib"   # library indexes, not build output
 
@@ -66,10 +67,7 @@ def han_frequency() -> dict[str, int]:
                 counts[ch] += n
     table = dict(sorted(counts.items()))
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cache)
+        atomic_write(cache, json.dumps(table, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass
     return table

@@ -31,3 +31,34 @@ class Paths:
     @property
     def cache(self) -> Path:
         return self.root / ".cache" / "build"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file and a rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def copy_project(dest: Path, seeds: bool = True, figures: bool = True, source: Path = ROOT) -> Path:
+    """A throwaway copy of the project to build in (tests, benchmark): code, data, seeds, assets,
+    mkdocs.yml and the library indexes in .cache/lib (not the build cache)."""
+    import shutil
+    for name in ("scripts", "data"):
+        shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    if not figures:
+        shutil.rmtree(dest / "data" / "figures", ignore_errors=True)
+        (dest / "data" / "timeline.yml").unlink(missing_ok=True)
+    (dest / "docs" / "assets").mkdir(parents=True)
+    for p in (source / "docs" / "assets").iterdir():
+        if p.is_file():
+            shutil.copy(p, dest / "docs" / "assets" / p.name)
+    shutil.copy(source / "mkdocs.yml", dest / "mkdocs.yml")
+    if (source / ".cache" / "lib").exists():
+        shutil.copytree(source / ".cache" / "lib", dest / ".cache" / "lib")
+    (dest / "seeds").mkdir()
+    if seeds:
+        for p in (source / "seeds").iterdir():
+            shutil.copy(p, dest / "seeds" / p.name)
+    return dest

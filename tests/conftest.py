@@ -1,4 +1,3 @@
-import shutil
 import sys
 from pathlib import Path
 
@@ -7,21 +6,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.paths import copy_project  # noqa: E402
+
 
 def make_project(dest: Path, seeds: bool = True) -> Path:
     """A throwaway copy of the project (seeds, data, scripts, assets, mkdocs.yml) to build in."""
-    for name in ("scripts", "data"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    (dest / "docs" / "assets").mkdir(parents=True)
-    for p in (ROOT / "docs" / "assets").iterdir():
-        if p.is_file():
-            shutil.copy(p, dest / "docs" / "assets" / p.name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    (dest / "seeds").mkdir()
-    if seeds:
-        for p in (ROOT / "seeds").iterdir():
-            shutil.copy(p, dest / "seeds" / p.name)
-    return dest
+    return copy_project(dest, seeds=seeds)
 
 
 @pytest.fixture

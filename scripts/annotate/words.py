@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..chinese import HAN_RE, to_traditional
+from ..paths import atomic_write
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 MAX_ENTRIES = 3
@@ -126,11 +127,7 @@ def cedict() -> dict[str, tuple]:
             grouped.setdefault(e["simplified"], []).append((e["simplified"], e["traditional"], py, "; ".join(senses)))
     table = {k: tuple(sorted(rows, key=lambda r: r[2][:1].isupper())[:MAX_ENTRIES]) for k, rows in grouped.items()}
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache)
+        atomic_write(cache, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass                      # a read-only checkout still builds, just slower
     return table
