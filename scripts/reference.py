@@ -69,19 +69,16 @@ def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[
                 f'<a href="{"" if by_id[r].kind == kind else "../" + by_id[r].page + "/"}#{r}">{h.text(by_id[r].en)}</a>'
                 for r in t.related if r in by_id)
             forms = [f for f in t.forms if f != t.zh]
-            rows = [
-                f'<dt>Pinyin</dt><dd>{h.text(t.pinyin) or "—"}</dd>' if t.pinyin else "",
-                f'<dt>Traditional</dt><dd lang="zh-Hant">{h.text(t.zh_hant)}</dd>' if t.zh_hant != t.zh else "",
-                f'<dt>Also written</dt><dd lang="zh-Hans">{h.text("、".join(forms))}</dd>' if forms else "",
-                f'<dt>English</dt><dd>{h.text(t.en)}' + (f' <span class="bm-variants">(also: {h.text("; ".join(t.variants))})</span>' if t.variants else "") + "</dd>",
-                f"<dt>Role</dt><dd>{h.text(t.role)}</dd>" if t.role else "",
-                f"<dt>Related</dt><dd>{related}</dd>" if related else "",
-            ]
+            meta = [f'<span class="bm-py">{h.text(t.pinyin)}</span>' if t.pinyin else "",
+                    f'<span lang="zh-Hant">{h.text(t.zh_hant)}</span>' if t.zh_hant != t.zh else "",
+                    f'also <span lang="zh-Hans">{h.text("、".join(forms))}</span>' if forms else "",
+                    f"<strong>{h.text(t.en)}</strong>" + (f" (also: {h.text('; '.join(t.variants))})" if t.variants else ""),
+                    h.text(t.role) if t.role else ""]
             parts.append(
                 f'<section class="bm-entry" id="{t.id}" data-term="{t.id}">\n'
                 f'<h3 class="bm-entry-h"><span lang="zh-Hans">{h.text(t.zh)}</span> <span class="bm-entry-en" lang="en">{h.text(t.en)}</span></h3>\n'
-                f'<dl class="bm-entry-dl">{"".join(rows)}</dl>\n'
-                f'<p lang="en">{h.text(t.definition)}</p>\n'
+                f'<p class="bm-entry-meta">{" · ".join(m for m in meta if m)}</p>\n'
+                f'<p lang="en">{h.text(t.definition)}' + (f"<br>Related: {related}" if related else "") + "</p>\n"
                 f'<details class="bm-uses"><summary>{total} occurrence{"s" if total != 1 else ""} in {len(uses)} paragraph{"s" if len(uses) != 1 else ""}</summary>'
                 f'<ul>{"".join(links)}</ul></details>\n</section>\n')
     return "\n".join(parts)
