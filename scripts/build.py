@@ -303,9 +303,22 @@ GENERATED_DIRS = ("articles", "data", "assets/figures")
 
 
 def compute(ctx: Context, inp=None) -> Output:
-    articles = load_articles(ctx, inp)
     from . import figure_pages
-    placed = figure_pages.locate(articles, ctx.paths.data)
+    drawing = figure_pages.Prerender(ctx.paths.data, ctx.paths.cache / "figures")
+    try:
+        articles = load_articles(ctx, inp)
+        placed = figure_pages.locate(articles, ctx.paths.data)
+        out = _pages(ctx, inp, articles, placed)
+    except BaseException:
+        drawing.cancel()        # a failed build does not wait for drawings nobody will use
+        raise
+    drawing.finish()
+    out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures"))
+    return out
+
+
+def _pages(ctx: Context, inp, articles, placed) -> Output:
+    from . import figure_pages
     out = Output()
     uses = []
     keys = []
@@ -323,7 +336,6 @@ def compute(ctx: Context, inp=None) -> Output:
     out.files["index.md"] = home_page(articles)
     out.files.update(reference_files(ctx, uses, articles))
     out.files["about.md"] = about_page(articles, ctx)
-    out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures"))
     out.files["figures.md"] = figure_pages.figures_page(placed, articles)
     out.files["timeline.md"] = figure_pages.timeline_page(placed)
     out.nav = [{"Home": "index.md"},

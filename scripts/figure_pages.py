@@ -93,40 +93,68 @@ def figure_html(ds, placed: Placed, root: str) -> str:
             f'<a href="{root}figures/#fig-{ds.id}">All figures</a></figcaption>\n</figure>')
 
 
-def _render(ds) -> bytes:
-    return figures.render_svg(ds)
+def _draw(job) -> bytes:
+    kind, payload = job
+    return figures.render_timeline_svg(payload) if kind == "timeline" else figures.render_svg(payload)
 
 
-def prerender(datasets, cache_dir: Path) -> None:
-    """Draw the figures missing from the cache on every core (matplotlib is single-threaded)."""
-    import multiprocessing
-    import os
-    todo = []
-    for ds in datasets:
-        source = ds.path.read_bytes() if ds.path.exists() else ds.id.encode()
-        key = hashlib.sha256(source + _CODE_HASH.encode()).hexdigest()[:24]
-        if key not in _MEMORY and not (cache_dir / f"{key}.svg").exists():
-            todo.append((ds, source))
-    workers = min(len(todo), os.cpu_count() or 1)
-    if workers < 2:
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        drawn = pool.map(_render, [ds for ds, _ in todo])
-    for (ds, source), svg in zip(todo, drawn):
-        cached_svg(source, lambda svg=svg: svg, cache_dir)
+def _key_source(kind: str, payload) -> bytes:
+    if kind == "timeline":
+        return repr(payload).encode()
+    return payload.path.read_bytes() if payload.path.exists() else payload.id.encode()
+
+
+class Prerender:
+    """Draw the figures missing from the cache in worker processes while the build goes on
+    (matplotlib is single-threaded; building articles meanwhile needs little of the second core)."""
+
+    def __init__(self, data_dir: Path, cache_dir: Path):
+        import multiprocessing
+        import os
+        self.cache_dir, self.pool, self.result, self.todo = cache_dir, None, None, []
+        try:
+            jobs = [("figure", ds) for ds in figures.load_datasets(data_dir / "figures")]
+            events = figures.load_timeline(data_dir / "timeline.yml")
+        except BuildError:
+            return                     # reported, with file and line, when the data is used
+        if events:
+            jobs.append(("timeline", events))
+        for kind, payload in jobs:
+            source = _key_source(kind, payload)
+            key = hashlib.sha256(source + _CODE_HASH.encode()).hexdigest()[:24]
+            if key not in _MEMORY and not (cache_dir / f"{key}.svg").exists():
+                self.todo.append(((kind, payload), source))
+        if len(self.todo) >= 2 and (os.cpu_count() or 1) >= 2:
+            self.pool = multiprocessing.get_context("fork").Pool(min(len(self.todo), os.cpu_count()))
+            self.result = self.pool.map_async(_draw, [job for job, _ in self.todo])
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def finish(self) -> None:
+        if self.pool is None:
+            return
+        try:
+            drawn = self.result.get()
+        finally:
+            self.pool.close()
+            self.pool.join()
+        for (_, source), svg in zip(self.todo, drawn):
+            cached_svg(source, lambda svg=svg: svg, self.cache_dir)
 
 
 def files(placed: Placed, cache_dir: Path) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
-    prerender(placed.datasets, cache_dir)
     for ds in placed.datasets:
-        source = ds.path.read_bytes() if ds.path.exists() else ds.id.encode()
-        out[f"assets/figures/{ds.id}.svg"] = cached_svg(source, lambda ds=ds: figures.render_svg(ds), cache_dir)
+        out[f"assets/figures/{ds.id}.svg"] = cached_svg(_key_source("figure", ds), lambda ds=ds: figures.render_svg(ds),
+                                                        cache_dir)
         out[f"data/figures/{ds.id}.csv"] = figures.dataset_csv(ds)
     if placed.events:
-        source = repr(placed.events).encode()
-        out["assets/figures/timeline.svg"] = cached_svg(source, lambda: figures.render_timeline_svg(placed.events),
-                                                        cache_dir)
+        out["assets/figures/timeline.svg"] = cached_svg(_key_source("timeline", placed.events),
+                                                        lambda: figures.render_timeline_svg(placed.events), cache_dir)
     return out
 
 
