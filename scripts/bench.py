@@ -147,8 +147,12 @@ def serve_rebuilds(tmp: Path) -> list[tuple]:
     from mkdocs.config import load_config
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     proj = copy_project(tmp / "serve")
-    tm = proj / "seeds" / "000_171d0b4a7f7a72ca.en.yml"
+    import yaml
+    tm = sorted((proj / "seeds").glob("*.en.yml"))[0]
     original = tm.read_text(encoding="utf-8")
+    data = yaml.safe_load(original)
+    first = data["segments"][0]["pairs"][0]
+    english = first["en"]
     cwd = os.getcwd()
     os.chdir(proj)
     try:
@@ -162,8 +166,8 @@ def serve_rebuilds(tmp: Path) -> list[tuple]:
         unchanged = [rebuild() for _ in range(REPEAT)]
         edited = []
         for i in range(REPEAT):
-            tm.write_text(original.replace("without doubt the hottest sector", f"without doubt the hottest sector{' ' * (i + 1)}", 1),
-                          encoding="utf-8")
+            first["en"] = f"{english} (edit {i + 1})"      # one translation changes, nothing else
+            tm.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
             edited.append(rebuild())
     finally:
         tm.write_text(original, encoding="utf-8")
