@@ -134,6 +134,9 @@ def main(argv=None) -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:            # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     return 0
 
 
