@@ -17,11 +17,9 @@ from .align import Aligned, Alignment, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
 from .ingest import Decision, Meta
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
 def human_date(iso: str) -> str:
+    """2023-07-23 -> July 23, 2023; 2024-12 -> December 2024 (the same style as the figures' readings)."""
+    from .annotate.numbers import MONTHS
     parts = iso.split("-")
     if len(parts) == 3:
         return f"{MONTHS[int(parts[1]) - 1]} {int(parts[2])}, {parts[0]}"
