@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import yamlio

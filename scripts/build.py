@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from . import html as h
@@ -304,10 +303,11 @@ GENERATED_DIRS = ("articles", "data", "assets/figures")
 
 def compute(ctx: Context, inp=None) -> Output:
     from . import figure_pages
-    drawing = figure_pages.Prerender(ctx.paths.data, ctx.paths.cache / "figures")
+    datasets, events = figure_pages.load(ctx.paths.data)
+    drawing = figure_pages.Prerender(datasets, events, ctx.paths.cache / "figures")
     try:
         articles = load_articles(ctx, inp)
-        placed = figure_pages.locate(articles, ctx.paths.data)
+        placed = figure_pages.locate(articles, datasets, events, ctx.paths.data)
         out = _pages(ctx, inp, articles, placed)
     except BaseException:
         drawing.cancel()        # a failed build does not wait for drawings nobody will use

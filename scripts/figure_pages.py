@@ -48,9 +48,12 @@ class Placed:
     after: dict = field(default_factory=dict)         # (slug, seg) -> [dataset]
 
 
-def locate(articles, data_dir: Path) -> Placed:
-    datasets = figures.load_datasets(data_dir / "figures")
-    events = figures.load_timeline(data_dir / "timeline.yml")
+def load(data_dir: Path) -> tuple[list, list]:
+    """The figure datasets and the timeline events, validated (BuildError with file and line)."""
+    return figures.load_datasets(data_dir / "figures"), figures.load_timeline(data_dir / "timeline.yml")
+
+
+def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
     by_key, texts = {}, {}
     for a in articles:
         text = "\n".join(i.segment.plain for i in a.alignment.items)
@@ -108,15 +111,11 @@ class Prerender:
     """Draw the figures missing from the cache in worker processes while the build goes on
     (matplotlib is single-threaded; building articles meanwhile needs little of the second core)."""
 
-    def __init__(self, data_dir: Path, cache_dir: Path):
+    def __init__(self, datasets: list, events: list, cache_dir: Path):
         import multiprocessing
         import os
         self.cache_dir, self.pool, self.result, self.todo = cache_dir, None, None, []
-        try:
-            jobs = [("figure", ds) for ds in figures.load_datasets(data_dir / "figures")]
-            events = figures.load_timeline(data_dir / "timeline.yml")
-        except BuildError:
-            return                     # reported, with file and line, when the data is used
+        jobs = [("figure", ds) for ds in datasets]
         if events:
             jobs.append(("timeline", events))
         for kind, payload in jobs:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
 
+from . import ingest
 from .errors import BuildError
 from .yamlio import load
 
@@ -91,9 +92,8 @@ STYLE = {
 # ---------------------------------------------------------------- data
 
 @dataclass(frozen=True)
-class Bilingual:
-    zh: str
-    en: str
+class Bilingual(ingest.Bilingual):
+    """The pipeline's zh/en pair, with what drawing needs."""
 
     @property
     def latin(self) -> str:

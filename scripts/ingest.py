@@ -9,7 +9,7 @@ Beside a seed `NAME.txt` may stand `NAME.yml` (metadata and mojibake decisions) 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlio

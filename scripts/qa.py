@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from .annotate import numbers
 from .chinese import HAN_RE
 
-MONTHS = {m.lower(): i for i, m in enumerate(numbers.MONTHS, start=1)}
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 CURRENCY_WORDS = {"CNY": ("rmb", "yuan"), "USD": ("us$", "dollar", "usd"), "HKD": ("hk$", "hong kong dollar")}
 _EN_NUM = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?:RMB\s?|US\$|HK\$|\$)?(\d[\d,]*(?:\.\d+)?))?"

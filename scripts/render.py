@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import html as h
-from .align import Aligned, Alignment, Entry
+from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
-from .ingest import Decision, Meta
+from .ingest import Decision
 
 def human_date(iso: str) -> str:
     """2023-07-23 -> July 23, 2023; 2024-12 -> December 2024 (the same style as the figures' readings)."""

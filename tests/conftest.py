@@ -1,3 +1,5 @@
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,3 +24,26 @@ def project(tmp_path):
 @pytest.fixture
 def empty_project(tmp_path):
     return make_project(tmp_path / "proj", seeds=False)
+
+
+def build_site(dest: Path) -> Path:
+    """Copy the project into dest and run `mkdocs build --strict` there; return the project dir."""
+    proj = make_project(dest)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("SITE_URL", None)
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    result = subprocess.run([mkdocs, "build", "--strict", "--quiet"], cwd=proj, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return proj
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """One project with a fresh site/ built from the current sources, shared by every test that reads
+    the built site. BM_TEST_PROJECT=<dir with site/> reuses an existing build instead."""
+    given = os.environ.get("BM_TEST_PROJECT")
+    if given:
+        proj = Path(given).resolve()
+        assert (proj / "site" / "index.html").is_file(), f"BM_TEST_PROJECT={given} has no site/index.html"
+        return proj
+    return build_site(tmp_path_factory.mktemp("site") / "proj")

@@ -1,6 +1,6 @@
 """Real-browser tests: the built site in Chromium (Debian's /usr/bin/chromium driven by Playwright).
 
-One site build per session (`built_project`, from tests/test_links.py), served by a threaded
+One site build per session (`built_project`, from tests/conftest.py), served by a threaded
 http.server on 127.0.0.1 and a random free port. Every test gets a fresh browser context, so
 localStorage (the reader's options, Material's palette) starts empty.
 
@@ -28,8 +28,6 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
-from test_links import built_project  # noqa: F401  (session-scoped build shared with the link check)
-
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -56,7 +54,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(built_project) -> Path:  # noqa: F811
+def site(built_project) -> Path:
     return built_project / "site"
 
 
@@ -587,7 +585,7 @@ def test_screenshots(browser, server, site):
 
 # ---------------------------------------------------------------- PDF
 
-def test_pdf_edition(built_project, site):  # noqa: F811
+def test_pdf_edition(built_project, site):
     from scripts.pdf import main
     # In a worker thread: Playwright's sync API cannot nest inside this module's running browser.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:

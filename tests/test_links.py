@@ -1,7 +1,7 @@
 """Link check over the built site: every internal href/src resolves to a file, every #anchor to an id.
 
-The site is built once per test session into a temporary copy of the project (`built_project`,
-shared with tests/test_browser.py). To check an existing build instead, point BM_TEST_PROJECT at
+The site is built once per test session into a temporary copy of the project (`built_project` in
+conftest.py, shared with the browser and build tests). To check an existing build instead, point BM_TEST_PROJECT at
 a project directory that already holds site/ (e.g. BM_TEST_PROJECT=. after `make site`).
 
 External http(s) links are collected (and listed with -rA / on failure) but never fetched; links to
@@ -9,20 +9,14 @@ the site's own address (site_url, as in <link rel="canonical">) are checked like
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 
 # Attributes that point at something the browser loads or follows.
 LINK_ATTRS = {
@@ -31,39 +25,6 @@ LINK_ATTRS = {
     "track": ("src",), "embed": ("src",), "object": ("data",), "form": ("action",),
 }
 IGNORED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:", "about:")
-
-
-def build_site(dest: Path) -> Path:
-    """Copy the project into dest and run `mkdocs build --strict` there; return the project dir."""
-    from conftest import make_project
-    proj = make_project(dest)
-    # Theme overrides (theme.custom_dir) are part of the site's sources but not copied by make_project.
-    for extra in ("overrides",):
-        if (ROOT / extra).is_dir() and not (proj / extra).exists():
-            shutil.copytree(ROOT / extra, proj / extra)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("SITE_URL", None)
-    result = subprocess.run([MKDOCS, "build", "--strict", "--quiet"], cwd=proj, env=env,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return proj
-
-
-_BUILT: dict[str, Path] = {}
-
-
-@pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> Path:
-    """A project directory with a fresh site/ built from the current sources (once per session,
-    also when tests/test_browser.py imports this fixture: the build is cached in the module)."""
-    given = os.environ.get("BM_TEST_PROJECT")
-    if given:
-        proj = Path(given).resolve()
-        assert (proj / "site" / "index.html").is_file(), f"BM_TEST_PROJECT={given} has no site/index.html"
-        return proj
-    if "proj" not in _BUILT:
-        _BUILT["proj"] = build_site(tmp_path_factory.mktemp("site") / "proj")
-    return _BUILT["proj"]
 
 
 class PageLinks(HTMLParser):

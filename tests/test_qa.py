@@ -40,48 +40,24 @@ def seeded(project: Path, stem_prefix: str, old: str, new: str):
     return qa.check_article(process(path, c), c.lexicon.matcher)
 
 
-def rules(issues):
-    return {(i.rule, i.message.split(" ")[0]) for i in issues}
+# Seeded mistakes: (article, English as shipped, English with the mistake, rule, text the issue must name).
+SEEDED = [
+    ("000", "RMB 286 million to RMB 382 million", "RMB 2.86 billion to RMB 382 million", "numbers", "2.86亿元至3.82亿元"),
+    ("000", "down 60%–70% year on year", "down 60% year on year", "numbers", "60%-70%"),
+    ("002", "OpenAI has raised US$14.3 billion", "OpenAI has raised RMB 14.3 billion", "numbers", "USD"),
+    ("002", "On May 6, 2023", "On May 7, 2023", "numbers", "2023年5月6日"),
+    ("001", "131.6%, 62.5%, 55.8%", "131.6%, 55.8%", "numbers", "62.5%"),
+    ("004", "“Six Little Tigers”", "“six small tigers”", "terms", "六小虎"),
+    ("004", "Frost & Sullivan", "Frost and Sullivan", "terms", "弗若斯特沙利文"),
+    ("003", "ERNIE Bot has just completed", "文心一言 has just completed", "hygiene", "文心一言"),
+]
 
 
-def test_wrong_scale_is_caught(project):
-    issues = seeded(project, "000", "RMB 286 million to RMB 382 million", "RMB 2.86 billion to RMB 382 million")
-    assert any(i.rule == "numbers" and "2.86亿元至3.82亿元" in i.message for i in issues)
-
-
-def test_missing_range_end_is_caught(project):
-    issues = seeded(project, "000", "down 60%–70% year on year", "down 60% year on year")
-    assert any(i.rule == "numbers" and "60%-70%" in i.message for i in issues)
-
-
-def test_wrong_currency_is_caught(project):
-    issues = seeded(project, "002", "OpenAI has raised US$14.3 billion", "OpenAI has raised RMB 14.3 billion")
-    assert any(i.rule == "numbers" and "USD" in i.message for i in issues)
-
-
-def test_wrong_date_is_caught(project):
-    issues = seeded(project, "002", "On May 6, 2023", "On May 7, 2023")
-    assert any(i.rule == "numbers" and "2023年5月6日" in i.message for i in issues)
-
-
-def test_dropped_percentage_is_caught(project):
-    issues = seeded(project, "001", "131.6%, 62.5%, 55.8%", "131.6%, 55.8%")
-    assert any(i.rule == "numbers" and "62.5%" in i.message for i in issues)
-
-
-def test_off_glossary_term_is_caught(project):
-    issues = seeded(project, "004", "“Six Little Tigers”", "“six small tigers”")
-    assert any(i.rule == "terms" and "六小虎" in i.message for i in issues)
-
-
-def test_wrong_name_is_caught(project):
-    issues = seeded(project, "004", "Frost & Sullivan", "Frost and Sullivan")
-    assert any(i.rule == "terms" and "弗若斯特沙利文" in i.message for i in issues)
-
-
-def test_chinese_left_in_english_is_caught(project):
-    issues = seeded(project, "003", "ERNIE Bot has just completed", "文心一言 has just completed")
-    assert any(i.rule == "hygiene" and "文心一言" in i.message for i in issues)
+@pytest.mark.parametrize("article, shipped, mistake, rule, named", SEEDED,
+                         ids=[f"{r}:{n}" for _, _, _, r, n in SEEDED])
+def test_seeded_mistake_is_caught(project, article, shipped, mistake, rule, named):
+    issues = seeded(project, article, shipped, mistake)
+    assert any(i.rule == rule and named in i.message and i.severity == "error" for i in issues), issues
 
 
 def test_untranslated_published_segment_is_caught(project):

@@ -33,11 +33,12 @@ _added: set[str] = set()
 def add_words(words) -> None:
     """Keep glossary terms and names whole when segmenting."""
     jb = _jieba()
-    for w in words:
-        if w not in _added and HAN_RE.search(w):
-            jb.add_word(w, None, None)   # suggested frequency: whole where it is a word, not inside 各大厂商
-            _added.add(w)
-            _cut_cached.cache_clear()
+    new = [w for w in dict.fromkeys(words) if w not in _added and HAN_RE.search(w)]
+    for w in new:
+        jb.add_word(w, None, None)   # suggested frequency: whole where it is a word, not inside 各大厂商
+        _added.add(w)
+    if new:
+        _cut_cached.cache_clear()    # earlier cuts did not know these words
 
 
 @lru_cache(maxsize=4096)
