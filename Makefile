@@ -39,11 +39,14 @@ qa: $(STAMP)
 # Debian packages the browser tests and the PDF need: Chromium, Noto CJK fonts, poppler (pdfunite,
 # pdftotext, pdffonts) and Node.js/npm (for axe-core). Installed only if something is missing.
 browser-deps:
-	@{ [ -n "$$BM_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; } && command -v pdftotext >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
-	  && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-	  || { echo "installing chromium, fonts-noto-cjk, poppler-utils, nodejs, npm (Debian packages)"; \
-	       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils nodejs npm >/dev/null) \
-	       || { echo "could not install browser packages: run as root or install chromium fonts-noto-cjk poppler-utils nodejs npm"; exit 1; }; }
+	@pkgs=""; \
+	  { [ -n "$$BM_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; } || pkgs="$$pkgs chromium"; \
+	  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || pkgs="$$pkgs fonts-noto-cjk"; \
+	  command -v pdftotext >/dev/null 2>&1 || pkgs="$$pkgs poppler-utils"; \
+	  command -v npm >/dev/null 2>&1 || pkgs="$$pkgs nodejs npm"; \
+	  [ -z "$$pkgs" ] || { echo "installing$$pkgs (Debian packages)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null) \
+	    || { echo "could not install$$pkgs: run as root or install them with apt-get"; exit 1; }; }
 
 # Node packages for the tests (axe-core), pinned in package.json / package-lock.json.
 NODE_STAMP := node_modules/.package-lock.json
