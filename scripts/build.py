@@ -167,10 +167,10 @@ def terms_list(annotations, ctx: Context) -> str:
         if not rows:
             continue
         rows.sort(key=lambda t: (t.pinyin.lower() or t.en.lower(), t.zh))
-        lis = "".join(f'<li><a href="../../{page}/#{t.id}"><span lang="zh-Hans">{h.text(t.zh)}</span></a> '
+        lis = "".join(f'\n<li><a href="../../{page}/#{t.id}"><span lang="zh-Hans">{h.text(t.zh)}</span></a> '
                       f'<span class="bm-py">{h.text(t.pinyin)}</span> — <span lang="en">{h.text(t.en)}</span></li>'
                       for t in rows)
-        sections.append(f'## {heading} {{ #{page}-used .bm-terms-h }}\n\n<ul class="bm-terms">{lis}</ul>\n')
+        sections.append(f'## {heading} {{ #{page}-used .bm-terms-h }}\n\n<ul class="bm-terms">{lis}\n</ul>\n')
     return "\n".join(sections)
 
 
@@ -192,22 +192,22 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
                       + (f', {c["stale"]} out of date' if c["stale"] else "")
                       + (f', {c["pending"]} pending' if c["pending"] else "")
                       + f' · status: <strong>{h.text(a.meta.status)}</strong>'))
-    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta_rows)
+    dl = "".join(f"\n<dt>{k}</dt>\n<dd>{v}</dd>" for k, v in meta_rows)
     prov = []
     if a.meta.date_evidence:
-        prov.append(f"<p><strong>Date:</strong> {h.text(a.meta.date_evidence)}</p>")
+        prov.append(f"\n<p><strong>Date:</strong> {h.text(a.meta.date_evidence)}</p>")
     for n in a.meta.notes:
-        prov.append(f"<p>{h.text(n)}</p>")
+        prov.append(f"\n<p>{h.text(n)}</p>")
     if a.cleaned.repairs:
         seen, items = set(), []
         for d in a.cleaned.repairs:
             if d.line in seen:
                 continue
             seen.add(d.line)
-            items.append(f'<li><code>{h.text(d.text)}</code> → <span lang="zh-Hans">{h.text(d.fixed or "")}</span>: '
+            items.append(f'\n<li><code>{h.text(d.text)}</code> → <span lang="zh-Hans">{h.text(d.fixed or "")}</span>: '
                          f"{h.text(d.note)}</li>")
-        prov.append(f"<p><strong>Repaired mojibake</strong> (marked in the text; hover for the original):</p><ul>{''.join(items)}</ul>")
-    provenance = (f'<details class="bm-provenance"><summary>Provenance and repairs</summary>{"".join(prov)}</details>'
+        prov.append(f"\n<p><strong>Repaired mojibake</strong> (marked in the text; hover for the original):</p>\n<ul>{''.join(items)}\n</ul>")
+    provenance = (f'<details class="bm-provenance">\n<summary>Provenance and repairs</summary>{"".join(prov)}\n</details>'
                   if prov else "")
     title_en = a.title_en or "(English title pending)"
     parts = [
@@ -215,15 +215,15 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
         f'<div class="bm-article" data-article="{h.attr(a.slug)}" data-status="{h.attr(a.meta.status)}" markdown>\n',
         f'# <span class="zh" lang="zh-Hans">{h.text(a.title_zh)}</span> <span class="en" lang="en">{h.text(title_en)}</span> '
         "{ #article-title .bm-title }\n",
-        f'<div class="bm-meta">\n<dl>{dl}</dl>\n{provenance}\n</div>\n',
+        f'<div class="bm-meta">\n<dl>{dl}\n</dl>\n{provenance}\n</div>\n',
         render.TOOLBAR + "\n",
     ]
     for block in blocks:
         parts.append(block + "\n")
     if notes.items:
-        lis = "".join(f'<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
+        lis = "".join(f'\n<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
                       f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
-        parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}</ol>\n')
+        parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}\n</ol>\n')
     parts.append(terms_list(annotations, ctx))
     dict_json = json.dumps(annotations.dictionary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     words_json = json.dumps(annotations.words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -296,12 +296,16 @@ class Output:
     nav: list = field(default_factory=list)
     words: list = field(default_factory=list)    # glossary surface forms, for the search segmenter
     cached: bool = False                         # nothing changed since the last build
+    drawing: object = None                       # figures still being drawn (build(defer_figures=True))
+    fingerprint: str = ""
 
 
 GENERATED_DIRS = ("articles", "data", "assets/figures")
 
 
-def compute(ctx: Context, inp=None) -> Output:
+def compute(ctx: Context, inp=None, defer_figures: bool = False) -> Output:
+    """Every output file in memory. With defer_figures, SVGs not in the cache are left out and still
+    being drawn in `Output.drawing` (see `build`)."""
     from . import figure_pages
     datasets, events = figure_pages.load(ctx.paths.data)
     drawing = figure_pages.Prerender(datasets, events, ctx.paths.cache / "figures")
@@ -312,8 +316,12 @@ def compute(ctx: Context, inp=None) -> Output:
     except BaseException:
         drawing.cancel()        # a failed build does not wait for drawings nobody will use
         raise
-    drawing.finish()
-    out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures"))
+    if defer_figures and drawing.pending:
+        out.drawing = drawing
+        out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures", skip=drawing.pending))
+    else:
+        drawing.finish()
+        out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures"))
     return out
 
 
@@ -389,12 +397,13 @@ def about_page(articles: list[Article], ctx: Context) -> str:
             .replace("{{ENTITIES}}", str(sum(1 for t in ctx.lexicon.terms if t.kind == "entity"))))
 
 
-def write(output: Output, paths: Paths) -> int:
+def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
+    """Write what changed; remove generated files nothing produces any more (an article was deleted),
+    except `keep` (figures still being drawn)."""
     changed = 0
     for rel, content in sorted(output.files.items()):
         changed += write_if_changed(paths.docs / rel, content)
-    # remove generated files that no longer correspond to anything (an article was deleted)
-    wanted = {paths.docs / rel for rel in output.files}
+    wanted = {paths.docs / rel for rel in [*output.files, *keep]}
     for d in GENERATED_DIRS:
         for p in sorted((paths.docs / d).rglob("*")) if (paths.docs / d).exists() else []:
             if p.is_file() and p not in wanted and not p.name.startswith("."):
@@ -403,7 +412,10 @@ def write(output: Output, paths: Paths) -> int:
     return changed
 
 
-def build(paths: Paths | None = None) -> Output:
+def build(paths: Paths | None = None, defer_figures: bool = False) -> Output:
+    """Build docs/ if any input changed. With defer_figures, figures not in the cache are still being
+    drawn when this returns (MkDocs renders the pages meanwhile): call `finish_figures` on the result,
+    which writes them and records the build as complete."""
     from . import cache
     paths = paths or Paths()
     inp = cache.inputs(paths)
@@ -411,7 +423,26 @@ def build(paths: Paths | None = None) -> Output:
     if manifest and manifest.get("fingerprint") == inp.fingerprint and cache.outputs_intact(paths, manifest):
         return Output(nav=manifest["nav"], words=manifest["words"], cached=True)
     ctx = Context.load(paths)
-    output = compute(ctx, inp)
-    write(output, paths)
-    cache.save_manifest(paths, inp.fingerprint, output.files, output.nav, output.words)
+    output = compute(ctx, inp, defer_figures)
+    write(output, paths, keep=output.drawing.pending if output.drawing else set())
+    output.fingerprint = inp.fingerprint
+    if output.drawing is None:
+        cache.save_manifest(paths, inp.fingerprint, output.files, output.nav, output.words)
     return output
+
+
+def finish_figures(output: Output, paths: Paths | None = None) -> dict[str, bytes]:
+    """Wait for the figures a deferred build is drawing, write them, record the build; return them by
+    path relative to docs/ (the hook copies them into the site). A drawing error is a BuildError and
+    the build is not recorded, so the next one starts over."""
+    from . import cache
+    if output.drawing is None:
+        return {}
+    paths = paths or Paths()
+    drawn = output.drawing.finish()
+    output.drawing = None
+    for rel, data in sorted(drawn.items()):
+        write_if_changed(paths.docs / rel, data)
+    output.files.update(drawn)
+    cache.save_manifest(paths, output.fingerprint, output.files, output.nav, output.words)
+    return drawn

@@ -89,8 +89,8 @@ def figure_html(ds, placed: Placed, root: str) -> str:
         links.append(f'<a href="{root}articles/{slug}/#{seg}">{h.text(title)} §{seg}</a>')
     return (f'<figure class="bm-figure" id="fig-{ds.id}">\n'
             f'<img src="{root}assets/figures/{ds.id}.svg" alt="{h.attr(ds.alt)}" loading="lazy">\n'
-            f'<figcaption><strong><span lang="zh-Hans">{h.text(ds.title.zh)}</span> · {h.text(ds.title.en)}</strong><br>'
-            f'{h.text(ds.caption.en)} <span lang="zh-Hans">{h.text(ds.caption.zh)}</span><br>'
+            f'<figcaption><strong><span lang="zh-Hans">{h.text(ds.title.zh)}</span> · {h.text(ds.title.en)}</strong><br>\n'
+            f'{h.text(ds.caption.en)} <span lang="zh-Hans">{h.text(ds.caption.zh)}</span><br>\n'
             f'Data from: {"; ".join(links)}. '
             f'<a href="{root}data/figures/{ds.id}.csv" download>Data (CSV)</a> · '
             f'<a href="{root}figures/#fig-{ds.id}">All figures</a></figcaption>\n</figure>')
@@ -107,53 +107,92 @@ def _key_source(kind: str, payload) -> bytes:
     return payload.path.read_bytes() if payload.path.exists() else payload.id.encode()
 
 
+def _svg_key(source: bytes) -> str:
+    return hashlib.sha256(source + _CODE_HASH.encode()).hexdigest()[:24]
+
+
+def _jobs(datasets: list, events: list) -> list[tuple[str, tuple]]:
+    """(output path, drawing job) for every SVG; the timeline, the longest to draw, first."""
+    jobs = [("assets/figures/timeline.svg", ("timeline", events))] if events else []
+    return jobs + [(f"assets/figures/{ds.id}.svg", ("figure", ds)) for ds in datasets]
+
+
+def _lower_priority() -> None:
+    import os
+    try:
+        os.nice(10)              # the build's own process keeps its core; drawing takes what is left
+    except OSError:
+        pass
+
+
 class Prerender:
     """Draw the figures missing from the cache in worker processes while the build goes on
-    (matplotlib is single-threaded; building articles meanwhile needs little of the second core)."""
+    (matplotlib is single-threaded; the build itself needs one core). The workers are forked from a
+    server that has loaded matplotlib once (scripts/drawing_preload.py); a thread starts them, so
+    the build does not wait for that either. `pending` lists the SVGs still being drawn; `finish()`
+    waits for them, caches them and returns them by output path."""
 
     def __init__(self, datasets: list, events: list, cache_dir: Path):
-        import multiprocessing
         import os
-        self.cache_dir, self.pool, self.result, self.todo = cache_dir, None, None, []
-        jobs = [("figure", ds) for ds in datasets]
-        if events:
-            jobs.append(("timeline", events))
-        for kind, payload in jobs:
+        import threading
+        self.cache_dir, self.pool, self.result, self.todo, self.starter = cache_dir, None, None, [], None
+        for rel, (kind, payload) in _jobs(datasets, events):
             source = _key_source(kind, payload)
-            key = hashlib.sha256(source + _CODE_HASH.encode()).hexdigest()[:24]
+            key = _svg_key(source)
             if key not in _MEMORY and not (cache_dir / f"{key}.svg").exists():
-                self.todo.append(((kind, payload), source))
+                self.todo.append((rel, (kind, payload), source))
         if len(self.todo) >= 2 and (os.cpu_count() or 1) >= 2:
-            self.pool = multiprocessing.get_context("fork").Pool(min(len(self.todo), os.cpu_count()))
-            self.result = self.pool.map_async(_draw, [job for job, _ in self.todo])
+            self.starter = threading.Thread(target=self._start, args=(min(len(self.todo), os.cpu_count()),),
+                                            name="figure-pool", daemon=True)
+            self.starter.start()
+
+    def _start(self, workers: int) -> None:
+        import multiprocessing
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["scripts.drawing_preload"])
+            self.pool = context.Pool(workers, initializer=_lower_priority)
+            self.result = self.pool.map_async(_draw, [job for _, job, _ in self.todo], chunksize=1)
+        except (OSError, ValueError):
+            self.pool = None          # no worker processes here: finish() draws in this process
+
+    @property
+    def pending(self) -> set[str]:
+        return {rel for rel, _, _ in self.todo} if self.starter is not None else set()
 
     def cancel(self) -> None:
+        if self.starter is None:
+            return
+        self.starter.join()
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
-            self.pool = None
+        self.starter = self.pool = None
 
-    def finish(self) -> None:
-        if self.pool is None:
-            return
+    def finish(self) -> dict[str, bytes]:
+        if self.starter is None:
+            return {}
+        self.starter.join()
         try:
-            drawn = self.result.get()
+            drawn = self.result.get() if self.pool is not None else [_draw(job) for _, job, _ in self.todo]
         finally:
-            self.pool.close()
-            self.pool.join()
-        for (_, source), svg in zip(self.todo, drawn):
-            cached_svg(source, lambda svg=svg: svg, self.cache_dir)
+            if self.pool is not None:
+                self.pool.close()
+                self.pool.join()
+            self.starter = self.pool = None
+        return {rel: cached_svg(source, lambda svg=svg: svg, self.cache_dir)
+                for (rel, _, source), svg in zip(self.todo, drawn)}
 
 
-def files(placed: Placed, cache_dir: Path) -> dict[str, str | bytes]:
+def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset()) -> dict[str, str | bytes]:
+    """Every figure's SVG (from the cache, or drawn now) and CSV, by output path; `skip` leaves out
+    SVGs that are still being drawn."""
     out: dict[str, str | bytes] = {}
+    for rel, job in _jobs(placed.datasets, placed.events):
+        if rel not in skip:
+            out[rel] = cached_svg(_key_source(*job), lambda job=job: _draw(job), cache_dir)
     for ds in placed.datasets:
-        out[f"assets/figures/{ds.id}.svg"] = cached_svg(_key_source("figure", ds), lambda ds=ds: figures.render_svg(ds),
-                                                        cache_dir)
         out[f"data/figures/{ds.id}.csv"] = figures.dataset_csv(ds)
-    if placed.events:
-        out["assets/figures/timeline.svg"] = cached_svg(_key_source("timeline", placed.events),
-                                                        lambda: figures.render_timeline_svg(placed.events), cache_dir)
     return out
 
 

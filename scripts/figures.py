@@ -14,6 +14,7 @@ naming the YAML file and line.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import re
@@ -555,26 +556,36 @@ def _style_axes(ax, value_axis: str) -> None:
 
 
 def _fit(fig: Figure, ax, texts, axis: str) -> None:
-    """Widen the value axis until every value label sits inside the axes (measured, deterministic)."""
-    for _ in range(4):
-        fig.draw_without_rendering()          # layout and text metrics, without painting pixels
-        renderer = fig.canvas.get_renderer()
-        box = ax.get_window_extent(renderer)
-        lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
-        size = box.width if axis == "x" else box.height
-        per_px = (hi - lo) / size
-        need_lo = need_hi = 0.0
-        for t in texts:
-            ext = t.get_window_extent(renderer)
-            a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
+    """Widen the value axis until every value label sits inside the axes (measured, deterministic).
+
+    Layout is the costly step, so it runs once, then the labels are re-measured through the data
+    transform alone; only if the limits moved (tick labels may have changed width) is the layout run
+    once more. The layout is then frozen, so saving does not lay the figure out again."""
+    engine = fig.get_layout_engine()
+    renderer = fig.canvas.get_renderer()
+    for _ in range(3):
+        engine.execute(fig)                   # lay out only: nothing is drawn until the SVG is saved
+        moved = False
+        for _ in range(4):
+            box = ax.get_window_extent(renderer)
+            lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
             start, end = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
-            need_lo = max(need_lo, start + 4 - a)
-            need_hi = max(need_hi, b - (end - 4))
-        if need_lo <= 0.5 and need_hi <= 0.5:
-            return
-        lo -= max(0.0, need_lo) * per_px * 1.15
-        hi += max(0.0, need_hi) * per_px * 1.15
-        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
+            per_px = (hi - lo) / (end - start)
+            need_lo = need_hi = 0.0
+            for t in texts:
+                ext = t.get_window_extent(renderer)
+                a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
+                need_lo = max(need_lo, start + 4 - a)
+                need_hi = max(need_hi, b - (end - 4))
+            if need_lo <= 0.5 and need_hi <= 0.5:
+                break
+            lo -= max(0.0, need_lo) * per_px * 1.15
+            hi += max(0.0, need_hi) * per_px * 1.15
+            (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
+            moved = True
+        if not moved:
+            break
+    fig.set_layout_engine(None)            # no engine: saving does not lay out (or draw) twice
 
 
 def _colour(value: float) -> str:
@@ -716,9 +727,10 @@ _ARITY = {"M": 2, "L": 2, "Q": 4, "C": 6}
 GLYPH_STEP = 8   # glyph outlines come in 1/64 units; 8 of them is 1/800 em, far below a pixel
 
 
+@functools.lru_cache(maxsize=None)
 def _glyph_path(d: str) -> str | None:
     """An absolute glyph outline ('M 1926 -83 L …') as relative moves on a coarser grid
-    ('m241-10l…'); None if it holds anything unexpected."""
+    ('m241-10l…'); None if it holds anything unexpected. Cached: figures share most glyphs."""
     out, cx, cy, sx, sy, i, cmd = [], 0, 0, 0, 0, 0, ""
     tokens = _PATH_TOKEN.findall(d)
     while i < len(tokens):
@@ -813,6 +825,16 @@ def _load_matplotlib() -> None:
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+
+def warm_up() -> None:
+    """Load matplotlib and the figure fonts (what the first drawing would otherwise pay for)."""
+    _load_matplotlib()
+    for name in _font_family():
+        try:
+            font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=name)))
+        except (ValueError, RuntimeError, OSError):
+            pass
 
 
 def render_svg(dataset: Dataset) -> bytes:
