@@ -555,37 +555,54 @@ def _style_axes(ax, value_axis: str) -> None:
     ax.set_axisbelow(True)
 
 
+def _widen(ax, texts, axis: str, renderer) -> bool:
+    """Widen the value axis until every value label sits inside the axes box as it is now; True if
+    the limits moved."""
+    moved = False
+    for _ in range(4):
+        box = ax.get_window_extent(renderer)
+        lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+        start, end = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
+        per_px = (hi - lo) / (end - start)
+        need_lo = need_hi = 0.0
+        for t in texts:
+            ext = t.get_window_extent(renderer)
+            a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
+            need_lo = max(need_lo, start + 4 - a)
+            need_hi = max(need_hi, b - (end - 4))
+        if need_lo <= 0.5 and need_hi <= 0.5:
+            break
+        lo -= max(0.0, need_lo) * per_px * 1.15
+        hi += max(0.0, need_hi) * per_px * 1.15
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
+        moved = True
+    return moved
+
+
 def _fit(fig: Figure, ax, texts, axis: str) -> None:
     """Widen the value axis until every value label sits inside the axes (measured, deterministic).
 
-    Layout is the costly step, so it runs once, then the labels are re-measured through the data
-    transform alone; only if the limits moved (tick labels may have changed width) is the layout run
-    once more. The layout is then frozen, so saving does not lay the figure out again."""
-    engine = fig.get_layout_engine()
+    Layout is the costly step. The labels are first fitted to the axes box before layout (usually
+    close enough that one layout suffices), then re-measured through the data transform after each
+    layout; only if the limits moved (tick labels may have changed width) is the layout run again.
+    The layout is then frozen, so saving does not lay the figure out again."""
     renderer = fig.canvas.get_renderer()
+    _widen(ax, texts, axis, renderer)
+    engine = fig.get_layout_engine()
     for _ in range(3):
         engine.execute(fig)                   # lay out only: nothing is drawn until the SVG is saved
-        moved = False
-        for _ in range(4):
-            box = ax.get_window_extent(renderer)
-            lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
-            start, end = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
-            per_px = (hi - lo) / (end - start)
-            need_lo = need_hi = 0.0
-            for t in texts:
-                ext = t.get_window_extent(renderer)
-                a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
-                need_lo = max(need_lo, start + 4 - a)
-                need_hi = max(need_hi, b - (end - 4))
-            if need_lo <= 0.5 and need_hi <= 0.5:
-                break
-            lo -= max(0.0, need_lo) * per_px * 1.15
-            hi += max(0.0, need_hi) * per_px * 1.15
-            (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
-            moved = True
-        if not moved:
-            break
+        before = _longest_tick_label(ax, axis)
+        if not _widen(ax, texts, axis, renderer) or _longest_tick_label(ax, axis) <= before:
+            break                             # the margins the layout chose still hold
     fig.set_layout_engine(None)            # no engine: saving does not lay out (or draw) twice
+
+
+def _longest_tick_label(ax, axis: str) -> int:
+    """Characters in the longest value-axis tick label the current limits give."""
+    value_axis = ax.xaxis if axis == "x" else ax.yaxis
+    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    locs = [v for v in value_axis.get_major_locator().tick_values(lo, hi) if min(lo, hi) <= v <= max(lo, hi)]
+    return max((len(s) for s in value_axis.get_major_formatter().format_ticks(locs)), default=0)
 
 
 def _colour(value: float) -> str:
