@@ -296,19 +296,20 @@ class Output:
     nav: list = field(default_factory=list)
     words: list = field(default_factory=list)    # glossary surface forms, for the search segmenter
     cached: bool = False                         # nothing changed since the last build
-    drawing: object = None                       # figures still being drawn (build(defer_figures=True))
+    undrawn: list = field(default_factory=list)  # figure SVGs left to the caller (compute(draw=False))
     fingerprint: str = ""
 
 
 GENERATED_DIRS = ("articles", "data", "assets/figures")
 
 
-def compute(ctx: Context, inp=None, defer_figures: bool = False) -> Output:
-    """Every output file in memory. With defer_figures, SVGs not in the cache are left out and still
-    being drawn in `Output.drawing` (see `build`)."""
+def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
+    """Every output file in memory. With draw=False, figure SVGs missing from the cache are left
+    out and listed in `Output.undrawn` (BackgroundBuild draws them in the parent process)."""
     from . import figure_pages
     datasets, events = figure_pages.load(ctx.paths.data)
-    drawing = figure_pages.Prerender(datasets, events, ctx.paths.cache / "figures")
+    cache_dir = ctx.paths.cache / "figures"
+    drawing = figure_pages.Prerender(datasets, events, cache_dir, start=draw)
     try:
         articles = load_articles(ctx, inp)
         placed = figure_pages.locate(articles, datasets, events, ctx.paths.data)
@@ -316,12 +317,10 @@ def compute(ctx: Context, inp=None, defer_figures: bool = False) -> Output:
     except BaseException:
         drawing.cancel()        # a failed build does not wait for drawings nobody will use
         raise
-    if defer_figures and drawing.pending:
-        out.drawing = drawing
-        out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures", skip=drawing.pending))
-    else:
+    if draw:
         drawing.finish()
-        out.files.update(figure_pages.files(placed, ctx.paths.cache / "figures"))
+    out.undrawn = sorted(drawing.missing) if not draw else []
+    out.files.update(figure_pages.files(placed, cache_dir, skip=set(out.undrawn)))
     return out
 
 
@@ -412,37 +411,104 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     return changed
 
 
-def build(paths: Paths | None = None, defer_figures: bool = False) -> Output:
-    """Build docs/ if any input changed. With defer_figures, figures not in the cache are still being
-    drawn when this returns (MkDocs renders the pages meanwhile): call `finish_figures` on the result,
-    which writes them and records the build as complete."""
+def build(paths: Paths | None = None, draw: bool = True) -> Output:
+    """Build docs/ if any input changed (figures included, unless draw=False: see BackgroundBuild)."""
     from . import cache
     paths = paths or Paths()
     inp = cache.inputs(paths)
-    manifest = cache.load_manifest(paths)
-    if manifest and manifest.get("fingerprint") == inp.fingerprint and cache.outputs_intact(paths, manifest):
+    manifest = cache.up_to_date(paths, inp)
+    if manifest is not None:
         return Output(nav=manifest["nav"], words=manifest["words"], cached=True)
     ctx = Context.load(paths)
-    output = compute(ctx, inp, defer_figures)
-    write(output, paths, keep=output.drawing.pending if output.drawing else set())
+    output = compute(ctx, inp, draw)
+    write(output, paths, keep={f"{rel}" for rel in output.undrawn})
     output.fingerprint = inp.fingerprint
-    if output.drawing is None:
-        cache.save_manifest(paths, inp.fingerprint, output.files, output.nav, output.words)
+    if not output.undrawn:
+        cache.save_manifest(paths, inp.fingerprint, cache.digests(output.files), output.nav, output.words)
     return output
 
 
-def finish_figures(output: Output, paths: Paths | None = None) -> dict[str, bytes]:
-    """Wait for the figures a deferred build is drawing, write them, record the build; return them by
-    path relative to docs/ (the hook copies them into the site). A drawing error is a BuildError and
-    the build is not recorded, so the next one starts over."""
+class BackgroundBuild:
+    """A one-off build (`mkdocs build`) that overlaps MkDocs' own work. A forked process builds the
+    pages and exits without tearing down the dictionaries it loaded; meanwhile this process, idle
+    until the pages are there, loads matplotlib and forks the workers that draw the missing figures,
+    which go on while MkDocs renders. `pages()` waits for the pages; `finish()` for the figures,
+    writes them, records the build and returns their paths (relative to docs/). A BuildError in the
+    child is raised here. (`mkdocs serve` builds in its own process, where unchanged articles stay
+    cached between rebuilds.)"""
+
+    def __init__(self, paths: Paths):
+        import multiprocessing
+        from . import figure_pages
+        self.paths, self.output, self.drawing = paths, None, None
+        context = multiprocessing.get_context("fork")
+        self.conn, child_end = context.Pipe(duplex=False)
+        self.proc = context.Process(target=_build_child, args=(paths, child_end), name="site-build")
+        self.proc.start()
+        child_end.close()
+        try:
+            datasets, events = figure_pages.load(paths.data)
+        except BuildError:
+            return                        # the child reports it, with the rest of the build
+        self.drawing = figure_pages.Prerender(datasets, events, paths.cache / "figures", preload=True)
+
+    def pages(self) -> Output:
+        if self.output is None:
+            _, nav, words, fingerprint, file_digests = self._receive()
+            self.output = Output(nav=nav, words=words, fingerprint=fingerprint)
+            self.digests = file_digests
+            self.proc.join()
+            self.proc = None
+        return self.output
+
+    def finish(self) -> list[str]:
+        from . import cache
+        output = self.pages()
+        drawn = self.drawing.finish() if self.drawing is not None else {}
+        self.drawing = None
+        if self.digests is None:          # the child found the build up to date
+            return []
+        for rel, data in sorted(drawn.items()):
+            write_if_changed(self.paths.docs / rel, data)
+            self.digests[rel] = cache.sha(data)
+        cache.save_manifest(self.paths, output.fingerprint, self.digests, output.nav, output.words)
+        return sorted(drawn)
+
+    def cancel(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.join()
+            self.proc = None
+        if self.drawing is not None:
+            self.drawing.cancel()
+            self.drawing = None
+
+    def _receive(self) -> tuple:
+        try:
+            message = self.conn.recv()
+        except EOFError:
+            self.proc.join()
+            code = self.proc.exitcode
+            self.cancel()
+            raise BuildError("scripts/build.py", f"the build process stopped unexpectedly (exit code {code})",
+                             None, "run `python -m scripts build` to see the error") from None
+        if message[0] == "error":
+            self.cancel()
+            raise BuildError(*message[1:])
+        return message
+
+
+def _build_child(paths: Paths, conn) -> None:
     from . import cache
-    if output.drawing is None:
-        return {}
-    paths = paths or Paths()
-    drawn = output.drawing.finish()
-    output.drawing = None
-    for rel, data in sorted(drawn.items()):
-        write_if_changed(paths.docs / rel, data)
-    output.files.update(drawn)
-    cache.save_manifest(paths, output.fingerprint, output.files, output.nav, output.words)
-    return drawn
+    try:
+        output = build(paths, draw=False)
+        conn.send(("pages", output.nav, output.words, output.fingerprint,
+                   None if output.cached else cache.digests(output.files)))
+    except BuildError as exc:
+        conn.send(("error", str(exc.path), exc.message, exc.line, exc.remedy))
+    except BaseException:
+        import traceback
+        conn.send(("error", "scripts/build.py", "the build failed: " + traceback.format_exc().strip().splitlines()[-1],
+                   None, "run `python -m scripts build` for the full traceback"))
+    finally:
+        conn.close()

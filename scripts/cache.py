@@ -79,10 +79,24 @@ def outputs_intact(paths: Paths, manifest: dict) -> bool:
     return True
 
 
-def save_manifest(paths: Paths, fingerprint: str, files: dict, nav: list, words: list) -> None:
-    record = {"fingerprint": fingerprint, "nav": nav, "words": words,
-              "files": {rel: sha(c.encode("utf-8") if isinstance(c, str) else c) for rel, c in sorted(files.items())}}
+def digests(files: dict) -> dict[str, str]:
+    return {rel: sha(c.encode("utf-8") if isinstance(c, str) else c) for rel, c in sorted(files.items())}
+
+
+def save_manifest(paths: Paths, fingerprint: str, file_digests: dict[str, str], nav: list, words: list) -> None:
+    """Record a complete build: every output path (relative to docs/) with the digest of its bytes."""
+    record = {"fingerprint": fingerprint, "nav": nav, "words": words, "files": dict(sorted(file_digests.items()))}
     try:
         atomic_write(_manifest_path(paths), json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass
+
+
+def up_to_date(paths: Paths, inp: Inputs | None = None) -> dict | None:
+    """The last build's manifest (nav, words, files) if no input changed since and its outputs are
+    intact; else None."""
+    inp = inp or inputs(paths)
+    manifest = load_manifest(paths)
+    if manifest and manifest.get("fingerprint") == inp.fingerprint and outputs_intact(paths, manifest):
+        return manifest
+    return None

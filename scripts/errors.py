@@ -12,6 +12,9 @@ class BuildError(Exception):
     line: int | None = None
     remedy: str = ""
 
+    def __reduce__(self):          # so it crosses from a worker process intact
+        return (type(self), (self.path, self.message, self.line, self.remedy))
+
     def __str__(self) -> str:
         where = str(self.path) + (f":{self.line}" if self.line else "")
         text = f"{where}: {self.message}"

@@ -127,12 +127,13 @@ def _lower_priority() -> None:
 
 class Prerender:
     """Draw the figures missing from the cache in worker processes while the build goes on
-    (matplotlib is single-threaded; the build itself needs one core). The workers are forked from a
-    server that has loaded matplotlib once (scripts/drawing_preload.py); a thread starts them, so
-    the build does not wait for that either. `pending` lists the SVGs still being drawn; `finish()`
-    waits for them, caches them and returns them by output path."""
+    (matplotlib is single-threaded; the build itself needs one core). A thread forks the workers, so
+    the build does not wait for that; with preload, it loads matplotlib first, so the workers share
+    it instead of each loading it. `missing` lists the SVGs not in the cache (by output path);
+    `finish()` waits for them, caches them and returns them by output path. With start=False nothing
+    is drawn (the caller leaves them to another process)."""
 
-    def __init__(self, datasets: list, events: list, cache_dir: Path):
+    def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, preload: bool = False):
         import os
         import threading
         self.cache_dir, self.pool, self.result, self.todo, self.starter = cache_dir, None, None, [], None
@@ -141,40 +142,41 @@ class Prerender:
             key = _svg_key(source)
             if key not in _MEMORY and not (cache_dir / f"{key}.svg").exists():
                 self.todo.append((rel, (kind, payload), source))
-        if len(self.todo) >= 2 and (os.cpu_count() or 1) >= 2:
-            self.starter = threading.Thread(target=self._start, args=(min(len(self.todo), os.cpu_count()),),
+        if start and len(self.todo) >= 2 and (os.cpu_count() or 1) >= 2:
+            self.starter = threading.Thread(target=self._start, args=(min(len(self.todo), os.cpu_count()), preload),
                                             name="figure-pool", daemon=True)
             self.starter.start()
 
-    def _start(self, workers: int) -> None:
+    def _start(self, workers: int, preload: bool) -> None:
         import multiprocessing
         try:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["scripts.drawing_preload"])
-            self.pool = context.Pool(workers, initializer=_lower_priority)
+            if preload:
+                figures.warm_up()
+            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority)
             self.result = self.pool.map_async(_draw, [job for _, job, _ in self.todo], chunksize=1)
         except (OSError, ValueError):
             self.pool = None          # no worker processes here: finish() draws in this process
 
     @property
-    def pending(self) -> set[str]:
-        return {rel for rel, _, _ in self.todo} if self.starter is not None else set()
+    def missing(self) -> set[str]:
+        return {rel for rel, _, _ in self.todo}
 
     def cancel(self) -> None:
-        if self.starter is None:
-            return
-        self.starter.join()
+        if self.starter is not None:
+            self.starter.join()
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
         self.starter = self.pool = None
 
     def finish(self) -> dict[str, bytes]:
-        if self.starter is None:
-            return {}
-        self.starter.join()
+        if self.starter is not None:
+            self.starter.join()
         try:
-            drawn = self.result.get() if self.pool is not None else [_draw(job) for _, job, _ in self.todo]
+            if self.pool is not None:
+                drawn = self.result.get()
+            else:
+                drawn = [_draw(job) for _, job, _ in self.todo]
         finally:
             if self.pool is not None:
                 self.pool.close()

@@ -1,12 +1,13 @@
 """The one MkDocs hook: run our build before MkDocs reads docs/, and give it the navigation.
 
 Plain `mkdocs build` / `mkdocs serve` on a fresh clone therefore produce the whole site; the
-`watch:` list in mkdocs.yml makes `serve` rebuild when seeds/ or data/ change.
+`watch:` list in mkdocs.yml makes `serve` rebuild when seeds/ or data/ change. When nothing
+changed, only the build cache is read (the pipeline is not even imported).
 """
 from __future__ import annotations
 
+import functools
 import logging
-import os
 import re
 import sys
 from pathlib import Path
@@ -15,64 +16,109 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.build import build, finish_figures  # noqa: E402
+from scripts import cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_write  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.baimozhi")
 
 
-_STATE: dict = {"defer": False, "output": None}
+_STATE: dict = {"background": False, "job": None}
 
 
 def on_startup(command, **kwargs):
-    # `mkdocs build` lets figures be drawn while it renders the pages; `serve` waits for them, so the
-    # SVGs are in docs/ before it collects files (writing them later would trigger a second rebuild).
-    _STATE["defer"] = command != "serve"
+    # A one-off `mkdocs build` runs our build in a second process while MkDocs loads its search
+    # segmenter, and lets figures be drawn while it renders the pages. `serve` builds in-process, so
+    # unchanged articles stay cached between rebuilds.
+    _STATE["background"] = command != "serve"
 
 
 def on_config(config):
+    paths = Paths(ROOT)
     try:
-        output = build(Paths(ROOT), defer_figures=_STATE["defer"])
+        manifest = cache.up_to_date(paths)
+        if manifest is not None:
+            nav, words = manifest["nav"], manifest["words"]
+        elif _STATE["background"]:
+            from scripts.build import BackgroundBuild
+            job = _STATE["job"] = BackgroundBuild(paths)
+            _search_segmenter()                      # loads while the pages are built
+            output = job.pages()
+            nav, words = output.nav, output.words
+        else:
+            from scripts.build import build
+            output = build(paths)
+            nav, words = output.nav, output.words
     except BuildError as exc:
-        from mkdocs.exceptions import Abort
-        raise Abort(f"Build stopped: {exc}") from None
-    _STATE["output"] = output
-    config["nav"] = output.nav
-    _teach_search_jieba(output.words)
+        on_build_error(exc)
+        _stop(exc)
+    config["nav"] = nav
+    _segment_search_with(_search_segmenter(), words)
     return config
 
 
 def on_post_build(config, **kwargs):
-    """Figures drawn while MkDocs rendered: into docs/ (and the build cache), and into the site."""
-    output, _STATE["output"] = _STATE["output"], None
-    if output is None or output.drawing is None:
+    """Figures drawn while MkDocs rendered: into docs/ and the build record (finish), and into the
+    site, since MkDocs collected docs/ before they existed."""
+    job, _STATE["job"] = _STATE["job"], None
+    if job is None:
         return
     try:
-        drawn = finish_figures(output, Paths(ROOT))
+        drawn = job.finish()
     except BuildError as exc:
-        from mkdocs.exceptions import Abort
-        raise Abort(f"Build stopped: {exc}") from None
-    for rel, data in sorted(drawn.items()):
-        atomic_write(Path(config["site_dir"]) / rel, data)
+        _stop(exc)
+    for rel in drawn:
+        atomic_write(Path(config["site_dir"]) / rel, (ROOT / "docs" / rel).read_bytes())
 
 
 def on_build_error(error, **kwargs):
-    output, _STATE["output"] = _STATE["output"], None
-    if output is not None and output.drawing is not None:
-        output.drawing.cancel()
+    job, _STATE["job"] = _STATE["job"], None
+    if job is not None:
+        job.cancel()
 
 
-def _teach_search_jieba(words) -> None:
-    """Material's search segments Chinese with Python jieba: give it the glossary's words too, so a
-    search for 六小虎 or 百模大战 matches them as whole words."""
+def _stop(exc: BuildError):
+    from mkdocs.exceptions import Abort
+    raise Abort(f"Build stopped: {exc}") from None
+
+
+class _SearchSegmenter:
+    """Material's search cuts Chinese text into words with `jieba.cut`. This answers that call with
+    rjieba, which the pipeline already uses: jieba's algorithm and dictionary compiled, so the same
+    words (tests/test_hook.py checks every Chinese run of the site) without Python jieba's half-second
+    dictionary load. It also knows the glossary's words, so 六小虎 or 百模大战 are found whole."""
+
+    def __init__(self):
+        import rjieba
+        self._jieba = rjieba.Jieba()
+
+    def add_words(self, words) -> None:
+        for form in words:
+            if _HAN.search(form):
+                self._jieba.add_word(form, None, None)
+
+    def cut(self, sentence, cut_all=False, HMM=True):
+        if isinstance(sentence, bytes):
+            sentence = sentence.decode("utf-8")
+        return iter(self._jieba.cut(sentence, HMM))
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _search_segmenter() -> _SearchSegmenter:
+    return _SearchSegmenter()
+
+
+def _segment_search_with(segmenter: _SearchSegmenter, words) -> None:
     try:
-        import jieba
+        from material.plugins.search import plugin as search
     except ImportError:
         return
-    jieba.setLogLevel(logging.WARNING)
-    for form in words:
-        jieba.add_word(form)
+    if getattr(search, "jieba", None) is not None:    # Material segments Chinese only if jieba is installed
+        segmenter.add_words(words)
+        search.jieba = segmenter
 
 
 # ------------------------------------------------------------------ raw HTML pass-through
@@ -115,8 +161,6 @@ _LIFTED: dict[str, list[str]] = {}
 
 
 def on_page_markdown(markdown, page, **kwargs):
-    if os.environ.get("BM_STASH") == "0":
-        return markdown
     markdown, _LIFTED[page.file.src_uri] = lift_raw_blocks(markdown)
     return markdown
 
