@@ -207,3 +207,45 @@ def test_two_clean_site_builds_are_byte_identical(tmp_path):
     assert files == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
     for rel in files:
         assert (sites[0] / rel).read_bytes() == (sites[1] / rel).read_bytes(), rel
+
+
+def mkdocs_build(project: Path):
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    return subprocess.run([mkdocs, "build", "--strict", "--quiet"], cwd=project, env=env, capture_output=True, text=True)
+
+
+def stopped_line(result) -> str:
+    """`mkdocs build` stops with our one line and no traceback."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output, output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Build stopped:"), output
+    return lines[0]
+
+
+def test_mkdocs_build_reports_bad_input_from_the_build_process(project):
+    """`mkdocs build` builds the pages in a forked process: its error still arrives as one line, and
+    nothing under docs/, seeds/ or data/ changes."""
+    assert mkdocs_build(project).returncode == 0
+    side = project / "seeds" / "000_171d0b4a7f7a72ca.yml"
+    side.write_text(side.read_text(encoding="utf-8") + "status: [unclosed\n", encoding="utf-8")
+    before = snapshot(project)
+    line = stopped_line(mkdocs_build(project))
+    assert "000_171d0b4a7f7a72ca.yml:" in line and "broken YAML" in line
+    assert snapshot(project) == before
+
+
+def test_mkdocs_build_reports_a_figure_that_cannot_be_drawn(project):
+    """Figures are drawn by worker processes while MkDocs renders: a drawing error stops the build with
+    one line naming the dataset, and the build is not recorded as complete (the next one retries)."""
+    path = project / "data" / "figures" / "ashare-2023-drawdowns.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: {zh: 2023年AI概念股年内最大回撤", "title: {zh: 2023年AI概念股\U00013000年内最大回撤"),
+                    encoding="utf-8")
+    line = stopped_line(mkdocs_build(project))
+    assert "ashare-2023-drawdowns.yml" in line and "is not in the figure font" in line
+    assert not (project / ".cache" / "build" / "manifest.json").exists()
+    path.write_text(text, encoding="utf-8")
+    assert mkdocs_build(project).returncode == 0
+    assert (project / "site" / "assets" / "figures" / "ashare-2023-drawdowns.svg").is_file()

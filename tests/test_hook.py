@@ -81,3 +81,36 @@ def test_only_complete_blocks_are_lifted(chunk, lifted):
     out, blocks = lift_raw_blocks(f"intro\n\n{chunk}\n\nend")
     assert (blocks == [chunk]) is lifted
     assert restore_raw_blocks(out, blocks) == f"intro\n\n{chunk}\n\nend"
+
+
+def test_search_segments_chinese_exactly_as_python_jieba_would(built_project):
+    """The hook serves Material's `jieba.cut` with rjieba: every Chinese run on the site, and in the
+    raw articles, must be cut into the same words Python jieba (with the glossary's words) gives."""
+    import json
+    import logging
+    import re
+
+    import jieba
+
+    from scripts.mkdocs_hook import _SearchSegmenter
+
+    words = json.loads((built_project / ".cache" / "build" / "manifest.json").read_text(encoding="utf-8"))["words"]
+    runs = set()
+    for page in list((built_project / "site").rglob("*.html")) + list((built_project / "seeds").glob("*.txt")):
+        runs.update(re.findall(r"[\u3400-\u9fff]+", page.read_text(encoding="utf-8")))
+    assert len(runs) > 3000
+    jieba.setLogLevel(logging.WARNING)
+    reference = jieba.Tokenizer()
+    for form in words:
+        reference.add_word(form)
+    ours = _SearchSegmenter()
+    ours.add_words(words)
+    differ = [r for r in sorted(runs) if list(reference.cut(r.encode("utf-8"))) != list(ours.cut(r.encode("utf-8")))]
+    assert differ == []
+
+
+def test_the_search_index_uses_the_segmenter(built_project):
+    import json
+    index = json.loads((built_project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b百模大战\u200b" in text and "\u200b六小虎\u200b" in text

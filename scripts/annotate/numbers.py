@@ -176,14 +176,41 @@ _GLUED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./")
 _ANY_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿]")
 
 
+# A figure never spans these marks, so each clause between them is read on its own, and a pattern
+# is tried only on clauses holding a character every match of it needs (% for a percentage...).
+_CLAUSE = re.compile(r"[^，。；！？：、（）“”《》\n]+")
+_NEEDS = {"share": "股", "pct": "%", "cheng": "成", "times": "倍", "cn_amount": "万亿", "amount": "0123456789"}
+_DATE_NEEDS = ("月", "-", "日", "年", "月")
+
+
+def _needs(index: int, kind: str) -> str:
+    return _DATE_NEEDS[index] if kind == "date" else _NEEDS[kind]
+
+
+_PLAN = [(kind, rx, _needs(i, kind)) for i, (kind, rx) in enumerate(_PATTERNS)]
+
+
 def find(text: str) -> list[Mention]:
     """All figures in text, leftmost-longest, never overlapping."""
     found: list[Mention] = []
     if not _ANY_NUMBER.search(text):
         return found
+    for clause in _CLAUSE.finditer(text):
+        if _ANY_NUMBER.search(clause.group()):
+            found += scan(text, clause.start(), clause.end(), clause.group())
+    return found
+
+
+def scan(text: str, pos: int = 0, endpos: int | None = None, part: str | None = None) -> list[Mention]:
+    """The figures in text[pos:endpos] (offsets into text), every pattern in priority order."""
+    endpos = len(text) if endpos is None else endpos
+    part = text[pos:endpos] if part is None else part
+    found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for kind, rx in _PATTERNS:
-        for m in rx.finditer(text):
+    for kind, rx, needs in _PLAN:
+        if not any(c in part for c in needs):
+            continue
+        for m in rx.finditer(text, pos, endpos):
             start, end = m.span()
             if start == end or any(start < e and s < end for s, e in taken):
                 continue
