@@ -107,8 +107,8 @@ def clean_paragraphs() -> list[str]:
 def clear_memo() -> None:
     from . import build
     from .annotate import words
-    build._ARTICLES.clear()
-    build._RENDERED.clear()
+    for memo in (build._ARTICLES, build._RENDERED, build._CONTEXT, build._REFERENCE):
+        memo.clear()
     for fn in (words._cut_cached, words.pinyin_of, words.lookup):
         fn.cache_clear()
 

@@ -113,13 +113,15 @@ def check_side_files(seeds_dir: Path) -> None:
 # In-memory caches for a long-running `mkdocs serve`: article key -> processed article / rendered page.
 _ARTICLES: dict[str, Article] = {}
 _RENDERED: dict[str, "Rendered"] = {}
+_CONTEXT: dict[tuple, Context] = {}        # by project and digest of the shared inputs (data/, side files, code)
+_REFERENCE: dict[str, dict] = {}           # glossary / who's who files, by what they are made of
 
 
 def load_articles(ctx: Context, inp=None) -> list[Article]:
     check_side_files(ctx.paths.seeds)
     articles = []
     for p in ingest.find_seeds(ctx.paths.seeds):
-        key = inp.article_key(p.stem) if inp else None
+        key = f"{ctx.paths.root}:{inp.article_key(p.stem)}" if inp else None
         article = _ARTICLES.get(key) if key else None
         if article is None:
             article = process(p, ctx)
@@ -141,6 +143,7 @@ def load_articles(ctx: Context, inp=None) -> list[Article]:
 class Rendered:
     page: str
     annotations: object
+    json: str = ""
 
 
 def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
@@ -330,7 +333,7 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     uses = []
     keys = []
     for a in articles:
-        key = inp.article_key(a.seed.stem) if inp else None
+        key = f"{ctx.paths.root}:{inp.article_key(a.seed.stem)}" if inp else None
         keys.append(key)
         rendered = _RENDERED.get(key) if key else None
         if rendered is None:
@@ -338,7 +341,9 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
             if key:
                 _RENDERED[key] = rendered
         out.files[f"articles/{a.slug}/index.md"] = rendered.page
-        out.files[f"data/articles/{a.slug}.json"] = dumps_json(article_json(a, rendered))
+        if not rendered.json:
+            rendered.json = dumps_json(article_json(a, rendered))
+        out.files[f"data/articles/{a.slug}.json"] = rendered.json
         uses.append((a.slug, rendered.annotations.term_uses))
     out.files["index.md"] = home_page(articles)
     out.files.update(reference_files(ctx, uses, articles))
@@ -369,7 +374,11 @@ def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, st
     glossary = [t for t in terms if t.kind == "glossary"]
     entities = [t for t in terms if t.kind == "entity"]
     ordinals = {(a.slug, item.segment.id): n for a in articles for n, item in enumerate(a.alignment.items, start=1)}
-    return {
+    import hashlib
+    key = hashlib.sha256(repr((uses, titles, ids, sorted(ordinals.items()))).encode()).hexdigest()
+    if _REFERENCE.get("ctx") is ctx and _REFERENCE.get("key") == key:
+        return _REFERENCE["files"]          # e.g. only a translation changed: the same pages
+    files = {
         "glossary.md": reference.page(glossary, "glossary", occ, titles, by_id, ordinals),
         "who.md": reference.page(entities, "entity", occ, titles, by_id, ordinals),
         "data/glossary.json": dumps_json(reference.export(glossary, occ, ids)),
@@ -377,6 +386,8 @@ def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, st
         "data/glossary.csv": reference.glossary_csv(glossary),
         "data/glossary-anki.tsv": reference.anki_tsv(glossary),
     }
+    _REFERENCE.update(ctx=ctx, key=key, files=files)
+    return files
 
 
 def about_page(articles: list[Article], ctx: Context) -> str:
@@ -419,7 +430,10 @@ def build(paths: Paths | None = None, draw: bool = True) -> Output:
     manifest = cache.up_to_date(paths, inp)
     if manifest is not None:
         return Output(nav=manifest["nav"], words=manifest["words"], cached=True)
-    ctx = Context.load(paths)
+    reuse = (paths.root, inp.shared)         # same project, data/ and code unchanged: reuse the context
+    ctx = _CONTEXT.get(reuse) or Context.load(paths)
+    _CONTEXT.clear()
+    _CONTEXT[reuse] = ctx
     output = compute(ctx, inp, draw)
     write(output, paths, keep={f"{rel}" for rel in output.undrawn})
     output.fingerprint = inp.fingerprint

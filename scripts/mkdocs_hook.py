@@ -151,10 +151,11 @@ def lift_raw_blocks(markdown: str) -> tuple[str, list[str]]:
     return "\n\n".join(out), blocks
 
 
+_SLOT_RE = re.compile(r"<!--bm-raw-(\d+)-->")
+
+
 def restore_raw_blocks(html: str, blocks: list[str]) -> str:
-    for i, block in enumerate(blocks):
-        html = html.replace(_SLOT.format(i), block, 1)
-    return html
+    return _SLOT_RE.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
 
 
 _LIFTED: dict[str, list[str]] = {}
