@@ -444,9 +444,8 @@ def build(paths: Paths | None = None, draw: bool = True) -> Output:
 
 class BackgroundBuild:
     """A one-off build (`mkdocs build`) that overlaps MkDocs' own work. A forked process builds the
-    pages and exits without tearing down the dictionaries it loaded; meanwhile this process, idle
-    until the pages are there, loads matplotlib and forks the workers that draw the missing figures,
-    which go on while MkDocs renders. `pages()` waits for the pages; `finish()` for the figures,
+    pages and exits without tearing down the dictionaries it loaded; another, at low priority,
+    draws the missing figures, going on while MkDocs renders. `pages()` waits for the pages; `finish()` for the figures,
     writes them, records the build and returns their paths (relative to docs/). A BuildError in the
     child is raised here. (`mkdocs serve` builds in its own process, where unchanged articles stay
     cached between rebuilds.)"""
@@ -464,7 +463,7 @@ class BackgroundBuild:
             datasets, events = figure_pages.load(paths.data)
         except BuildError:
             return                        # the child reports it, with the rest of the build
-        self.drawing = figure_pages.Prerender(datasets, events, paths.cache / "figures", preload=True)
+        self.drawing = figure_pages.Prerender(datasets, events, paths.cache / "figures", separate=True)
 
     def pages(self) -> Output:
         if self.output is None:

@@ -127,31 +127,43 @@ def _lower_priority() -> None:
 
 class Prerender:
     """Draw the figures missing from the cache in worker processes while the build goes on
-    (matplotlib is single-threaded; the build itself needs one core). A thread forks the workers, so
-    the build does not wait for that; with preload, it loads matplotlib first, so the workers share
-    it instead of each loading it. `missing` lists the SVGs not in the cache (by output path);
-    `finish()` waits for them, caches them and returns them by output path. With start=False nothing
-    is drawn (the caller leaves them to another process)."""
+    (matplotlib is single-threaded; the build itself needs one core).
 
-    def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, preload: bool = False):
+    Default: a thread forks a pool of workers from this process, so the build does not wait for
+    that. separate=True: one forked process, at low priority and in its own process group, loads
+    matplotlib once and forks the workers from itself, so they share it and this process never
+    loads it (nor has to tear it down). `missing` lists the SVGs not in the cache (by output path);
+    `finish()` waits for them, caches them and returns them by output path. With start=False
+    nothing is drawn (the caller leaves them to another process)."""
+
+    def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False):
         import os
         import threading
         self.cache_dir, self.pool, self.result, self.todo, self.starter = cache_dir, None, None, [], None
+        self.proc = self.conn = None
         for rel, (kind, payload) in _jobs(datasets, events):
             source = _key_source(kind, payload)
             key = _svg_key(source)
             if key not in _MEMORY and not (cache_dir / f"{key}.svg").exists():
                 self.todo.append((rel, (kind, payload), source))
-        if start and len(self.todo) >= 2 and (os.cpu_count() or 1) >= 2:
-            self.starter = threading.Thread(target=self._start, args=(min(len(self.todo), os.cpu_count()), preload),
-                                            name="figure-pool", daemon=True)
+        workers = min(len(self.todo), os.cpu_count() or 1)
+        if not start or len(self.todo) < 2 or workers < 2:
+            return
+        if separate:
+            import multiprocessing
+            context = multiprocessing.get_context("fork")
+            self.conn, child_end = context.Pipe(duplex=False)
+            self.proc = context.Process(target=_draw_apart, args=([job for _, job, _ in self.todo], workers, child_end),
+                                        name="figures")
+            self.proc.start()
+            child_end.close()
+        else:
+            self.starter = threading.Thread(target=self._start, args=(workers,), name="figure-pool", daemon=True)
             self.starter.start()
 
-    def _start(self, workers: int, preload: bool) -> None:
+    def _start(self, workers: int) -> None:
         import multiprocessing
         try:
-            if preload:
-                figures.warm_up()
             self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority)
             self.result = self.pool.map_async(_draw, [job for _, job, _ in self.todo], chunksize=1)
         except (OSError, ValueError):
@@ -162,6 +174,15 @@ class Prerender:
         return {rel for rel, _, _ in self.todo}
 
     def cancel(self) -> None:
+        if self.proc is not None:
+            import os
+            import signal
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)    # the drawing process and its workers
+            except OSError:
+                pass
+            self.proc.join()
+            self.proc = None
         if self.starter is not None:
             self.starter.join()
         if self.pool is not None:
@@ -170,20 +191,51 @@ class Prerender:
         self.starter = self.pool = None
 
     def finish(self) -> dict[str, bytes]:
-        if self.starter is not None:
-            self.starter.join()
-        try:
-            if self.pool is not None:
-                drawn = self.result.get()
-            else:
-                drawn = [_draw(job) for _, job, _ in self.todo]
-        finally:
-            if self.pool is not None:
-                self.pool.close()
-                self.pool.join()
-            self.starter = self.pool = None
+        if self.proc is not None:
+            try:
+                status, drawn = self.conn.recv()
+            except EOFError:
+                status, drawn = "error", BuildError("scripts/figure_pages.py", "the figure process stopped unexpectedly",
+                                                    None, "run `python -m scripts build` to see the error")
+            self.proc.join()
+            self.proc = None
+            if status == "error":
+                raise drawn
+        else:
+            if self.starter is not None:
+                self.starter.join()
+            try:
+                if self.pool is not None:
+                    drawn = self.result.get()
+                else:
+                    drawn = [_draw(job) for _, job, _ in self.todo]
+            finally:
+                if self.pool is not None:
+                    self.pool.close()
+                    self.pool.join()
+                self.starter = self.pool = None
         return {rel: cached_svg(source, lambda svg=svg: svg, self.cache_dir)
                 for (rel, _, source), svg in zip(self.todo, drawn)}
+
+
+def _draw_apart(jobs: list, workers: int, conn) -> None:
+    """The separate drawing process: own process group (so it can be stopped with its workers), low
+    priority, matplotlib loaded once before the workers are forked."""
+    import multiprocessing
+    import os
+    os.setsid()
+    _lower_priority()
+    try:
+        figures.warm_up()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            conn.send(("ok", pool.map(_draw, jobs, chunksize=1)))
+    except BuildError as exc:
+        conn.send(("error", exc))
+    except BaseException as exc:
+        conn.send(("error", BuildError("scripts/figures.py", f"drawing failed: {exc!r}", None,
+                                       "run `python -m scripts build` to see the traceback")))
+    finally:
+        conn.close()
 
 
 def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset()) -> dict[str, str | bytes]:

@@ -43,6 +43,10 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 # read the same on the site's light and dark themes (the page shows them on a white card).
 STYLE = {
     "fonts": ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR"),
+    # The timeline's text stays text (see render_timeline_svg): the reader's font, this one if present.
+    "font_stack": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
+                  "'Microsoft YaHei', sans-serif",
+    "text_headroom": 0.12,             # of the width, right of the longest timeline line (a wider font)
     "fallback_fonts": ("DejaVu Sans",),
     "width": 8.0,                      # inches, every figure
     "title_band": 0.95,                # inches above the axes for the two-line title
@@ -781,6 +785,7 @@ def _glyph_path(d: str) -> str | None:
 _GLYPH_REF = re.compile(r'(id="|href="#)([^"\s]+-[0-9a-f]+)"')
 _USE = re.compile(r'<use xlink:href="(#[^"]+)" transform="translate\(([-\d.e]+) ([-\d.e]+)\)"/>')
 _PATH_DATA = re.compile(r' d="([^"]*)"')
+_FONT_FAMILY = re.compile(r"font-family: [^;\"]+")
 
 
 def _compact(svg: str) -> str:
@@ -808,6 +813,7 @@ def _compact(svg: str) -> str:
         return m.group(0) if d is None else f"{m.group(1)}{d}{m.group(3)}{0.015625 * GLYPH_STEP:g}{m.group(4)}"
     svg = _GLYPH_PATH.sub(glyph, svg)
     svg = _PATH_DATA.sub(lambda m: ' d="' + re.sub(r" ?([A-Za-z]) ?", r"\1", " ".join(m.group(1).split())) + '"', svg)
+    svg = _FONT_FAMILY.sub("font-family: " + STYLE["font_stack"], svg)
     return re.sub(r"\n[ \t]+", "\n", svg)
 
 
@@ -885,7 +891,12 @@ def render_svg(dataset: Dataset) -> bytes:
 
 def render_timeline_svg(events) -> bytes:
     """Events in date order down the page: years on the left, a dot per event on a rule, the event in
-    Chinese and English beside it; dots coloured by source article."""
+    Chinese and English beside it; dots coloured by source article.
+
+    Unlike the charts, its text is SVG text, not outlines: every label is one line anchored at its
+    start or end, so a reader's substitute font cannot misplace it (Chinese characters are one em
+    wide in every CJK font; the longest line leaves STYLE["text_headroom"] of the width for a wider
+    Latin face). Outlines of 150 lines of text cost a quarter of a megabyte and most of the drawing."""
     _load_matplotlib()
     events = sorted(events, key=lambda e: e.date)
     articles = sorted({e.article for e in events})
@@ -896,7 +907,7 @@ def render_timeline_svg(events) -> bytes:
     body = max(row, row * len(events) + gap * (len(years) - 1))
     height = STYLE["title_band"] + STYLE["footer_band"] + body + 0.55
     title = Bilingual("文中提及的大事记", "Timeline of the events the articles date")
-    with _drawing(events[0].path if events else "timeline", "timeline"):
+    with _drawing(events[0].path if events else "timeline", "timeline"), matplotlib.rc_context({"svg.fonttype": "none"}):
         fig = Figure(figsize=(STYLE["width"], height))
         FigureCanvasAgg(fig)
         top = 1 - (STYLE["title_band"] + 0.35) / height
@@ -905,7 +916,7 @@ def render_timeline_svg(events) -> bytes:
         ax.set_axis_off()
         ax.set_xlim(0, STYLE["width"])
         ax.set_ylim(body, 0)
-        rule_x, year_x, date_x, text_x = 1.05, 0.85, 1.25, 2.25
+        rule_x, year_x, date_x, text_x = 1.05, 0.85, 1.25, 2.15
         y = row / 2
         last_year = None
         first_y = y
@@ -920,7 +931,7 @@ def render_timeline_svg(events) -> bytes:
             ax.scatter([rule_x], [y], s=42, color=colour[e.article], zorder=3, edgecolors="white", linewidths=1.2)
             ax.text(date_x, y, _date_label(e.date), ha="left", va="center", fontsize=8.5, color=STYLE["muted"])
             ax.text(text_x, y - 0.02, e.event.zh, ha="left", va="bottom", fontsize=9.5, color=STYLE["text"])
-            ax.text(text_x, y + 0.02, e.event.latin, ha="left", va="top", fontsize=8.5, color=STYLE["muted"])
+            ax.text(text_x, y + 0.02, e.event.latin, ha="left", va="top", fontsize=8.3, color=STYLE["muted"])
             y += row
         ax.plot([rule_x, rule_x], [first_y, y - row], color=STYLE["axis"], linewidth=1.0, zorder=2)
         _frame(fig, title, "来源 Source: 文章 articles " + ", ".join(articles) + " · 颜色表示出处 dot colour shows the article")

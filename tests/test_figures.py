@@ -111,8 +111,39 @@ def test_render_timeline():
     first, second = F.render_timeline_svg(EVENTS), F.render_timeline_svg(EVENTS)
     assert first == second
     svg = first.decode("utf-8")
-    assert "<text" not in svg
-    assert len(first) < 320_000          # the one tall figure: 38 events in two languages
+    texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+    assert len(texts) >= 3 * len(EVENTS)                    # date, Chinese, English per event: real text
+    assert all("\n" not in t for t in texts)                # one line each, anchored: no font can misplace it
+    assert set(re.findall(r"font-family: ([^;\"]+)", svg)) == {F.STYLE["font_stack"]}
+    assert "sans-serif" in F.STYLE["font_stack"]
+    assert EVENTS[0].event.zh in texts
+    assert len(first) < 60_000
+
+
+def test_timeline_text_leaves_room_for_a_wider_font():
+    """Laid out in Noto Sans CJK, every line must end short of the right edge by the headroom, so a
+    reader's substitute Latin face (often wider) still fits."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    captured = {}
+    original = Figure.savefig
+
+    def capture(fig, *args, **kwargs):
+        captured["fig"] = fig
+        return original(fig, *args, **kwargs)
+
+    Figure.savefig = capture
+    F.warm_up()
+    try:
+        with matplotlib.rc_context(F._rc()):
+            F.render_timeline_svg(EVENTS)
+            fig = captured["fig"]
+            renderer = fig.canvas.get_renderer()
+            width = fig.bbox.width
+            right = max(t.get_window_extent(renderer).x1 for ax in fig.axes for t in ax.texts)
+    finally:
+        Figure.savefig = original
+    assert right <= width * (1 - F.STYLE["text_headroom"]), (right, width)
 
 
 def test_font_is_cjk():
