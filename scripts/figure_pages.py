@@ -177,11 +177,14 @@ class Prerender:
         if self.proc is not None:
             import os
             import signal
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)    # the drawing process and its workers
-            except OSError:
-                pass
-            self.proc.join()
+            self.proc.terminate()               # it stops (and reaps) its workers, then exits
+            self.proc.join(5)
+            if self.proc.is_alive():
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)    # the drawing process and its workers
+                except OSError:
+                    self.proc.kill()
+                self.proc.join()
             self.proc = None
         if self.starter is not None:
             self.starter.join()
@@ -219,10 +222,16 @@ class Prerender:
 
 
 def _draw_apart(jobs: list, workers: int, conn) -> None:
-    """The separate drawing process: own process group (so it can be stopped with its workers), low
-    priority, matplotlib loaded once before the workers are forked."""
+    """The separate drawing process: low priority, matplotlib loaded once before the workers are
+    forked; SIGTERM stops it with its workers (its own process group is the fallback)."""
     import multiprocessing
     import os
+    import signal
+
+    def stop(*_):
+        raise SystemExit(1)               # leaves the pool's `with`, which stops its workers
+
+    signal.signal(signal.SIGTERM, stop)
     os.setsid()
     _lower_priority()
     try:
