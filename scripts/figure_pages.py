@@ -129,17 +129,15 @@ class Prerender:
     """Draw the figures missing from the cache in worker processes while the build goes on
     (matplotlib is single-threaded; the build itself needs one core).
 
-    Default: a thread forks a pool of workers from this process, so the build does not wait for
-    that. separate=True: one forked process, at low priority and in its own process group, loads
-    matplotlib once and forks the workers from itself, so they share it and this process never
-    loads it (nor has to tear it down). `missing` lists the SVGs not in the cache (by output path);
+    Default: a pool of workers forked from this process. separate=True: one forked process, at low
+    priority, loads matplotlib once and forks the workers from itself, so they share it and this
+    process never loads it (nor has to tear it down). `missing` lists the SVGs not in the cache (by output path);
     `finish()` waits for them, caches them and returns them by output path. With start=False
     nothing is drawn (the caller leaves them to another process)."""
 
     def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False):
         import os
-        import threading
-        self.cache_dir, self.pool, self.result, self.todo, self.starter = cache_dir, None, None, [], None
+        self.cache_dir, self.pool, self.result, self.todo = cache_dir, None, None, []
         self.proc = self.conn = None
         for rel, (kind, payload) in _jobs(datasets, events):
             source = _key_source(kind, payload)
@@ -157,17 +155,13 @@ class Prerender:
                                         name="figures")
             self.proc.start()
             child_end.close()
-        else:
-            self.starter = threading.Thread(target=self._start, args=(workers,), name="figure-pool", daemon=True)
-            self.starter.start()
-
-    def _start(self, workers: int) -> None:
-        import multiprocessing
-        try:
-            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority)
-            self.result = self.pool.map_async(_draw, [job for _, job, _ in self.todo], chunksize=1)
-        except (OSError, ValueError):
-            self.pool = None          # no worker processes here: finish() draws in this process
+        else:                                 # forked from this (the calling) thread: never from a helper
+            import multiprocessing            # thread, whose fork could copy a lock another thread holds
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority)
+                self.result = self.pool.map_async(_draw, [job for _, job, _ in self.todo], chunksize=1)
+            except (OSError, ValueError):
+                self.pool = None              # no worker processes here: finish() draws in this process
 
     @property
     def missing(self) -> set[str]:
@@ -186,12 +180,10 @@ class Prerender:
                     self.proc.kill()
                 self.proc.join()
             self.proc = None
-        if self.starter is not None:
-            self.starter.join()
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
-        self.starter = self.pool = None
+        self.pool = None
 
     def finish(self) -> dict[str, bytes]:
         if self.proc is not None:
@@ -205,8 +197,6 @@ class Prerender:
             if status == "error":
                 raise drawn
         else:
-            if self.starter is not None:
-                self.starter.join()
             try:
                 if self.pool is not None:
                     drawn = self.result.get()
@@ -216,7 +206,7 @@ class Prerender:
                 if self.pool is not None:
                     self.pool.close()
                     self.pool.join()
-                self.starter = self.pool = None
+                self.pool = None
         return {rel: cached_svg(source, lambda svg=svg: svg, self.cache_dir)
                 for (rel, _, source), svg in zip(self.todo, drawn)}
 
