@@ -124,8 +124,8 @@ def _segment_search_with(segmenter: _SearchSegmenter, words) -> None:
 # ------------------------------------------------------------------ raw HTML pass-through
 # Our pages are mostly finished HTML blocks. Python-Markdown would re-parse every tag of them only to
 # hand the same text back, so the hook lifts each complete top-level block out before Markdown runs
-# and puts it back afterwards. The .md files stay complete for any other builder; the output is the
-# same bytes (tests/test_hook.py compares both routes page by page).
+# and puts it back afterwards. The .md files stay complete for any other builder; the page is the same
+# either way: elements, attributes, text and whitespace (tests/test_hook.py compares both routes).
 
 _BLOCK = re.compile(r"<(div|section|figure|ol|ul|dl|script|details|table|p)\b([^>]*)>")
 _SLOT = "<!--bm-raw-{}-->"
@@ -141,14 +141,19 @@ def lift_raw_blocks(markdown: str) -> tuple[str, list[str]]:
     `markdown` container, whose inside Markdown must still see) by a numbered comment slot."""
     blocks: list[str] = []
     out = []
+    fences = 0                                # inside a fenced code block, HTML is text: left alone
     for chunk in markdown.split("\n\n"):
         m = _BLOCK.match(chunk)
-        if m and "markdown" not in m.group(2) and _balanced(chunk, m.group(1)):
+        if m and fences % 2 == 0 and "markdown" not in m.group(2) and _balanced(chunk, m.group(1)):
             out.append(_SLOT.format(len(blocks)))
             blocks.append(chunk)
         else:
             out.append(chunk)
+            fences += len(_FENCE.findall(chunk))
     return "\n\n".join(out), blocks
+
+
+_FENCE = re.compile(r"^[ ]{0,3}(?:```|~~~)", re.MULTILINE)
 
 
 _SLOT_RE = re.compile(r"<!--bm-raw-(\d+)-->")

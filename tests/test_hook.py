@@ -68,6 +68,13 @@ def test_every_generated_page_renders_the_same_by_both_routes(built_project):
     assert lifted_total > 400
 
 
+def test_html_in_a_fenced_code_block_stays_text():
+    text = "intro\n\n```html\n\n<div class=\"x\">a</div>\n\n```\n\n<div>b</div>"
+    out, blocks = lift_raw_blocks(text)
+    assert blocks == ["<div>b</div>"]
+    assert restore_raw_blocks(out, blocks) == text
+
+
 @pytest.mark.parametrize("chunk, lifted", [
     ('<div class="x">\n<p>a</p>\n</div>', True),
     ('<div class="x" markdown>\n# heading\n</div>', False),     # Markdown inside must still be read
