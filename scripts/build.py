@@ -445,15 +445,16 @@ def build(paths: Paths | None = None, draw: bool = True) -> Output:
 class BackgroundBuild:
     """A one-off build (`mkdocs build`) that overlaps MkDocs' own work. A forked process builds the
     pages and exits without tearing down the dictionaries it loaded; another, at low priority,
-    draws the missing figures, going on while MkDocs renders. `pages()` waits for the pages; `finish()` for the figures,
-    writes them, records the build and returns their paths (relative to docs/). A BuildError in the
-    child is raised here. (`mkdocs serve` builds in its own process, where unchanged articles stay
+    draws the missing figures, going on while MkDocs renders. `pages()` waits for the pages;
+    `finish()` for the figures, writes them, records the build and returns their paths (relative to
+    docs/). A BuildError in either process is raised here. (`mkdocs serve` builds in its own process, where unchanged articles stay
     cached between rebuilds.)"""
 
     def __init__(self, paths: Paths):
         import multiprocessing
         from . import figure_pages
         self.paths, self.output, self.drawing = paths, None, None
+        self.digests: dict[str, str] | None = None      # every page file's digest, from the child
         context = multiprocessing.get_context("fork")
         self.conn, child_end = context.Pipe(duplex=False)
         self.proc = context.Process(target=_build_child, args=(paths, child_end), name="site-build")
