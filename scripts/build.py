@@ -422,11 +422,12 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     return changed
 
 
-def build(paths: Paths | None = None, draw: bool = True) -> Output:
-    """Build docs/ if any input changed (figures included, unless draw=False: see BackgroundBuild)."""
+def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
+    """Build docs/ if any input changed (figures included, unless draw=False: see BackgroundBuild).
+    `inp`: the inputs' digests, if the caller has just taken them."""
     from . import cache
     paths = paths or Paths()
-    inp = cache.inputs(paths)
+    inp = inp or cache.inputs(paths)
     manifest = cache.up_to_date(paths, inp)
     if manifest is not None:
         return Output(nav=manifest["nav"], words=manifest["words"], cached=True)
@@ -435,7 +436,7 @@ def build(paths: Paths | None = None, draw: bool = True) -> Output:
     _CONTEXT.clear()
     _CONTEXT[reuse] = ctx
     output = compute(ctx, inp, draw)
-    write(output, paths, keep={f"{rel}" for rel in output.undrawn})
+    write(output, paths, keep=set(output.undrawn))
     output.fingerprint = inp.fingerprint
     if not output.undrawn:
         cache.save_manifest(paths, inp.fingerprint, cache.digests(output.files), output.nav, output.words)
@@ -450,14 +451,14 @@ class BackgroundBuild:
     docs/). A BuildError in either process is raised here. (`mkdocs serve` builds in its own process, where unchanged articles stay
     cached between rebuilds.)"""
 
-    def __init__(self, paths: Paths):
+    def __init__(self, paths: Paths, inp=None):
         import multiprocessing
         from . import figure_pages
         self.paths, self.output, self.drawing = paths, None, None
         self.digests: dict[str, str] | None = None      # every page file's digest, from the child
         context = multiprocessing.get_context("fork")
         self.conn, child_end = context.Pipe(duplex=False)
-        self.proc = context.Process(target=_build_child, args=(paths, child_end), name="site-build")
+        self.proc = context.Process(target=_build_child, args=(paths, child_end, inp), name="site-build")
         self.proc.start()
         child_end.close()
         try:
@@ -512,10 +513,10 @@ class BackgroundBuild:
         return message
 
 
-def _build_child(paths: Paths, conn) -> None:
+def _build_child(paths: Paths, conn, inp=None) -> None:
     from . import cache
     try:
-        output = build(paths, draw=False)
+        output = build(paths, draw=False, inp=inp)
         conn.send(("pages", output.nav, output.words, output.fingerprint,
                    None if output.cached else cache.digests(output.files)))
     except BuildError as exc:

@@ -7,7 +7,6 @@ changed, only the build cache is read (the pipeline is not even imported).
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import sys
 from pathlib import Path
@@ -20,7 +19,6 @@ from scripts import cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_write  # noqa: E402
 
-log = logging.getLogger("mkdocs.hooks.baimozhi")
 
 
 _STATE: dict = {"background": False, "job": None}
@@ -36,18 +34,19 @@ def on_startup(command, **kwargs):
 def on_config(config):
     paths = Paths(ROOT)
     try:
-        manifest = cache.up_to_date(paths)
+        inp = cache.inputs(paths)
+        manifest = cache.up_to_date(paths, inp)
         if manifest is not None:
             nav, words = manifest["nav"], manifest["words"]
         elif _STATE["background"]:
             from scripts.build import BackgroundBuild
-            job = _STATE["job"] = BackgroundBuild(paths)
+            job = _STATE["job"] = BackgroundBuild(paths, inp)
             _search_segmenter()                      # loads while the pages are built
             output = job.pages()
             nav, words = output.nav, output.words
         else:
             from scripts.build import build
-            output = build(paths)
+            output = build(paths, inp=inp)
             nav, words = output.nav, output.words
     except BuildError as exc:
         on_build_error(exc)

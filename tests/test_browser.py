@@ -367,11 +367,17 @@ def _check_popup(page, picked, how):
     assert picked["word"] in text and picked["pinyin"] in text, f"pop-up for {picked}: {text!r}"
 
 
-def test_dictionary_popup_on_hover(page, server, site):
+def _pick_dictionary_word(page, server, site) -> dict:
+    """Open an article with a pop-up dictionary and mark a word outside any link that has an entry."""
     slug = pick_article(site, r'id="bm-dict"[^>]*>\{"', "a non-empty pop-up dictionary (#bm-dict)")
     goto(page, server, f"articles/{slug}/")
     picked = page.evaluate(PICK_WORD_JS)
     assert picked, "no word outside a link has its own #bm-dict entry"
+    return picked
+
+
+def test_dictionary_popup_on_hover(page, server, site):
+    picked = _pick_dictionary_word(page, server, site)
     page.locator("[data-test-pick]").hover()
     _check_popup(page, picked, "hovering")
     page.keyboard.press("Escape")
@@ -380,10 +386,7 @@ def test_dictionary_popup_on_hover(page, server, site):
 
 def test_dictionary_popup_on_tap(touch_context, server, site):
     page = touch_context.new_page()
-    slug = pick_article(site, r'id="bm-dict"[^>]*>\{"', "a non-empty pop-up dictionary (#bm-dict)")
-    goto(page, server, f"articles/{slug}/")
-    picked = page.evaluate(PICK_WORD_JS)
-    assert picked, "no word outside a link has its own #bm-dict entry"
+    picked = _pick_dictionary_word(page, server, site)
     page.locator("[data-test-pick]").tap()
     _check_popup(page, picked, "a tap")
 

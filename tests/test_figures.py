@@ -254,27 +254,28 @@ def test_quote_not_in_article(tmp_path, texts):
                               "copy it exactly from python -m scripts clean 000")
 
 
-def test_bad_unit(tmp_path):
-    p = write(tmp_path, unit="亿元")
-    with pytest.raises(BuildError) as exc:
-        F.load_datasets(tmp_path / "figures")
-    assert str(exc.value).startswith(f"{p}:{line_of(p, 'unit:')}: unknown unit")
+# One mistake in an otherwise good dataset file -> (stage, the line named, how the message starts).
+DATASET_MISTAKES = {
+    "unknown unit": ('unit: CNY', 'unit: 亿元', "load", "unit:", "unknown unit"),
+    "reading not in quote": ("reading: 2.86亿元", "reading: 2.87亿元", "check", "reading:",
+                             "reading '2.87亿元' is not part of the quote"),
+    "value not what the reading says": ("value: 286000000", "value: 2.86", "check", "- label:",
+                                        "value 2.86 is not a number the reading"),
+    "unquoted article id": ('article: "000"', "article: 000", "load", "article:", "article must be a three-digit seed id"),
+    "unknown article": ('article: "000"', 'article: "009"', "check", "- label:", "no article 009"),
+}
 
 
-def test_reading_not_in_quote(tmp_path, texts):
+@pytest.mark.parametrize("mistake", sorted(DATASET_MISTAKES))
+def test_dataset_mistake_names_file_and_line(tmp_path, texts, mistake):
+    old, new, stage, anchor, message = DATASET_MISTAKES[mistake]
     p = write(tmp_path)
-    p.write_text(p.read_text(encoding="utf-8").replace("reading: 2.86亿元", "reading: 2.87亿元"), encoding="utf-8")
+    p.write_text(p.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(BuildError) as exc:
-        F.check_quotes(F.load_datasets(tmp_path / "figures"), [], texts)
-    assert str(exc.value).startswith(f"{p}:{line_of(p, 'reading:')}: reading '2.87亿元' is not part of the quote")
-
-
-def test_value_not_what_reading_says(tmp_path, texts):
-    p = write(tmp_path)
-    p.write_text(p.read_text(encoding="utf-8").replace("value: 286000000", "value: 2.86"), encoding="utf-8")
-    with pytest.raises(BuildError) as exc:
-        F.check_quotes(F.load_datasets(tmp_path / "figures"), [], texts)
-    assert str(exc.value).startswith(f"{p}:{line_of(p, '- label:')}: value 2.86 is not a number the reading")
+        datasets = F.load_datasets(tmp_path / "figures")
+        assert stage == "check", f"{mistake}: loading should have failed"
+        F.check_quotes(datasets, [], texts)
+    assert str(exc.value).startswith(f"{p}:{line_of(p, anchor)}: {message}")
 
 
 def test_id_must_match_file_name(tmp_path):
@@ -284,22 +285,6 @@ def test_id_must_match_file_name(tmp_path):
     with pytest.raises(BuildError) as exc:
         F.load_datasets(tmp_path / "figures")
     assert str(exc.value).startswith(f"{p}:{line_of(p, 'id:')}: id 'broken' does not match")
-
-
-def test_unquoted_article_id(tmp_path):
-    p = write(tmp_path)
-    p.write_text(p.read_text(encoding="utf-8").replace('article: "000"', "article: 000"), encoding="utf-8")
-    with pytest.raises(BuildError) as exc:
-        F.load_datasets(tmp_path / "figures")
-    assert str(exc.value).startswith(f"{p}:{line_of(p, 'article:')}: article must be a three-digit seed id")
-
-
-def test_unknown_article(tmp_path, texts):
-    p = write(tmp_path)
-    p.write_text(p.read_text(encoding="utf-8").replace('article: "000"', 'article: "009"'), encoding="utf-8")
-    with pytest.raises(BuildError) as exc:
-        F.check_quotes(F.load_datasets(tmp_path / "figures"), [], texts)
-    assert str(exc.value).startswith(f"{p}:{line_of(p, '- label:')}: no article 009")
 
 
 def test_timeline_errors(tmp_path, texts):

@@ -29,28 +29,31 @@ _SCALE = r"(?:万亿|亿|千万|百万|万)"
 _CUR = r"(?:元|人民币|美元|美金|港元|港币)"
 _RANGE = r"\s*(?:至|到|-|—|–|~|～)\s*"
 
+# (kind, characters of which every match holds at least one, pattern): a pattern is tried only on
+# clauses holding one of its characters.
+_DIGITS = "0123456789"
 _PATTERNS = [
     # dates first, so 2023年5月6日 is not read as counts
-    ("date", re.compile(r"(?<![\d.])(?P<y>\d{4}|\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?")),
-    ("date", re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")),
-    ("date", re.compile(r"(?<![\d.年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
-    ("date", re.compile(r"(?<![\d.\-])(?P<y>(?:19|20)\d{2})年(?!\d)")),
-    ("date", re.compile(r"(?<![\d.月\-])(?<!\d年)(?P<m>\d{1,2})月(?:份)?(?![\d日])")),
+    ("date", "月", re.compile(r"(?<![\d.])(?P<y>\d{4}|\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?")),
+    ("date", "-", re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")),
+    ("date", "日", re.compile(r"(?<![\d.年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
+    ("date", "年", re.compile(r"(?<![\d.\-])(?P<y>(?:19|20)\d{2})年(?!\d)")),
+    ("date", "月", re.compile(r"(?<![\d.月\-])(?<!\d年)(?P<m>\d{1,2})月(?:份)?(?![\d日])")),
     # money per share
-    ("share", re.compile(rf"(?P<a>{_NUM})(?P<cur>元|美元|港元)/股")),
+    ("share", "股", re.compile(rf"(?P<a>{_NUM})(?P<cur>元|美元|港元)/股")),
     # percentages, with ranges
-    ("pct", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM})%(?:{_RANGE}(?P<b>{_NUM})%)?")),
-    ("pct", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM}){_RANGE}(?P<b>{_NUM})%")),
+    ("pct", "%", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM})%(?:{_RANGE}(?P<b>{_NUM})%)?")),
+    ("pct", "%", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM}){_RANGE}(?P<b>{_NUM})%")),
     # 成: 四成 = 40%
-    ("cheng", re.compile(r"(?P<pre>近|超|约)?(?P<a>[一二两三四五六七八九十])成(?P<post>左右|多)?")),
+    ("cheng", "成", re.compile(r"(?P<pre>近|超|约)?(?P<a>[一二两三四五六七八九十])成(?P<post>左右|多)?")),
     # multiples
-    ("times", re.compile(rf"(?P<a>{_NUM})倍(?P<post>以上|多)?")),
+    ("times", "倍", re.compile(rf"(?P<a>{_NUM})倍(?P<post>以上|多)?")),
     # money and scaled counts, with ranges: 2.86亿元至3.82亿元, 4.6亿至3.8亿元, 70%—80% handled above
-    ("amount", re.compile(
+    ("amount", _DIGITS, re.compile(
         rf"(?P<pre>{_APPROX_PRE})(?P<cur0>人民币)?(?P<a>{_NUM})\s*(?P<sa>{_SCALE})?(?P<ca>{_CUR})?"
         rf"(?:{_RANGE}(?P<b>{_NUM})\s*(?P<sb>{_SCALE})?(?P<cb>{_CUR})?)?(?P<post>余|多)?(?P<counter>{'|'.join(COUNTERS)})?")),
-    # Chinese-numeral amounts: 两千亿, 超百亿元, 数千万元, 一个亿, 数十亿
-    ("cn_amount", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<several>数)?(?P<a>{_CN_NUM})?(?:个)?(?P<sa>{_SCALE})(?P<ca>{_CUR})?(?P<post>级)?")),
+    # Chinese-numeral amounts: 两千亿, 超百亿元, 数千万元, 一个亿, 数十亿 (every scale holds 万 or 亿)
+    ("cn_amount", "万亿", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<several>数)?(?P<a>{_CN_NUM})?(?:个)?(?P<sa>{_SCALE})(?P<ca>{_CUR})?(?P<post>级)?")),
 ]
 
 
@@ -176,18 +179,8 @@ _GLUED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./")
 _ANY_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿]")
 
 
-# A figure never spans these marks, so each clause between them is read on its own, and a pattern
-# is tried only on clauses holding a character every match of it needs (% for a percentage...).
+# A figure never spans these marks, so each clause between them is read on its own.
 _CLAUSE = re.compile(r"[^，。；！？：、（）“”《》\n]+")
-_NEEDS = {"share": "股", "pct": "%", "cheng": "成", "times": "倍", "cn_amount": "万亿", "amount": "0123456789"}
-_DATE_NEEDS = ("月", "-", "日", "年", "月")
-
-
-def _needs(index: int, kind: str) -> str:
-    return _DATE_NEEDS[index] if kind == "date" else _NEEDS[kind]
-
-
-_PLAN = [(kind, rx, _needs(i, kind)) for i, (kind, rx) in enumerate(_PATTERNS)]
 
 
 def find(text: str) -> list[Mention]:
@@ -207,7 +200,7 @@ def scan(text: str, pos: int = 0, endpos: int | None = None, part: str | None = 
     part = text[pos:endpos] if part is None else part
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for kind, rx, needs in _PLAN:
+    for kind, needs, rx in _PATTERNS:
         if not any(c in part for c in needs):
             continue
         for m in rx.finditer(text, pos, endpos):
