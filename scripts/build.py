@@ -173,44 +173,51 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
 
 
 class BackgroundBuild:
-    """A one-off build (`mkdocs build`) that overlaps MkDocs' own work. A forked process builds the
-    pages and exits without tearing down the dictionaries it loaded; another, at low priority,
-    draws the missing figures, going on while MkDocs renders. `pages()` waits for the pages;
-    `finish()` for the figures, writes them, records the build and returns their paths (relative to
-    docs/). A BuildError in either process is raised here. (`mkdocs serve` builds in its own process, where unchanged articles stay
-    cached between rebuilds.)"""
+    """A one-off build (`mkdocs build`) that overlaps MkDocs' own work, in two workers
+    (scripts/workers.py): one builds the pages and exits without tearing down the dictionaries it
+    loaded; the other, at low priority, draws the missing figures, going on while MkDocs renders.
+    `pages()` waits for the pages; `finish()` for the figures, writes them, records the build and
+    returns their paths (relative to docs/); `cancel()` stops both. A worker's exception is raised
+    here, and any exception here cancels both. (`mkdocs serve` builds in its own process, where
+    unchanged articles stay cached between rebuilds.)"""
 
     def __init__(self, paths: Paths, inp=None):
-        import multiprocessing
-        from . import figure_pages
+        from . import figure_pages, workers
         self.paths, self.output, self.drawing = paths, None, None
-        self.digests: dict[str, str] | None = None      # every page file's digest, from the child
-        context = multiprocessing.get_context("fork")
-        self.conn, child_end = context.Pipe(duplex=False)
-        self.proc = context.Process(target=_build_child, args=(paths, child_end, inp), name="site-build")
-        self.proc.start()
-        child_end.close()
+        self.digests: dict[str, str] | None = None      # every page file's digest, from the worker
+        self.job = workers.Worker(_build_pages, paths, inp, name="page build")
         try:
             datasets, events = figure_pages.load(paths.data)
+            self.drawing = figure_pages.Prerender(datasets, events, Cache(paths).figures, separate=True)
         except BuildError:
-            return                        # the child reports it, with the rest of the build
-        self.drawing = figure_pages.Prerender(datasets, events, Cache(paths).figures, separate=True)
+            pass                          # the page build reports it, with the rest of the build
+        except BaseException:
+            self.cancel()
+            raise
 
     def pages(self) -> Output:
+        """Wait for the pages (written to docs/ by the worker); the navigation and search words."""
         if self.output is None:
-            _, nav, words, fingerprint, file_digests = self._receive()
+            try:
+                nav, words, fingerprint, self.digests = self.job.result()
+            except BaseException:
+                self.cancel()
+                raise
+            self.job = None
             self.output = Output(nav=nav, words=words, fingerprint=fingerprint)
-            self.digests = file_digests
-            self.proc.join()
-            self.proc = None
         return self.output
 
     def finish(self) -> list[str]:
+        """Wait for the figures, write them to docs/ and record the build; their paths."""
         from .cache import sha
         output = self.pages()
-        drawn = self.drawing.finish() if self.drawing is not None else {}
+        try:
+            drawn = self.drawing.finish() if self.drawing is not None else {}
+        except BaseException:
+            self.cancel()
+            raise
         self.drawing = None
-        if self.digests is None:          # the child found the build up to date
+        if self.digests is None:          # the worker found the build up to date
             return []
         for rel, data in sorted(drawn.items()):
             write_if_changed(self.paths.docs / rel, data)
@@ -219,40 +226,17 @@ class BackgroundBuild:
         return sorted(drawn)
 
     def cancel(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.join()
-            self.proc = None
-        if self.drawing is not None:
-            self.drawing.cancel()
-            self.drawing = None
-
-    def _receive(self) -> tuple:
-        try:
-            message = self.conn.recv()
-        except EOFError:
-            self.proc.join()
-            code = self.proc.exitcode
-            self.cancel()
-            raise BuildError("scripts/build.py", f"the build process stopped unexpectedly (exit code {code})",
-                             None, "run `python -m scripts build` to see the error") from None
-        if message[0] == "error":
-            self.cancel()
-            raise BuildError(*message[1:])
-        return message
+        """Stop both workers (killed and reaped); nothing more is written."""
+        job, self.job = self.job, None
+        drawing, self.drawing = self.drawing, None
+        if job is not None:
+            job.cancel()
+        if drawing is not None:
+            drawing.cancel()
 
 
-def _build_child(paths: Paths, conn, inp=None) -> None:
+def _build_pages(paths: Paths, inp=None) -> tuple:
+    """The page-build worker: build docs/ without drawing; what the parent needs to go on."""
     from .cache import digests
-    try:
-        output = build(paths, draw=False, inp=inp)
-        conn.send(("pages", output.nav, output.words, output.fingerprint,
-                   None if output.cached else digests(output.files)))
-    except BuildError as exc:
-        conn.send(("error", str(exc.path), exc.message, exc.line, exc.remedy))
-    except BaseException:
-        import traceback
-        conn.send(("error", "scripts/build.py", "the build failed: " + traceback.format_exc().strip().splitlines()[-1],
-                   None, "run `python -m scripts build` for the full traceback"))
-    finally:
-        conn.close()
+    output = build(paths, draw=False, inp=inp)
+    return output.nav, output.words, output.fingerprint, None if output.cached else digests(output.files)

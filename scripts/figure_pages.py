@@ -11,11 +11,17 @@ from pathlib import Path
 
 from . import figures
 from . import html as h
+from . import workers
+from .cache import Cache
 from .errors import BuildError
 from .paths import atomic_write
 
 _CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes()).hexdigest()[:16]
-_MEMORY: dict[str, bytes] = {}
+
+
+def _memory() -> dict[str, bytes]:
+    """Drawn SVGs kept by this process, by cache key."""
+    return Cache.memory.svgs
 
 
 def article_keys(article) -> tuple[str, ...]:
@@ -25,16 +31,17 @@ def article_keys(article) -> tuple[str, ...]:
 
 
 def cached_svg(key_source: bytes, draw, cache_dir: Path) -> bytes:
-    key = hashlib.sha256(key_source + _CODE_HASH.encode()).hexdigest()[:24]
-    if key in _MEMORY:
-        return _MEMORY[key]
+    key = _svg_key(key_source)
+    memory = _memory()
+    if key in memory:
+        return memory[key]
     path = cache_dir / f"{key}.svg"
     if path.exists():
         data = path.read_bytes()
     else:
         data = draw()
         atomic_write(path, data)
-    _MEMORY[key] = data
+    memory[key] = data
     return data
 
 
@@ -117,136 +124,63 @@ def _jobs(datasets: list, events: list) -> list[tuple[str, tuple]]:
     return jobs + [(f"assets/figures/{ds.id}.svg", ("figure", ds)) for ds in datasets]
 
 
-def _lower_priority() -> None:
-    import os
-    try:
-        os.nice(10)              # the build's own process keeps its core; drawing takes what is left
-    except OSError:
-        pass
-
-
 class Prerender:
     """Draw the figures missing from the cache in worker processes while the build goes on
-    (matplotlib is single-threaded; the build itself needs one core).
+    (matplotlib is single-threaded; the build itself needs one core), at low priority.
 
-    Default: a pool of workers forked from this process. separate=True: one forked process, at low
-    priority, loads matplotlib once and forks the workers from itself, so they share it and this
-    process never loads it (nor has to tear it down). `missing` lists the SVGs not in the cache (by output path);
-    `finish()` waits for them, caches them and returns them by output path. With start=False
-    nothing is drawn (the caller leaves them to another process)."""
+    Default: workers forked from this process. separate=True: one forked process loads matplotlib
+    once and forks the workers from itself, so they share it and this process never loads it (nor
+    has to tear it down). `missing` lists the SVGs not in the cache (by output path); `finish()`
+    waits for them, caches them and returns them by output path; `cancel()` stops the drawing.
+    With start=False nothing is drawn (the caller leaves them to another process)."""
 
     def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False):
         import os
-        self.cache_dir, self.pool, self.result, self.todo = cache_dir, None, None, []
-        self.proc = self.conn = None
+        self.cache_dir, self.job, self.todo = cache_dir, None, []
         for rel, (kind, payload) in _jobs(datasets, events):
             source = _key_source(kind, payload)
             key = _svg_key(source)
-            if key not in _MEMORY and not (cache_dir / f"{key}.svg").exists():
+            if key not in _memory() and not (cache_dir / f"{key}.svg").exists():
                 self.todo.append((rel, (kind, payload), source))
-        workers = min(len(self.todo), os.cpu_count() or 1)
-        if not start or len(self.todo) < 2 or workers < 2:
+        processes = min(len(self.todo), os.cpu_count() or 1)
+        if not start or len(self.todo) < 2 or processes < 2:
             return
-        if separate:
-            import multiprocessing
-            context = multiprocessing.get_context("fork")
-            self.conn, child_end = context.Pipe(duplex=False)
-            self.proc = context.Process(target=_draw_apart, args=([job for _, job, _ in self.todo], workers, child_end),
-                                        name="figures")
-            self.proc.start()
-            child_end.close()
-        else:                                 # forked from this (the calling) thread: never from a helper
-            import multiprocessing            # thread, whose fork could copy a lock another thread holds
-            try:
-                self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority)
-                self.result = self.pool.map_async(_draw, [job for _, job, _ in self.todo], chunksize=1)
-            except (OSError, ValueError):
-                self.pool = None              # no worker processes here: finish() draws in this process
+        jobs = [job for _, job, _ in self.todo]
+        try:
+            if separate:
+                self.job = workers.Worker(_draw_apart, jobs, processes, name="figure drawing", nice=10)
+            else:
+                self.job = workers.parallel(_draw, jobs, processes, name="figure drawing", nice=10)
+        except OSError:
+            self.job = None                   # no worker processes here: finish() draws in this process
 
     @property
     def missing(self) -> set[str]:
+        """Output paths of the SVGs this drawing makes."""
         return {rel for rel, _, _ in self.todo}
 
     def cancel(self) -> None:
-        if self.proc is not None:
-            import os
-            import signal
-            self.proc.terminate()               # it stops (and reaps) its workers, then exits
-            self.proc.join(5)
-            if self.proc.is_alive():
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)    # the drawing process and its workers
-                except OSError:
-                    self.proc.kill()
-                self.proc.join()
-            self.proc = None
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-        self.pool = None
+        """Stop drawing: the workers are killed and reaped; nothing is cached."""
+        job, self.job = self.job, None
+        if job is not None:
+            job.cancel()
 
     def finish(self) -> dict[str, bytes]:
-        if self.proc is not None:
-            try:
-                status, drawn = self.conn.recv()
-            except EOFError:
-                status, drawn = "error", BuildError("scripts/figure_pages.py", "the figure process stopped unexpectedly",
-                                                    None, "run `python -m scripts build` to see the error")
-            self.proc.join()
-            self.proc = None
-            if status == "error":
-                raise drawn
-        else:
-            try:
-                if self.pool is not None:
-                    drawn = self.result.get()
-                else:
-                    drawn = [_draw(job) for _, job, _ in self.todo]
-            finally:
-                if self.pool is not None:
-                    self.pool.close()
-                    self.pool.join()
-                self.pool = None
+        """Wait for the drawings (or draw here if no worker runs); cache them; SVG bytes by output path."""
+        try:
+            drawn = self.job.result() if self.job is not None else [_draw(job) for _, job, _ in self.todo]
+        except BaseException:
+            self.cancel()
+            raise
+        self.job = None
         return {rel: cached_svg(source, lambda svg=svg: svg, self.cache_dir)
                 for (rel, _, source), svg in zip(self.todo, drawn)}
 
 
-def _draw_apart(jobs: list, workers: int, conn) -> None:
-    """The separate drawing process: low priority, matplotlib loaded once before the workers are
-    forked; SIGTERM stops it with its workers (its own process group is the fallback)."""
-    import multiprocessing
-    import os
-    import signal
-
-    def stop(*_):
-        raise SystemExit(1)
-
-    signal.signal(signal.SIGTERM, stop)
-    os.setsid()
-    _lower_priority()
-    pool = None
-    try:
-        figures.warm_up()
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_default_sigterm)
-        drawn = pool.map(_draw, jobs, chunksize=1)
-        pool.close()
-        pool.join()                   # the workers finish and exit on their own
-        pool = None
-        conn.send(("ok", drawn))
-    except BuildError as exc:
-        conn.send(("error", exc))
-    except BaseException as exc:
-        conn.send(("error", BuildError("scripts/figures.py", f"drawing failed: {exc!r}", None,
-                                       "run `python -m scripts build` to see the traceback")))
-    finally:
-        if pool is not None:
-            pool.terminate()          # stopped early: the workers die at once (default SIGTERM)
-        conn.close()
-
-
-def _default_sigterm() -> None:
-    import signal
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # not the drawing process's handler
+def _draw_apart(jobs: list, processes: int) -> list[bytes]:
+    """The separate drawing process: matplotlib loaded once, then the workers forked from here."""
+    figures.warm_up()
+    return workers.parallel(_draw, jobs, processes, name="figure drawing").result()
 
 
 def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset()) -> dict[str, str | bytes]:

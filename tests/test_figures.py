@@ -313,38 +313,3 @@ def test_timeline_errors(tmp_path, texts):
 def test_missing_folder_and_file(tmp_path):
     assert F.load_datasets(tmp_path / "nothing") == []
     assert F.load_timeline(tmp_path / "nothing.yml") == []
-
-
-def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch):
-    """`mkdocs build` draws in a separate low-priority process (BackgroundBuild): the same SVG bytes
-    as drawing here, every figure, and no process left behind."""
-    import multiprocessing
-
-    from scripts import figure_pages
-    monkeypatch.setattr(figure_pages, "_MEMORY", {})          # nothing drawn yet in this process
-    drawing = figure_pages.Prerender(DATASETS, EVENTS, tmp_path, separate=True)
-    assert drawing.proc is not None and len(drawing.missing) == len(DATASETS) + 1
-    drawn = drawing.finish()
-    assert set(drawn) == drawing.missing
-    assert drawn[f"assets/figures/{DATASETS[0].id}.svg"] == F.render_svg(DATASETS[0])
-    assert drawn["assets/figures/timeline.svg"] == F.render_timeline_svg(EVENTS)
-    assert multiprocessing.active_children() == []
-
-
-def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
-    import multiprocessing
-    import subprocess
-    import time
-
-    from scripts import figure_pages
-    monkeypatch.setattr(figure_pages, "_MEMORY", {})          # nothing drawn yet in this process
-    drawing = figure_pages.Prerender(DATASETS, EVENTS, tmp_path, separate=True)
-    pid = drawing.proc.pid
-    time.sleep(1.0)                           # matplotlib loaded, workers forked and drawing
-    start = time.perf_counter()
-    drawing.cancel()
-    assert time.perf_counter() - start < 5
-    assert multiprocessing.active_children() == []
-    left = subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()
-    assert left == []                         # nothing of its process group survives
-    assert list(tmp_path.glob("*.svg")) == []

@@ -1,0 +1,196 @@
+"""scripts/workers.py: one message per worker (its result or its exception), and no worker outlives
+the process that started it — whether that process returns, fails, exits, is interrupted or killed."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from scripts import workers
+from scripts.errors import BuildError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def children(pid: int) -> set[int]:
+    """Live (not zombie) descendants of `pid`, read from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, pp in parents.items() if pp in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_dead(pids, timeout: float = 2.0) -> set[int]:
+    end = time.monotonic() + timeout
+    while True:
+        left = {p for p in pids if alive(p)}
+        if not left or time.monotonic() > end:
+            return left
+        time.sleep(0.02)
+
+
+def _fail_build():
+    raise BuildError("data/x.yml", "bad value", 3, "fix it")
+
+
+def _fail_other():
+    return {}["missing"]
+
+
+def _item(x):
+    if x == "boom":
+        raise ValueError("item boom")
+    if x == "sleep":
+        time.sleep(60)
+    return x * 2
+
+
+def test_a_result_comes_back():
+    assert workers.Worker(sum, [1, 2, 3]).result() == 6
+    assert workers.parallel(_item, list(range(40)), processes=3).result() == [x * 2 for x in range(40)]
+    assert workers._LIVE == {} and children(os.getpid()) == set()
+
+
+def test_a_build_error_comes_back_as_the_same_one_line_error():
+    with pytest.raises(BuildError) as caught:
+        workers.Worker(_fail_build).result()
+    assert str(caught.value) == "data/x.yml:3: bad value — fix it"
+    assert caught.value.__cause__ is None
+
+
+def test_any_other_exception_comes_back_with_the_childs_traceback():
+    with pytest.raises(KeyError) as caught:
+        workers.Worker(_fail_other).result()
+    assert isinstance(caught.value.__cause__, workers.WorkerTraceback)
+    assert "_fail_other" in str(caught.value.__cause__)
+
+
+def test_one_failing_item_stops_the_others():
+    job = workers.parallel(_item, ["sleep", "boom", 1], processes=3)
+    start = time.monotonic()
+    pids = [w.pid for w in job.workers]
+    with pytest.raises(ValueError, match="item boom"):
+        job.result()
+    assert time.monotonic() - start < 5
+    assert wait_dead(pids) == set() and workers._LIVE == {}
+
+
+def test_a_worker_killed_from_outside_is_a_one_line_error():
+    w = workers.Worker(time.sleep, 60, name="sleeper")
+    os.kill(w.pid, signal.SIGKILL)
+    with pytest.raises(BuildError, match=r"the sleeper process stopped unexpectedly \(killed by SIGKILL\)"):
+        w.result()
+
+
+def test_cancel_kills_and_reaps():
+    w = workers.Worker(time.sleep, 60)
+    w.cancel()
+    assert not alive(w.pid) and workers._LIVE == {}
+    with pytest.raises(RuntimeError, match="cancelled"):
+        w.result()
+
+
+def test_a_worker_ignores_ctrl_c_and_dies_of_sigterm():
+    w = workers.Worker(time.sleep, 3)
+    time.sleep(0.3)
+    os.kill(w.pid, signal.SIGINT)             # Ctrl-C is the parent's to handle
+    time.sleep(0.2)
+    assert alive(w.pid)
+    os.kill(w.pid, signal.SIGTERM)
+    with pytest.raises(BuildError, match="killed by SIGTERM"):
+        w.result()
+
+
+PARENT = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from scripts import workers
+
+    def drawing():                                   # a worker with workers of its own
+        return workers.parallel(time.sleep, [60, 60], 2).result()
+
+    nested = workers.Worker(drawing)
+    plain = workers.Worker(time.sleep, 60)
+    time.sleep(0.5)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    {then}
+""")
+
+
+@pytest.mark.parametrize("then, how", [
+    ("", signal.SIGKILL),
+    ("", signal.SIGTERM),
+    ("", signal.SIGINT),                     # KeyboardInterrupt: the parent exits through atexit
+    ("raise SystemExit(3)", None),           # exits on its own, its workers still running
+], ids=["parent-killed", "parent-terminated", "parent-interrupted", "parent-exits"])
+def test_workers_die_with_their_parent(then, how):
+    parent = subprocess.Popen([sys.executable, "-c", PARENT.format(root=str(ROOT), then=then)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert parent.stdout.readline().strip() == "ready"
+    descendants = children(parent.pid)
+    assert len(descendants) == 4              # nested, its two workers, plain
+    if how is not None:
+        parent.send_signal(how)
+    else:
+        parent.stdin.write("go\n")
+        parent.stdin.flush()
+    parent.wait(2)
+    assert wait_dead(descendants) == set()
+
+
+def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch):
+    """`mkdocs build` draws in a separate low-priority process (BackgroundBuild): the same SVG bytes
+    as drawing here, every figure, and no process left behind."""
+    from scripts import figure_pages
+    from scripts import figures as F
+    from scripts.cache import Cache
+    datasets, events = figure_pages.load(ROOT / "data")
+    monkeypatch.setattr(Cache.memory, "svgs", {})          # nothing drawn yet in this process
+    drawing = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
+    assert isinstance(drawing.job, workers.Worker) and len(drawing.missing) == len(datasets) + 1
+    drawn = drawing.finish()
+    assert set(drawn) == drawing.missing
+    assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
+    assert drawn["assets/figures/timeline.svg"] == F.render_timeline_svg(events)
+    assert workers._LIVE == {} and children(os.getpid()) == set()
+
+
+def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
+    from scripts import figure_pages
+    from scripts.cache import Cache
+    datasets, events = figure_pages.load(ROOT / "data")
+    monkeypatch.setattr(Cache.memory, "svgs", {})
+    drawing = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
+    time.sleep(1.0)                           # matplotlib loaded, workers forked and drawing
+    running = children(os.getpid())
+    assert len(running) >= 2                  # the drawing process and its workers
+    start = time.perf_counter()
+    drawing.cancel()
+    assert time.perf_counter() - start < 1
+    assert wait_dead(running) == set() and workers._LIVE == {}
+    assert list(tmp_path.glob("*.svg")) == []
