@@ -4,6 +4,6 @@ Stages, one module each, in the order a build runs them:
 
     ingest -> clean (mojibake) -> segment -> align -> annotate -> render -> figures -> site
 
-`python -m scripts --help` lists the command-line verbs; `mkdocs_hook.py` runs the same build
+`python -m scripts --help` lists the command-line verbs; the MkDocs hooks in `hooks/` run the same build
 from inside `mkdocs build` / `mkdocs serve`.
 """

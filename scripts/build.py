@@ -1,8 +1,12 @@
 """Stage 8 — site: run every stage over every seed and write the pages MkDocs compiles.
 
+This module orchestrates: articles come from `pipeline`, page HTML from `render` (and the
+reference and figure modules), caches from `cache`, background processes from `workers`.
 All output is computed in memory first; only when every article has passed does anything get
 written, each file atomically and only if its bytes changed (so `mkdocs serve` does not loop and
-a failed build leaves the previous output intact). Nothing under seeds/ or data/ is ever written.
+a failed build leaves the previous output intact). docs/ then holds every page and asset, and
+.cache/build/site.json the navigation: any site builder can compile them, with or without our
+MkDocs hooks. Nothing under seeds/ or data/ is ever written.
 """
 from __future__ import annotations
 
@@ -156,9 +160,9 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     paths = paths or Paths()
     cache = Cache(paths)
     inp = inp or cache.inputs()
-    manifest = cache.up_to_date(inp)
-    if manifest is not None:
-        return Output(nav=manifest["nav"], words=manifest["words"], cached=True)
+    site = cache.up_to_date(inp)
+    if site is not None:
+        return Output(nav=site["nav"], words=site["search_words"], cached=True)
     reuse = (paths.root, inp.shared)         # same project, data/ and code unchanged: reuse the context
     contexts = cache.memory.contexts
     ctx = contexts.get(reuse) or Context.load(paths)
@@ -166,9 +170,10 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     contexts[reuse] = ctx
     output = compute(ctx, inp, draw)
     write(output, paths, keep=set(output.undrawn))
+    cache.save_site(output.nav, output.words)
     output.fingerprint = inp.fingerprint
     if not output.undrawn:
-        cache.save_manifest(inp.fingerprint, digests(output.files), output.nav, output.words)
+        cache.save_manifest(inp.fingerprint, digests(output.files))
     return output
 
 
@@ -222,7 +227,7 @@ class BackgroundBuild:
         for rel, data in sorted(drawn.items()):
             write_if_changed(self.paths.docs / rel, data)
             self.digests[rel] = sha(data)
-        Cache(self.paths).save_manifest(output.fingerprint, self.digests, output.nav, output.words)
+        Cache(self.paths).save_manifest(output.fingerprint, self.digests)
         return sorted(drawn)
 
     def cancel(self) -> None:

@@ -106,9 +106,9 @@ class Memory:
 
 
 class Cache:
-    """The build's caches for the project at `paths`: the manifest of the last complete build, drawn
-    figures (.cache/build) and library indexes (.cache/lib) on disk, and the
-    process's `Memory` (shared by every Cache of the process)."""
+    """The build's caches for the project at `paths`: on disk the manifest of the last complete build,
+    the site data (navigation and search words), drawn figures (.cache/build) and library indexes
+    (.cache/lib); in memory the process's `Memory` (shared by every Cache of the process)."""
 
     memory: ClassVar[Memory] = Memory()
 
@@ -129,6 +129,31 @@ class Cache:
     def manifest_file(self) -> Path:
         """The record of the last complete build."""
         return self.paths.cache / "manifest.json"
+
+    @property
+    def site_file(self) -> Path:
+        """The site data the pipeline computed beside docs/: the navigation (MkDocs `nav`) and the
+        glossary's words for the search segmenter, for any site builder to read."""
+        return self.paths.cache / "site.json"
+
+    def site(self) -> dict | None:
+        """The site data of the last build ({"nav": [...], "search_words": [...]}), or None."""
+        try:
+            data = json.loads(self.site_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and {"nav", "search_words"} <= data.keys() else None
+
+    def save_site(self, nav: list, words: list) -> None:
+        """Write the site data (only if it changed)."""
+        data = json.dumps({"nav": nav, "search_words": words}, ensure_ascii=False, indent=1) + "\n"
+        encoded = data.encode("utf-8")
+        try:
+            if self.site_file.read_bytes() == encoded:
+                return
+        except OSError:
+            pass
+        atomic_write(self.site_file, encoded)
 
     def inputs(self) -> Inputs:
         """Digests of this project's inputs now."""
@@ -154,17 +179,17 @@ class Cache:
         return True
 
     def up_to_date(self, inp: Inputs | None = None) -> dict | None:
-        """The last build's manifest (nav, words, files) if no input changed since and its outputs are
-        intact; else None."""
+        """The last build's site data (nav, search words) if no input changed since and its outputs
+        are intact; else None."""
         inp = inp or self.inputs()
         manifest = self.manifest()
         if manifest and manifest.get("fingerprint") == inp.fingerprint and self.outputs_intact(manifest):
-            return manifest
+            return self.site()
         return None
 
-    def save_manifest(self, fingerprint: str, file_digests: dict[str, str], nav: list, words: list) -> None:
+    def save_manifest(self, fingerprint: str, file_digests: dict[str, str]) -> None:
         """Record a complete build: every output path (relative to docs/) with the digest of its bytes."""
-        record = {"fingerprint": fingerprint, "nav": nav, "words": words, "files": dict(sorted(file_digests.items()))}
+        record = {"fingerprint": fingerprint, "files": dict(sorted(file_digests.items()))}
         try:
             atomic_write(self.manifest_file, json.dumps(record, ensure_ascii=False).encode("utf-8"))
         except OSError:

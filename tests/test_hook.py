@@ -1,15 +1,21 @@
-"""The MkDocs hook lifts finished HTML blocks out of the Markdown before Python-Markdown runs and puts
-them back afterwards (a speed-up). Both routes must give the same page: same elements, same
-attributes, same text and whitespace. Only attribute order may differ (md_in_html re-sorts them)."""
+"""The MkDocs hooks (scripts/hooks/). The raw-HTML pass-through stores finished HTML blocks in
+Python-Markdown's html stash before its raw-HTML parser runs, and Markdown puts them back (a
+speed-up). Both routes must give the same page: same elements, same attributes, same text and
+whitespace. Only attribute order may differ (md_in_html re-sorts them). The search segmenter must cut
+as Python jieba would, and stop the build if Material's search is not what it was written for."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
+
+from pathlib import Path
 
 import markdown
 import pytest
 from mkdocs.config import load_config
 
-from scripts.mkdocs_hook import lift_raw_blocks, restore_raw_blocks
+from scripts.hooks.raw_html import RawBlocksExtension, raw_blocks
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class _Events(HTMLParser):
@@ -40,9 +46,17 @@ def events(html: str) -> list[tuple]:
     return p.events
 
 
-def converter(project):
+def converter(project, *extra):
     cfg = load_config(str(project / "mkdocs.yml"))
-    return markdown.Markdown(extensions=cfg["markdown_extensions"], extension_configs=cfg["mdx_configs"])
+    return markdown.Markdown(extensions=[*cfg["markdown_extensions"], *extra], extension_configs=cfg["mdx_configs"])
+
+
+def both_routes(md_direct, md_lifted, text: str) -> tuple[str, str, int]:
+    """The page converted without and with the pass-through, and how many blocks it stored."""
+    direct = md_direct.reset().convert(text)
+    via_stash = md_lifted.reset().convert(text)
+    stored = sum(1 for _, lift, _ in raw_blocks(text) if lift)
+    return direct, via_stash, stored
 
 
 def generated_pages(project):
@@ -51,18 +65,16 @@ def generated_pages(project):
 
 
 def test_every_generated_page_renders_the_same_by_both_routes(built_project):
-    md = converter(built_project)
+    direct_md, lifted_md = converter(built_project), converter(built_project, RawBlocksExtension())
     pages = generated_pages(built_project)
     assert len(pages) >= 10
     lifted_total = 0
     for page in pages:
         text = page.read_text(encoding="utf-8")
         body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
-        direct = md.reset().convert(body)
-        lifted, blocks = lift_raw_blocks(body)
-        via_hook = restore_raw_blocks(md.reset().convert(lifted), blocks)
-        lifted_total += len(blocks)
-        a, b = events(direct), events(via_hook)
+        direct, via_stash, stored = both_routes(direct_md, lifted_md, body)
+        lifted_total += stored
+        a, b = events(direct), events(via_stash)
         first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
         assert a == b, f"{page.relative_to(built_project)}: routes differ at event {first}: {a[first:first + 3]} vs {b[first:first + 3]}"
     assert lifted_total > 400
@@ -70,9 +82,7 @@ def test_every_generated_page_renders_the_same_by_both_routes(built_project):
 
 def test_html_in_a_fenced_code_block_stays_text():
     text = "intro\n\n```html\n\n<div class=\"x\">a</div>\n\n```\n\n<div>b</div>"
-    out, blocks = lift_raw_blocks(text)
-    assert blocks == ["<div>b</div>"]
-    assert restore_raw_blocks(out, blocks) == text
+    assert [chunk for chunk, lift, _ in raw_blocks(text) if lift] == ["<div>b</div>"]
 
 
 @pytest.mark.parametrize("chunk, lifted", [
@@ -82,12 +92,44 @@ def test_html_in_a_fenced_code_block_stays_text():
     ('<div>a</div>\n<div>b', False),
     ('<p>a</p> and *text*', False),                            # ends outside the element
     ('<pre>code</pre>', False),                                # not a block this hook lifts
+    ('<divx>a</divx>', False),                                 # another element
     ('# heading', False),
 ])
 def test_only_complete_blocks_are_lifted(chunk, lifted):
-    out, blocks = lift_raw_blocks(f"intro\n\n{chunk}\n\nend")
-    assert (blocks == [chunk]) is lifted
-    assert restore_raw_blocks(out, blocks) == f"intro\n\n{chunk}\n\nend"
+    assert [c for c, lift, _ in raw_blocks(f"intro\n\n{chunk}\n\nend") if lift] == ([chunk] if lifted else [])
+
+
+CONTEXTS = [
+    "intro\n\n{0}\n\n{0}\n\nend",                                             # top level, one after another
+    "<div class=\"a\" markdown>\n\n# t\n\n{0}\n\n{0}\n\n*x*\n\n</div>\n\nafter",   # in a container
+    "<div markdown>\n\n<section markdown>\n\n{0}\n\n</section>\n\n{0}\n\n</div>\n\n{0}",  # nested containers
+    "{0}",                                                                   # alone
+    "\n<div markdown>\n\n{0}\n\n\n{0}\n\n</div>\n",                              # after blank lines
+    "- item\n\n{0}\n\n> quote\n\n{0}",
+]
+BLOCKS = ['<div class="x">\n<p>a &amp; b</p>\n</div>', '<p class="y">text</p>', '<script type="application/json" id="j">{"a":"</p>"}</script>',
+          '<ul class="l">\n<li>one</li>\n</ul>', '<details class="d">\n<summary>s</summary>\n<p>p</p>\n</details>']
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+@pytest.mark.parametrize("block", BLOCKS)
+def test_a_stored_block_comes_back_as_markdown_would_write_it(context, block):
+    """The same elements, attributes, text and whitespace, at the top level and inside `markdown`
+    containers (where md_in_html re-sorts attributes, the only difference allowed)."""
+    text = context.format(block)
+    direct, via_stash, stored = both_routes(markdown.Markdown(extensions=["md_in_html", "attr_list"]),
+                                            markdown.Markdown(extensions=["md_in_html", "attr_list", RawBlocksExtension()]), text)
+    assert stored >= 1
+    assert events(via_stash) == events(direct)
+
+
+def test_the_pipeline_hook_registers_the_pass_through_once(tmp_path):
+    from scripts.hooks import raw_html
+    cfg = load_config(str(ROOT / "mkdocs.yml"))
+    for _ in range(2):
+        raw_html.on_config(cfg)
+    assert sum(isinstance(e, RawBlocksExtension) for e in cfg["markdown_extensions"]) == 1
+    assert cfg["hooks"] and [Path(h).name for h in cfg["hooks"]] == ["pipeline.py", "search_segmenter.py", "raw_html.py"]
 
 
 def test_search_segments_chinese_exactly_as_python_jieba_would(built_project):
@@ -99,9 +141,9 @@ def test_search_segments_chinese_exactly_as_python_jieba_would(built_project):
 
     import jieba
 
-    from scripts.mkdocs_hook import _SearchSegmenter
+    from scripts.hooks.search_segmenter import SearchSegmenter
 
-    words = json.loads((built_project / ".cache" / "build" / "manifest.json").read_text(encoding="utf-8"))["words"]
+    words = json.loads((built_project / ".cache" / "build" / "site.json").read_text(encoding="utf-8"))["search_words"]
     runs = set()
     for page in list((built_project / "site").rglob("*.html")) + list((built_project / "seeds").glob("*.txt")):
         runs.update(re.findall(r"[\u3400-\u9fff]+", page.read_text(encoding="utf-8")))
@@ -110,7 +152,7 @@ def test_search_segments_chinese_exactly_as_python_jieba_would(built_project):
     reference = jieba.Tokenizer()
     for form in words:
         reference.add_word(form)
-    ours = _SearchSegmenter()
+    ours = SearchSegmenter()
     ours.add_words(words)
     differ = [r for r in sorted(runs) if list(reference.cut(r.encode("utf-8"))) != list(ours.cut(r.encode("utf-8")))]
     assert differ == []
@@ -121,3 +163,18 @@ def test_the_search_index_uses_the_segmenter(built_project):
     index = json.loads((built_project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "\u200b百模大战\u200b" in text and "\u200b六小虎\u200b" in text
+
+
+def test_the_search_patch_stops_the_build_if_material_has_changed(monkeypatch):
+    from mkdocs.exceptions import PluginError
+    from material.plugins.search import plugin as search
+
+    from scripts.hooks import search_segmenter
+    assert search_segmenter.material_search() is search
+    monkeypatch.delattr(search, "jieba")
+    with pytest.raises(PluginError, match=r"written for mkdocs-material 9\.8\.1\).*jieba.*installed mkdocs-material \d"):
+        search_segmenter.material_search()
+    monkeypatch.undo()
+    monkeypatch.delattr(search.SearchIndex, "_segment_chinese")
+    with pytest.raises(PluginError, match=r"written for mkdocs-material 9\.8\.1\).*_segment_chinese"):
+        search_segmenter.material_search()

@@ -1,0 +1,89 @@
+"""MkDocs hook: run our build before MkDocs reads docs/, and give it the navigation.
+
+Plain `mkdocs build` / `mkdocs serve` on a fresh clone therefore produce the whole site; the
+`watch:` list in mkdocs.yml makes `serve` rebuild when seeds/ or data/ change. When nothing
+changed, only the build cache is read (the pipeline is not even imported).
+
+A one-off `mkdocs build` builds in the background (`BackgroundBuild`): `on_config` starts it, the
+hooks after this one load what they need meanwhile, `on_pre_build` waits for the pages, and the
+figures, drawn while MkDocs renders, are copied into the site at `on_post_build`. `serve` builds
+in-process, so unchanged articles stay cached between rebuilds.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.cache import Cache  # noqa: E402
+from scripts.errors import BuildError  # noqa: E402
+from scripts.paths import Paths, atomic_write  # noqa: E402
+
+_STATE: dict = {"background": False, "job": None, "nav": None}
+
+
+def on_startup(command, **kwargs):
+    """Build in the background for a one-off build, in-process for `serve`."""
+    _STATE["background"] = command != "serve"
+
+
+def on_config(config):
+    """Start the build (or do it, for `serve`); nothing to do if no input changed."""
+    paths = Paths(ROOT)
+    try:
+        cache = Cache(paths)
+        inp = cache.inputs()
+        site = cache.up_to_date(inp)
+        if site is not None:
+            _STATE["nav"] = site["nav"]
+        elif _STATE["background"]:
+            from scripts.build import BackgroundBuild
+            _STATE["job"] = BackgroundBuild(paths, inp)
+        else:
+            from scripts.build import build
+            _STATE["nav"] = build(paths, inp=inp).nav
+    except BuildError as exc:
+        on_build_error(exc)
+        _stop(exc)
+    return config
+
+
+def on_pre_build(config):
+    """Wait for the pages (docs/ complete but for figures still being drawn); set the navigation."""
+    job = _STATE["job"]
+    if job is not None:
+        try:
+            _STATE["nav"] = job.pages().nav
+        except BuildError as exc:
+            on_build_error(exc)
+            _stop(exc)
+    config["nav"] = _STATE["nav"]
+
+
+def on_post_build(config, **kwargs):
+    """Figures drawn while MkDocs rendered: into docs/ and the build record (finish), and into the
+    site, since MkDocs collected docs/ before they existed."""
+    job, _STATE["job"] = _STATE["job"], None
+    if job is None:
+        return
+    try:
+        drawn = job.finish()
+    except BuildError as exc:
+        _stop(exc)
+    for rel in drawn:
+        atomic_write(Path(config["site_dir"]) / rel, (ROOT / "docs" / rel).read_bytes())
+
+
+def on_build_error(error, **kwargs):
+    """Stop the background build: nobody will use it."""
+    job, _STATE["job"] = _STATE["job"], None
+    if job is not None:
+        job.cancel()
+
+
+def _stop(exc: BuildError):
+    from mkdocs.exceptions import Abort
+    raise Abort(f"Build stopped: {exc}") from None
