@@ -18,12 +18,14 @@ def _seed(paths: Paths, ident: str) -> Path:
 
 
 def cmd_build(args, paths):
+    """`build`: write the generated pages into docs/."""
     from .build import build
     out = build(paths)
     print(f"built {len(out.files)} files into {paths.docs}")
 
 
 def cmd_clean(args, paths):
+    """`clean ID`: an article's cleaned segments; --report each removed or changed line; --flags the mojibake flags."""
     from .pipeline import Context, process
     from .clean import list_flags
     from . import ingest
@@ -51,6 +53,7 @@ def cmd_clean(args, paths):
 
 
 def cmd_status(args, paths):
+    """`status`: translated / stale / pending segments and orphan entries per article."""
     from .pipeline import Context, load_articles
     articles = load_articles(Context.load(paths))
     print(f"{'article':<34} {'status':<10} {'translated':>10} {'stale':>6} {'pending':>8} {'orphans':>8}")
@@ -63,6 +66,7 @@ def cmd_status(args, paths):
 
 
 def cmd_sync(args, paths):
+    """`sync [ID]`: add skeleton entries for new segments to the translation memory."""
     from .align import sync
     from .pipeline import Context, process
     from .ingest import tm_file
@@ -75,6 +79,7 @@ def cmd_sync(args, paths):
 
 
 def cmd_qa(args, paths):
+    """`qa`: the translation QA report; exit 1 on errors in published articles."""
     from .pipeline import Context, load_articles
     from . import qa
     ctx = Context.load(paths)
@@ -85,6 +90,7 @@ def cmd_qa(args, paths):
 
 
 def cmd_accept(args, paths):
+    """`accept ID SEGMENT`: mark a reviewed stale translation as current."""
     from .align import accept
     from .pipeline import Context, process
     from .ingest import tm_file
@@ -97,16 +103,19 @@ def cmd_accept(args, paths):
 
 
 def cmd_bench(args, paths):
+    """`bench`: the performance benchmark."""
     from .bench import main as bench
     bench()
 
 
 def cmd_pdf(args, paths):
+    """`pdf`: the built site as one PDF in dist/."""
     from .pdf import main as make_pdf
     print(make_pdf(paths.root))
 
 
 def main(argv=None) -> int:
+    """Parse the command line and run the verb; a BuildError is printed as one line (exit 1)."""
     parser = argparse.ArgumentParser(prog="python -m scripts", description="百模志 build pipeline")
     parser.add_argument("--root", type=Path, default=None, help="project root (default: this checkout)")
     sub = parser.add_subparsers(dest="verb", required=True)

@@ -40,6 +40,7 @@ def plain_project(dest: Path) -> Path:
 
 
 def run_build(project: Path) -> float:
+    """Seconds one `mkdocs build` takes in `project` (SystemExit if it fails)."""
     start = time.perf_counter()
     r = subprocess.run([MKDOCS, "build", "--quiet"], cwd=project, env=ENV, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -58,12 +59,14 @@ def make_cold(project: Path) -> None:
 
 
 def median(xs) -> float:
+    """The median of the timings."""
     return statistics.median(xs)
 
 
 # ---------------------------------------------------------------- measurements
 
 def full_builds(tmp: Path) -> list[tuple]:
+    """Cold and warm whole builds, ours against the plain MkDocs build, alternating."""
     ours, plain = copy_project(tmp / "ours"), plain_project(tmp / "plain")
     run_build(plain)                       # both pay jieba's one-off dictionary cache in /tmp first
     cold_o, cold_p = [], []
@@ -83,6 +86,7 @@ def full_builds(tmp: Path) -> list[tuple]:
 
 
 def synthetic_project(tmp: Path, n: int, paragraphs: list[str]) -> Path:
+    """A project of `n` made-up articles, each six seed paragraphs drawn at random (fixed seed)."""
     proj = copy_project(tmp / f"synthetic-{n}", seeds=False, figures=False)
     rng = random.Random(n)
     for i in range(n):
@@ -92,6 +96,7 @@ def synthetic_project(tmp: Path, n: int, paragraphs: list[str]) -> Path:
 
 
 def clean_paragraphs() -> list[str]:
+    """Seed paragraphs without mojibake flags, the material of the synthetic articles."""
     from .mojibake import flag_line
     from .paths import Paths
     from .pipeline import Context, load_articles
@@ -105,6 +110,7 @@ def clean_paragraphs() -> list[str]:
 
 
 def clear_memo() -> None:
+    """Empty the build's in-memory caches and the annotators' memo tables."""
     from .annotate import words
     from .cache import Cache
     Cache.memory.clear()
@@ -113,6 +119,7 @@ def clear_memo() -> None:
 
 
 def scaling(tmp: Path, paragraphs: list[str]) -> list[tuple]:
+    """Per-article pipeline cost at 500 against 50 articles, in one warm process."""
     from .build import build
     from .paths import Paths
     warm = synthetic_project(tmp, 3, paragraphs)
@@ -195,6 +202,7 @@ def serve_rebuilds(tmp: Path) -> list[tuple]:
 
 
 def page_weights(site: Path) -> list[tuple]:
+    """Gzipped size of the largest article page and of our JS and CSS."""
     pages = sorted((site / "articles").glob("*/index.html"), key=lambda p: p.stat().st_size)
     biggest = pages[-1].read_bytes()
     added = b"".join((ROOT / "docs" / "assets" / n).read_bytes() for n in ("bm.js", "bm.css", "print.css"))
@@ -208,6 +216,7 @@ def page_weights(site: Path) -> list[tuple]:
 
 
 def main() -> int:
+    """Run every measurement and print the table, each target met or missed."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="bm-bench-") as t:
         tmp = Path(t)

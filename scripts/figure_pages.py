@@ -31,6 +31,8 @@ def article_keys(article) -> tuple[str, ...]:
 
 
 def cached_svg(key_source: bytes, draw, cache_dir: Path) -> bytes:
+    """An SVG by the digest of its source and the drawing code: from memory, from
+    .cache/build/figures, or drawn now and kept in both."""
     key = _svg_key(key_source)
     memory = _memory()
     if key in memory:
@@ -61,6 +63,8 @@ def load(data_dir: Path) -> tuple[list, list]:
 
 
 def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
+    """Place every figure point and timeline event at the segment holding its quote (BuildError if a
+    quote is not found or spans paragraphs)."""
     by_key, texts = {}, {}
     for a in articles:
         text = "\n".join(i.segment.plain for i in a.alignment.items)
@@ -91,6 +95,8 @@ def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
 
 
 def figure_html(ds, placed: Placed, root: str) -> str:
+    """A figure with its caption, source links, CSV link and a link to the Figures page; `root`
+    leads to the site root."""
     links = []
     for slug, seg, title in placed.sources[ds.id]:
         links.append(f'<a href="{root}articles/{slug}/#{seg}">{h.text(title)} §{seg}</a>')
@@ -196,6 +202,7 @@ def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset()) -> dict
 
 
 def figures_page(placed: Placed, articles) -> str:
+    """The Figures page: every figure, grouped under the article it draws on first."""
     parts = ["---\ntitle: Figures\n---\n", "# Figures\n",
              f'<p class="bm-lede">{len(placed.datasets)} figures drawn from the figures the articles report. '
              "Every data point cites the sentence it comes from (see each dataset's CSV), and each caption links "
@@ -216,6 +223,7 @@ def figures_page(placed: Placed, articles) -> str:
 
 
 def timeline_page(placed: Placed) -> str:
+    """The Timeline page: the timeline chart and every event, dated and linked to its source paragraph."""
     parts = ["---\ntitle: Timeline\n---\n", "# Timeline\n",
              f'<p class="bm-lede">{len(placed.events)} dated events the articles report, each linked to its source paragraph.</p>\n']
     if placed.events:

@@ -194,3 +194,27 @@ def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
     assert time.perf_counter() - start < 1
     assert wait_dead(running) == set() and workers._LIVE == {}
     assert list(tmp_path.glob("*.svg")) == []
+
+
+def test_importing_every_module_starts_nothing(tmp_path):
+    """pytest imports every module under scripts/ for its doctests: none may start a process or a
+    thread, or write a file, on import."""
+    import shutil
+    shutil.copytree(ROOT / "scripts", tmp_path / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    code = textwrap.dedent("""
+        import os, pkgutil, importlib, threading, sys
+        sys.path.insert(0, os.getcwd())
+        import scripts
+        names = [m.name for m in pkgutil.walk_packages(scripts.__path__, "scripts.")]
+        for name in names:
+            importlib.import_module(name)
+        kids = [p for p in os.listdir("/proc") if p.isdigit()
+                and open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
+        print(len(names), threading.active_count(), len(kids))
+    """)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    out = subprocess.run([sys.executable, "-B", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    modules, threads, kids = map(int, out.stdout.split())
+    assert modules >= 25 and threads == 1 and kids == 0
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before

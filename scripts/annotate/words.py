@@ -47,6 +47,7 @@ def _cut_cached(text: str) -> tuple[str, ...]:
 
 
 def cut(text: str) -> tuple[str, ...]:
+    """jieba's words of `text` (HMM on; memoised)."""
     return _cut_cached(text)
 
 
@@ -66,6 +67,7 @@ _SCRIPT_SWITCH = re.compile(r"(?<=[A-Za-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u
 
 @lru_cache(maxsize=65536)
 def pinyin_of(word: str) -> str:
+    """Pinyin with tone marks, one syllable per character, space-separated."""
     from pypinyin import Style, pinyin
     return " ".join(p[0] for p in pinyin(word, style=Style.TONE, errors="ignore"))
 
