@@ -17,7 +17,7 @@ from pathlib import Path
 from . import render
 from .cache import Cache
 from .errors import BuildError
-from .paths import Paths, atomic_write
+from .paths import Paths, atomic_write, temporary
 from .pipeline import Article, Context, load_articles
 
 
@@ -140,11 +140,14 @@ def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, st
 
 def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     """Write what changed; remove generated files nothing produces any more (an article was deleted),
-    except `keep` (figures still being drawn)."""
+    except `keep` (figures still being drawn), and the half-written temporary file a build killed
+    in the middle of a write left beside any of ours."""
     changed = 0
     for rel, content in sorted(output.files.items()):
         changed += write_if_changed(paths.docs / rel, content)
     wanted = {paths.docs / rel for rel in [*output.files, *keep]}
+    for p in wanted:
+        temporary(p).unlink(missing_ok=True)
     for d in GENERATED_DIRS:
         for p in sorted((paths.docs / d).rglob("*")) if (paths.docs / d).exists() else []:
             if p.is_file() and p not in wanted and not p.name.startswith("."):

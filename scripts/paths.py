@@ -43,10 +43,19 @@ class Paths:
         return self.root / ".cache" / "lib"
 
 
+def temporary(path: Path) -> Path:
+    """Where `atomic_write` puts the bytes before the rename (left behind only by a killed process).
+
+    >>> temporary(Path("docs/index.md")).as_posix()
+    'docs/.index.md.tmp'
+    """
+    return path.with_name(f".{path.name}.tmp")
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file and a rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = temporary(path)
     tmp.write_bytes(data)
     tmp.replace(path)
 

@@ -126,3 +126,15 @@ def test_new_seed_becomes_a_draft_page(project):
     assert "articles/999-new/index.md" in out.files
     page = (project / "docs" / "articles" / "999-new" / "index.md").read_text(encoding="utf-8")
     assert 'data-status="draft"' in page and "Translation pending" in page
+
+
+def test_a_build_removes_what_a_killed_build_left_half_written(project):
+    """A build killed in the middle of a write leaves its temporary file; the next build removes it."""
+    from scripts.paths import temporary
+    leftovers = [temporary(project / "docs" / rel) for rel in ("index.md", "articles/iflytek-first-loss/index.md")]
+    for p in leftovers:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("half a page", encoding="utf-8")
+    build(Paths(project))
+    assert [p for p in leftovers if p.exists()] == []
+    assert (project / "docs" / "index.md").exists()
