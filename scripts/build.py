@@ -57,7 +57,7 @@ GENERATED_DIRS = ("articles", "data", "assets/figures")
 
 def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     """Every output file in memory. With draw=False, figure SVGs missing from the cache are left
-    out and listed in `Output.undrawn` (BackgroundBuild draws them in the parent process)."""
+    out and listed in `Output.undrawn` (BackgroundBuild has its own worker draw them)."""
     from . import figure_pages
     datasets, events = figure_pages.load(ctx.paths.data)
     cache = Cache(ctx.paths)

@@ -18,6 +18,13 @@ from conftest import make_project
 
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 GRACE = 2.0                 # seconds a stopped build may take to be gone, workers included
+
+
+def grace() -> float:
+    """GRACE on a machine with a core free for the build; stretched in proportion where more runnable
+    processes than cores share it (a shared CI box), since then every step of the way out — MkDocs'
+    own included — takes that much longer. Measured from the load now, when the signal is sent."""
+    return GRACE * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
 MOMENTS = (0.3, 1.0, 2.0)   # seconds after the start: loading, building pages, drawing figures
 
 
@@ -62,20 +69,20 @@ def wait_gone(project: Path, timeout: float) -> list[str]:
 
 def stop(proc: subprocess.Popen, project: Path, sig: int, group: bool) -> float:
     """Send `sig` (to the whole process group, as Ctrl-C in a terminal does, if `group`); assert the
-    build and everything it started are gone within GRACE; the seconds it took."""
-    start = time.monotonic()
+    build and everything it started are gone within `grace()`; the seconds it took."""
+    start, allowed = time.monotonic(), grace()
     if group:
         os.killpg(proc.pid, sig)
     else:
         proc.send_signal(sig)
     try:
-        proc.wait(GRACE)
+        proc.wait(allowed)
     except subprocess.TimeoutExpired:
         left = processes_of(project)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        pytest.fail(f"{signal.Signals(sig).name}: the build did not exit within {GRACE} s; running: {left}")
-    left = wait_gone(project, start + GRACE - time.monotonic())
+        pytest.fail(f"{signal.Signals(sig).name}: the build did not exit within {allowed:.1f} s; running: {left}")
+    left = wait_gone(project, start + allowed - time.monotonic())
     if left:
         for line in left:
             os.kill(int(line.split()[0]), signal.SIGKILL)
@@ -124,9 +131,8 @@ def test_a_stopped_cold_build_leaves_nothing_and_the_next_build_is_the_same(tmp_
             proc = _start(project, "build", "--strict", "--quiet")
             time.sleep(moment)
             assert proc.poll() is None, f"the build ended before {moment} s: nothing to interrupt"
-            took = stop(proc, project, sig, group)
+            stop(proc, project, sig, group)
             proc.stderr.close()
-            assert took < GRACE, (name, moment)
     assert not (project / ".cache" / "build" / "manifest.json").exists()
     build(project)
     assert differences(built_project / "site", project / "site") == []
