@@ -154,7 +154,9 @@ class Prerender:
         jobs = [job for _, job, _ in self.todo]
         try:
             if separate:
-                self.job = workers.Worker(_draw_apart, jobs, processes, name="figure drawing", nice=10)
+                # A session of its own, as a program beside the build: the drawing keeps up while
+                # MkDocs renders (at nice 10 inside the build's share it would wait for the pages).
+                self.job = workers.Worker(_draw_apart, jobs, processes, name="figure drawing", nice=10, session=True)
             else:
                 self.job = workers.parallel(_draw, jobs, processes, name="figure drawing", nice=10)
         except OSError:

@@ -46,9 +46,13 @@ class WorkerTraceback(Exception):
 
 
 class Worker:
-    """`fn(*args)` in a forked child process; `name` appears in errors, `nice` lowers its priority."""
+    """`fn(*args)` in a forked child process; `name` appears in errors, `nice` lowers its priority
+    against the other processes of its session. `session=True` gives it a session of its own: where
+    the kernel shares the CPU between sessions first (Linux autogroups), it is then scheduled as a
+    program of its own beside the build instead of taking a share of the build's. Its lifetime is
+    the same either way."""
 
-    def __init__(self, fn, *args, name: str = "worker", nice: int = 0):
+    def __init__(self, fn, *args, name: str = "worker", nice: int = 0, session: bool = False):
         self.name = name
         self.source = getattr(fn, "__module__", "scripts").replace(".", "/") + ".py"
         self._outcome: tuple | None = None
@@ -64,7 +68,7 @@ class Worker:
             if pid == 0:                       # the child: never returns into the caller
                 try:
                     os.close(read_end)
-                    _become_worker(parent, nice)
+                    _become_worker(parent, nice, session)
                     _send(write_end, _call(fn, args))
                 finally:
                     os._exit(0)
@@ -180,7 +184,7 @@ atexit.register(cancel_all)
 
 # ------------------------------------------------------------------ the child's side
 
-def _become_worker(parent: int, nice: int) -> None:
+def _become_worker(parent: int, nice: int, session: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
@@ -192,6 +196,8 @@ def _become_worker(parent: int, nice: int) -> None:
         if other._fd is not None:
             os.close(other._fd)
     _LIVE.clear()
+    if session:
+        os.setsid()
     if nice:
         try:
             os.nice(nice)

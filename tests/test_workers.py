@@ -133,7 +133,7 @@ PARENT = textwrap.dedent("""
     def drawing():                                   # a worker with workers of its own
         return workers.parallel(time.sleep, [60, 60], 2).result()
 
-    nested = workers.Worker(drawing)
+    nested = workers.Worker(drawing, session=True)       # as the figure drawing runs
     plain = workers.Worker(time.sleep, 60)
     time.sleep(0.5)
     print("ready", flush=True)
