@@ -20,12 +20,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from .cache import Cache
 from .chinese import char_to_simplified
 from .paths import atomic_write
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "lib"   # library indexes, not build output
+CACHE_DIR = Cache().lib   # library indexes, not build output
 
 RARE_BELOW = 300   # summed jieba frequency under which a Han character counts as rare
 
