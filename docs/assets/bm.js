@@ -98,6 +98,16 @@
     p.style.left = left + "px";
     popFor = w;
     w.setAttribute("aria-describedby", "bm-pop");
+    announce(p, key, entries[0][2], entries[0][3], w);
+  }
+  /* Tell the study aids (bm-study.js) which word a pop-up shows, and the sentence it sits in. */
+  function announce(p, word, pinyin, english, w) {
+    var s = w.closest(".s"), seg = w.closest("[data-seg]"), en = null;
+    if (s && seg) { en = seg.querySelector('.en .s[data-s="' + s.getAttribute("data-s") + '"]'); }
+    document.dispatchEvent(new CustomEvent("bm:pop", { detail: {
+      pop: p, word: word, pinyin: pinyin, english: english, sentence: s ? s.textContent : "",
+      translation: en ? en.textContent : "", segment: seg ? seg.getAttribute("data-seg") : ""
+    } }));
   }
   function hide() {
     if (pop) { pop.hidden = true; }
