@@ -142,7 +142,7 @@ def anki_tsv(words: list[Word], deck_tag: str) -> str:
         back = f"{escape(w.pinyin)}<br>{escape(w.english)}{example}"
         level = LEVEL_NAMES.get(w.level, "beyond-list") if w.level else "beyond-list"
         tags = f"baimozhi {deck_tag} {level.replace(' ', '').replace('–', '-')}"
-        lines.append("\t".join(x.replace("\t", " ").replace("\n", " ") for x in (front, back, w.word, tags)))
+        lines.append("\t".join(x.replace("\t", " ").replace("\n", " ") for x in (front, back, escape(w.word), tags)))
     return "\n".join(lines) + "\n"
 
 

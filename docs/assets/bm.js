@@ -69,6 +69,10 @@
       pop.className = "bm-pop";
       pop.setAttribute("role", "tooltip");
       pop.id = "bm-pop";
+      /* the pointer may move onto the pop-up (to save the word) without closing it */
+      pop.addEventListener("pointerleave", function (ev) {
+        if (ev.pointerType === "mouse" && popFor && !(ev.relatedTarget && popFor.contains(ev.relatedTarget))) { hide(); }
+      });
       document.body.appendChild(pop);
     }
     return pop;
@@ -92,7 +96,8 @@
     p.innerHTML = html;
     p.hidden = false;
     var r = w.getBoundingClientRect();
-    var top = window.scrollY + r.bottom + 6;
+    var below = r.bottom + 6 + p.offsetHeight <= document.documentElement.clientHeight;
+    var top = window.scrollY + (below || r.top < p.offsetHeight + 6 ? r.bottom + 6 : r.top - p.offsetHeight - 6);
     var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - p.offsetWidth - 8));
     p.style.top = top + "px";
     p.style.left = left + "px";
@@ -207,7 +212,7 @@
       var s = ev.target.closest(".s");
       if (s && !(ev.relatedTarget && s.contains(ev.relatedTarget))) { highlight(s, false); }
       var w = ev.target.closest(".w");
-      if (w && w === popFor && !(ev.relatedTarget && w.contains(ev.relatedTarget))) { hide(); }
+      if (w && w === popFor && !(ev.relatedTarget && (w.contains(ev.relatedTarget) || (pop && pop.contains(ev.relatedTarget))))) { hide(); }
     });
     article.addEventListener("focusin", function (ev) {
       var s = ev.target.closest(".s");
