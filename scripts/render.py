@@ -175,6 +175,7 @@ class Rendered:
     page: str
     annotations: object
     json: str = ""
+    vocabulary: tuple = ((), None)     # (words, level profile): study.py
 
 
 def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
@@ -190,7 +191,9 @@ def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
         blocks.append(segment_block(item, zh, notes))
         for ds in (placed.after.get((a.slug, item.segment.id), []) if placed else []):
             blocks.append(figure_html(ds, placed, "../../"))
-    return Rendered(article_page(a, blocks, notes, annotations, ctx), annotations)
+    from . import study_pages
+    vocabulary = study_pages.vocabulary(a, ctx)
+    return Rendered(article_page(a, blocks, notes, annotations, ctx, vocabulary[1]), annotations, vocabulary=vocabulary)
 
 
 def terms_list(annotations, ctx: Context) -> str:
@@ -210,7 +213,7 @@ def terms_list(annotations, ctx: Context) -> str:
     return "\n".join(sections)
 
 
-def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
+def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=None) -> str:
     """The whole article page: front matter, title, metadata and provenance, toolbar, the segment
     `blocks`, translator's notes, terms used, and the page's word and dictionary data."""
     c = a.counts
@@ -223,6 +226,9 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
     ]
     if a.people:
         meta_rows.append(("People", people_html(a.people)))
+    if profile is not None:
+        from .study_pages import level_row
+        meta_rows.append(level_row(profile, "vocabulary/"))
     meta_rows.append(("Source file", f"<code>seeds/{h.text(a.seed.path.name)}</code> — "
                       f"{len(a.seed.text.splitlines())} lines scraped, {removed} removed as site chrome, "
                       f"{len(a.cleaned.repairs)} repaired"))
@@ -253,7 +259,7 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
         f'<div class="bm-article" data-article="{h.attr(a.slug)}" data-status="{h.attr(a.meta.status)}" markdown>\n',
         f'# <span class="zh" lang="zh-Hans">{h.text(a.title_zh)}</span> <span class="en" lang="en">{h.text(title_en)}</span> '
         "{ #article-title .bm-title }\n",
-        f'<div class="bm-meta">\n<dl>{dl}\n</dl>\n{provenance}\n</div>\n',
+        f'<div class="bm-meta">\n<dl>{dl}\n</dl>\n{provenance}\n{_cite_box(a, ctx)}\n</div>\n',
         TOOLBAR + "\n",
     ]
     for block in blocks:
@@ -270,6 +276,11 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
         parts.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
     parts.append("\n</div>\n")
     return "\n".join(parts)
+
+
+def _cite_box(a: Article, ctx: Context) -> str:
+    from . import study_pages
+    return study_pages.cite_box(study_pages.work(a, study_pages.site_url(ctx.paths.root)))
 
 
 def article_json(a: Article, rendered: Rendered | None = None) -> dict:
@@ -342,4 +353,5 @@ def site_nav(articles: list[Article]) -> list:
             {"Who’s who": "who.md"},
             {"Figures": "figures.md"},
             {"Timeline": "timeline.md"},
-            {"About this edition": "about.md"}]
+            {"My words": "my-words.md"},
+            {"About this edition": ["about.md", {"House style": "style.md"}]}]
