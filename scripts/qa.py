@@ -27,6 +27,8 @@ from .chinese import HAN_RE
 
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 CURRENCY_WORDS = {"CNY": ("rmb", "yuan"), "USD": ("us$", "dollar", "usd"), "HKD": ("hk$", "hong kong dollar")}
+SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(SMALL[1:]) + r")(?:fold)?\b", re.I)
 _EN_NUM = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?:RMB\s?|US\$|HK\$|\$)?(\d[\d,]*(?:\.\d+)?))?"
                      r"\s*(trillion|billion|million|thousand)?", re.I)
 
@@ -41,8 +43,14 @@ class Issue:
 
 
 def english_values(text: str) -> set[float]:
-    """Every number an English text states, scaled: 'RMB 286–382 million' -> {286, 286e6, 382e6}."""
-    values: set[float] = set()
+    """Every number an English text states, scaled: 'RMB 286–382 million' -> {286, 286e6, 382e6}.
+
+    Whole numbers one to nine count in words too, as house style spells them out:
+
+    >>> sorted(english_values("one or two vendors, more than fivefold, 7%"))
+    [1.0, 2.0, 5.0, 7.0]
+    """
+    values: set[float] = {float(SMALL.index(m.group(1).lower())) for m in _WORD_NUMBER.finditer(text)}
     for m in _EN_NUM.finditer(text):
         a, b, scale = m.group(1), m.group(2), m.group(3)
         factor = SCALE_WORDS[scale.lower()] if scale else 1
@@ -180,7 +188,6 @@ def check_currency(en: str) -> list[str]:
     return out
 
 
-SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # A figure under ten stays a figure before these words (units, scales) and after these (money, versions).
 _UNIT_AFTER = re.compile(r"\s*(?:%|percent|per\s?cent|trillion|billion|million|thousand|[a-z]{0,2}[BMKGT]\b|nm|"
                          r"a\.m\.|p\.m\.|pm|am|GB|TB|PB|km|kg|x\b)", re.I)
@@ -392,8 +399,8 @@ def _style_issues(stem, seg_id, entry, zh_all, en_all, waived, calques) -> list[
         out += [Issue(stem, where, "multiples", p) for p in check_multiples(zh, en) if keep("multiples", p)]
         out += [Issue(stem, where, "calques", p, "warning") for text, p in check_calques(en, calques)
                 if not any(w.lower() == text.lower() for w in waived.get("calques", ()))]
-    out += [Issue(stem, seg_id, "quotes", "Chinese: " + p) for p in check_quotes_zh(zh_all) if keep("quotes", p)]
-    out += [Issue(stem, seg_id, "quotes", "English: " + p) for p in check_quotes_en(en_all) if keep("quotes", p)]
+    quotes = ["Chinese: " + p for p in check_quotes_zh(zh_all)] + ["English: " + p for p in check_quotes_en(en_all)]
+    out += [Issue(stem, seg_id, "quotes", p) for p in quotes if keep("quotes", p)]
     return out
 
 
