@@ -172,19 +172,26 @@ _BARE_DOLLAR = re.compile(r"(?<![A-Za-z])(?<!US)(?<!HK)\$\s?\d|\bUSD\s?\d|\d[\d,
                           r"(?:US\s)?dollars\b", re.I)
 
 
+_WORDS_AMOUNT = r"(?:tens|hundreds|thousands|millions|billions|trillions)(?:\s+of\s+(?:thousands|millions|billions))?"
+_RMB_IN_WORDS = re.compile(rf"\b(?:{_WORDS_AMOUNT}\s+of\s+renminbi|RMB\s+{_WORDS_AMOUNT})\b", re.I)
+
+
 def check_currency(en: str) -> list[str]:
-    """Money in the house form.
+    """Money in the house form: RMB before a figure; an amount in words keeps the unit word, yuan.
 
     >>> check_currency("a loss of 300 million yuan and $5 billion")
     ['“300 million yuan”: write renminbi as “RMB 300 million”', '“$5”: write US dollars as “US$5 …” (HK$ for Hong Kong dollars)']
     >>> check_currency("RMB 300 million, US$5 billion, HK$2 and tens of millions of yuan")
     []
+    >>> check_currency("billions of renminbi, RMB tens of millions")
+    ['“billions of renminbi”: an amount in words takes the unit word, “… of yuan”', '“RMB tens of millions”: an amount in words takes the unit word, “… of yuan”']
     """
     out = [f"“{m.group(0)}”: write renminbi as “RMB {m.group(0).split()[0]}"
            f"{(' ' + m.group(0).split()[1]) if m.group(0).split()[1].lower() in SCALE_WORDS else ''}”"
            for m in _YUAN.finditer(en)]
     out += [f"“{m.group(0).strip()}”: write US dollars as “US${re.sub(r'[^0-9.,]', '', m.group(0).split()[0]) or '…'} …” "
             "(HK$ for Hong Kong dollars)" for m in _BARE_DOLLAR.finditer(en)]
+    out += [f"“{m.group(0)}”: an amount in words takes the unit word, “… of yuan”" for m in _RMB_IN_WORDS.finditer(en)]
     return out
 
 
@@ -388,7 +395,12 @@ def check_article(article, matcher, calques=()) -> list[Issue]:
 
 
 def _style_issues(stem, seg_id, entry, zh_all, en_all, waived, calques) -> list[Issue]:
-    """The house-style rules over one translated segment; a waiver names the rule and the text."""
+    """The house-style rules over one translated segment.
+
+    A waiver names the rule and the text it excuses: for calques the listed phrase as written (letter
+    case aside), for the other rules a piece of the message, which for quotes starts “Chinese:” or
+    “English:” so that a waiver for the source's quote marks leaves the English checked.
+    """
     def keep(rule, message):
         return not any(w in message for w in waived.get(rule, ()))
     out = []
