@@ -27,6 +27,8 @@ from .chinese import HAN_RE
 
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 CURRENCY_WORDS = {"CNY": ("rmb", "yuan"), "USD": ("us$", "dollar", "usd"), "HKD": ("hk$", "hong kong dollar")}
+SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(SMALL[1:]) + r")(?:fold)?\b", re.I)
 _EN_NUM = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?:RMB\s?|US\$|HK\$|\$)?(\d[\d,]*(?:\.\d+)?))?"
                      r"\s*(trillion|billion|million|thousand)?", re.I)
 
@@ -41,8 +43,14 @@ class Issue:
 
 
 def english_values(text: str) -> set[float]:
-    """Every number an English text states, scaled: 'RMB 286–382 million' -> {286, 286e6, 382e6}."""
-    values: set[float] = set()
+    """Every number an English text states, scaled: 'RMB 286–382 million' -> {286, 286e6, 382e6}.
+
+    Whole numbers one to nine count in words too, as house style spells them out:
+
+    >>> sorted(english_values("one or two vendors, more than fivefold, 7%"))
+    [1.0, 2.0, 5.0, 7.0]
+    """
+    values: set[float] = {float(SMALL.index(m.group(1).lower())) for m in _WORD_NUMBER.finditer(text)}
     for m in _EN_NUM.finditer(text):
         a, b, scale = m.group(1), m.group(2), m.group(3)
         factor = SCALE_WORDS[scale.lower()] if scale else 1
@@ -164,23 +172,29 @@ _BARE_DOLLAR = re.compile(r"(?<![A-Za-z])(?<!US)(?<!HK)\$\s?\d|\bUSD\s?\d|\d[\d,
                           r"(?:US\s)?dollars\b", re.I)
 
 
+_WORDS_AMOUNT = r"(?:tens|hundreds|thousands|millions|billions|trillions)(?:\s+of\s+(?:thousands|millions|billions))?"
+_RMB_IN_WORDS = re.compile(rf"\b(?:{_WORDS_AMOUNT}\s+of\s+renminbi|RMB\s+{_WORDS_AMOUNT})\b", re.I)
+
+
 def check_currency(en: str) -> list[str]:
-    """Money in the house form.
+    """Money in the house form: RMB before a figure; an amount in words keeps the unit word, yuan.
 
     >>> check_currency("a loss of 300 million yuan and $5 billion")
     ['“300 million yuan”: write renminbi as “RMB 300 million”', '“$5”: write US dollars as “US$5 …” (HK$ for Hong Kong dollars)']
     >>> check_currency("RMB 300 million, US$5 billion, HK$2 and tens of millions of yuan")
     []
+    >>> check_currency("billions of renminbi, RMB tens of millions")
+    ['“billions of renminbi”: an amount in words takes the unit word, “… of yuan”', '“RMB tens of millions”: an amount in words takes the unit word, “… of yuan”']
     """
     out = [f"“{m.group(0)}”: write renminbi as “RMB {m.group(0).split()[0]}"
            f"{(' ' + m.group(0).split()[1]) if m.group(0).split()[1].lower() in SCALE_WORDS else ''}”"
            for m in _YUAN.finditer(en)]
     out += [f"“{m.group(0).strip()}”: write US dollars as “US${re.sub(r'[^0-9.,]', '', m.group(0).split()[0]) or '…'} …” "
             "(HK$ for Hong Kong dollars)" for m in _BARE_DOLLAR.finditer(en)]
+    out += [f"“{m.group(0)}”: an amount in words takes the unit word, “… of yuan”" for m in _RMB_IN_WORDS.finditer(en)]
     return out
 
 
-SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # A figure under ten stays a figure before these words (units, scales) and after these (money, versions).
 _UNIT_AFTER = re.compile(r"\s*(?:%|percent|per\s?cent|trillion|billion|million|thousand|[a-z]{0,2}[BMKGT]\b|nm|"
                          r"a\.m\.|p\.m\.|pm|am|GB|TB|PB|km|kg|x\b)", re.I)
@@ -381,7 +395,12 @@ def check_article(article, matcher, calques=()) -> list[Issue]:
 
 
 def _style_issues(stem, seg_id, entry, zh_all, en_all, waived, calques) -> list[Issue]:
-    """The house-style rules over one translated segment; a waiver names the rule and the text."""
+    """The house-style rules over one translated segment.
+
+    A waiver names the rule and the text it excuses: for calques the listed phrase as written (letter
+    case aside), for the other rules a piece of the message, which for quotes starts “Chinese:” or
+    “English:” so that a waiver for the source's quote marks leaves the English checked.
+    """
     def keep(rule, message):
         return not any(w in message for w in waived.get(rule, ()))
     out = []
@@ -392,8 +411,8 @@ def _style_issues(stem, seg_id, entry, zh_all, en_all, waived, calques) -> list[
         out += [Issue(stem, where, "multiples", p) for p in check_multiples(zh, en) if keep("multiples", p)]
         out += [Issue(stem, where, "calques", p, "warning") for text, p in check_calques(en, calques)
                 if not any(w.lower() == text.lower() for w in waived.get("calques", ()))]
-    out += [Issue(stem, seg_id, "quotes", "Chinese: " + p) for p in check_quotes_zh(zh_all) if keep("quotes", p)]
-    out += [Issue(stem, seg_id, "quotes", "English: " + p) for p in check_quotes_en(en_all) if keep("quotes", p)]
+    quotes = ["Chinese: " + p for p in check_quotes_zh(zh_all)] + ["English: " + p for p in check_quotes_en(en_all)]
+    out += [Issue(stem, seg_id, "quotes", p) for p in quotes if keep("quotes", p)]
     return out
 
 

@@ -1,7 +1,9 @@
 """The second-review logs (data/review/NAME.yml) cover every segment of every published article.
 
 Each log lists the article's segments once each, in page order, with a verdict from a fixed set; a
-finding names its kind, the sentence it is about, the English before and after, and a reason.
+finding names its kind, the sentence it is about, the English before and after, and a reason. A style
+finding may carry the house-style pass's decision: applied (true, optionally with the wording used as
+applied_as) or not (false, with the reason as declined).
 """
 from pathlib import Path
 
@@ -21,11 +23,40 @@ KINDS = {"meaning", "omission", "number", "term", "style"}
 APPLIED = KINDS - {"style"}           # kinds a reviewer fixes in the translation memory
 ENTRY_KEYS = {"id", "verdict", "findings"}
 FINDING_KEYS = {"kind", "sentence", "was", "now", "reason"}
+DECISION_KEYS = {"applied", "applied_as", "declined"}   # style findings only
 
 
 def _show(x) -> str:
     """A value as it may appear in a one-line message."""
     return x if isinstance(x, str) and x.isprintable() else repr(x)
+
+
+def _decision_problems(f: dict) -> list[str]:
+    """What is wrong with a style finding's applied / applied_as / declined keys.
+
+    >>> _decision_problems({"applied": True, "applied_as": "five steps"})
+    []
+    >>> _decision_problems({"applied": False})
+    ['applied: false needs declined: why the suggestion was not applied']
+    >>> _decision_problems({"applied": "yes", "declined": "x"})
+    ['applied must be true or false', 'declined goes with applied: false']
+    """
+    out = []
+    if not set(f) & DECISION_KEYS:
+        return out
+    applied = f.get("applied")
+    if not isinstance(applied, bool):
+        out.append("applied must be true or false")
+    for key in ("applied_as", "declined"):
+        if key in f and (not isinstance(f[key], str) or not f[key].strip()):
+            out.append(f"{key} must be non-empty text")
+    if applied is False and "declined" not in f:
+        out.append("applied: false needs declined: why the suggestion was not applied")
+    if "declined" in f and applied is not False:
+        out.append("declined goes with applied: false")
+    if "applied_as" in f and applied is not True:
+        out.append("applied_as goes with applied: true")
+    return out
 
 
 def check_log(log, segments: dict[str, int]) -> list[str]:
@@ -68,9 +99,11 @@ def check_log(log, segments: dict[str, int]) -> list[str]:
             if not isinstance(f, dict):
                 problems.append(f"{where}: must be a mapping")
                 continue
-            if set(f) != FINDING_KEYS:
-                problems.append(f"{where}: keys must be {', '.join(sorted(FINDING_KEYS))}")
             kind = f.get("kind") if isinstance(f.get("kind"), str) else None
+            if not FINDING_KEYS <= set(f) or set(f) - FINDING_KEYS - (DECISION_KEYS if kind == "style" else set()):
+                problems.append(f"{where}: keys must be {', '.join(sorted(FINDING_KEYS))}"
+                                + (f" (a style finding may add {', '.join(sorted(DECISION_KEYS))})" if kind == "style" else ""))
+            problems += [f"{where}: {p}" for p in _decision_problems(f)]
             kinds.add(kind)
             if kind not in KINDS:
                 problems.append(f"{where}: kind must be one of {', '.join(sorted(KINDS))}")
@@ -132,6 +165,35 @@ def test_applied_fixes_are_in_the_translation_memory(articles):
     assert checked > 0
 
 
+def _spots(text: str) -> list[str]:
+    """A was/now text may name several spots of one sentence, joined by ' … '."""
+    return [s for s in text.split(" … ") if s.strip()]
+
+
+def test_every_style_finding_is_decided_and_applied_ones_are_in_the_translation_memory(articles):
+    """The house-style pass decided each style finding; an applied one's wording is in the segment's
+    English (or its translator's notes) and the wording it replaced is gone."""
+    applied = declined = 0
+    for a in articles:
+        by_id = {it.segment.id: it.entry for it in a.alignment.items}
+        for entry in yamlio.load(REVIEW / f"{a.seed.stem}.yml"):
+            for f in entry.get("findings", []):
+                if f["kind"] != "style":
+                    continue
+                where = (a.seed.stem, entry["id"], f["was"])
+                assert "applied" in f, f"{where}: style finding not decided (applied: true/false)"
+                if not f["applied"]:
+                    declined += 1
+                    continue
+                tm = by_id[entry["id"]]
+                text = tm.en[f["sentence"] - 1] + " " + " ".join(n.text for n in tm.notes)
+                now = _spots(f.get("applied_as", f["now"]))
+                assert all(s in text for s in now), where
+                assert not [s for s in _spots(f["was"]) if s in text and not any(s in n for n in now)], where
+                applied += 1
+    assert applied > 0 and declined > 0
+
+
 def test_doctests():
     import doctest
     import sys
@@ -144,7 +206,8 @@ def _clean():
             {"id": "p-2", "verdict": "fixed", "findings": [
                 {"kind": "number", "sentence": 2, "was": "4-fold", "now": "fivefold", "reason": "figures"}]},
             {"id": "h-3", "verdict": "noted", "findings": [
-                {"kind": "style", "sentence": 1, "was": "5 steps", "now": "five steps", "reason": "numerals"}]}]
+                {"kind": "style", "sentence": 1, "was": "5 steps", "now": "five steps", "reason": "numerals",
+                 "applied": True}]}]
 
 
 SEGMENTS = {"p-1": 1, "p-2": 2, "h-3": 1}
@@ -180,6 +243,14 @@ MISTAKES = [
     ("noted without findings", lambda l: _mutate(l, [2, "findings"], []), "needs at least one finding"),
     ("unknown key", lambda l: _mutate(l, [0, "comment"], "x"), "unknown keys comment"),
     ("not a list", lambda l: {"p-1": "ok"}, "must be a list"),
+    ("decision not a bool", lambda l: _mutate(l, [2, "findings", 0, "applied"], "yes"), "applied must be true or false"),
+    ("declined without reason", lambda l: _mutate(l, [2, "findings", 0, "applied"], False), "needs declined"),
+    ("empty declined", lambda l: _mutate(_mutate(l, [2, "findings", 0, "applied"], False), [2, "findings", 0, "declined"], " "),
+     "declined must be non-empty"),
+    ("declined but applied", lambda l: _mutate(l, [2, "findings", 0, "declined"], "why"), "declined goes with applied: false"),
+    ("applied_as but declined", lambda l: _mutate(_mutate(l, [2, "findings", 0, "applied"], False),
+                                                  [2, "findings", 0, "applied_as"], "x"), "applied_as goes with applied: true"),
+    ("decision on a meaning finding", lambda l: _mutate(l, [1, "findings", 0, "applied"], True), "keys must be"),
 ]
 
 
