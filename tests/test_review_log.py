@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scripts import yamlio
-from scripts.build import Context, load_articles
+from scripts.pipeline import Context, load_articles
 from scripts.paths import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
