@@ -97,6 +97,7 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
         uses.append((a.slug, rendered.annotations.term_uses))
         vocab[a.slug] = rendered.vocabulary
     out.files["index.md"] = render.home_page(articles)
+    out.files["articles/index.md"] = render.articles_index(articles)
     out.files.update(reference_files(ctx, uses, articles))
     out.files["about.md"] = render.about_page(articles, ctx)
     out.files["figures.md"] = figure_pages.figures_page(placed, articles)

@@ -311,20 +311,8 @@ def article_json(a: Article, rendered: Rendered | None = None) -> dict:
 
 def home_page(articles: list[Article]) -> str:
     """The home page: templates/home.md with a card per article."""
-    rows = []
-    for a in articles:
-        c = a.counts
-        total = sum(c.values())
-        state = "translated" if c["translated"] == total else f'{c["translated"]}/{total} translated'
-        rows.append(
-            f'<li class="bm-card" data-article-card="{h.attr(a.slug)}"><a href="{h.attr(a.url)}">'
-            f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
-            f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
-            f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
-            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
-            f' · {state} · {h.text(a.meta.status)}</span></li>')
     template = (Path(__file__).parent / "templates" / "home.md").read_text(encoding="utf-8")
-    return template.replace("{{ARTICLES}}", '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>")
+    return template.replace("{{ARTICLES}}", article_cards(articles))
 
 
 def about_page(articles: list[Article], ctx: Context) -> str:
@@ -345,10 +333,45 @@ def about_page(articles: list[Article], ctx: Context) -> str:
             .replace("{{ENTITIES}}", str(sum(1 for t in ctx.lexicon.terms if t.kind == "entity"))))
 
 
+ARTICLES_INDEX = """---
+title: Articles
+description: Every article of 百模志, newest first, with its outlet, date and translation status.
+---
+
+# Articles
+
+{{ARTICLES}}
+"""
+
+
+def article_cards(articles: list[Article], base: str = "", newest_first: bool = False) -> str:
+    """The list of article cards (home page: in the order given, oldest first; Articles index:
+    newest first); links relative to `base`."""
+    rows = []
+    for a in (sorted(articles, key=lambda a: (a.published, a.slug), reverse=True) if newest_first else articles):
+        c = a.counts
+        total = sum(c.values())
+        state = "translated" if c["translated"] == total else f'{c["translated"]}/{total} translated'
+        rows.append(
+            f'<li class="bm-card" data-article-card="{h.attr(a.slug)}"><a href="{h.attr(base + a.url)}">'
+            f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
+            f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
+            f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
+            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
+            f' · {state} · {h.text(a.meta.status)}</span></li>')
+    return '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>"
+
+
+def articles_index(articles: list[Article]) -> str:
+    """articles/index.md: every article, so the Articles section opens on a list, not on one article."""
+    return ARTICLES_INDEX.replace("{{ARTICLES}}", article_cards(articles, "../", newest_first=True))
+
+
 def site_nav(articles: list[Article]) -> list:
-    """The site's navigation (MkDocs `nav`): fixed pages, and each article under its title."""
+    """The site's navigation (MkDocs `nav`): fixed pages, and each article under its title, after
+    the Articles index (with navigation.indexes, a section's first page is its index)."""
     return [{"Home": "index.md"},
-            {"Articles": [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
+            {"Articles": ["articles/index.md"] + [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
             {"Glossary": "glossary.md"},
             {"Who’s who": "who.md"},
             {"Figures": "figures.md"},
