@@ -96,8 +96,7 @@
     p.innerHTML = html;
     p.hidden = false;
     var r = w.getBoundingClientRect();
-    var below = r.bottom + 6 + p.offsetHeight <= document.documentElement.clientHeight;
-    var top = window.scrollY + (below || r.top < p.offsetHeight + 6 ? r.bottom + 6 : r.top - p.offsetHeight - 6);
+    var top = window.scrollY + r.bottom + 6;
     var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - p.offsetWidth - 8));
     p.style.top = top + "px";
     p.style.left = left + "px";
