@@ -23,7 +23,7 @@ CODE = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class Inputs:
     shared: str                      # data/, side files (titles appear on other pages), code
-    articles: dict                   # seed stem -> digest of NAME.txt, NAME.yml, NAME.en.yml
+    articles: dict                   # seed stem -> digest of NAME.txt|md|html, NAME.yml, NAME.en.yml
 
     @property
     def fingerprint(self) -> str:
@@ -50,8 +50,9 @@ def inputs(paths: Paths) -> Inputs:
     data = sorted(p for p in paths.data.rglob("*") if p.is_file())
     sides = sorted(p for p in paths.seeds.glob("*.yml") if not p.name.endswith(".en.yml"))
     shared = _digest(code + data + sides + [paths.root / "mkdocs.yml"])
+    from .ingest import find_seeds
     articles = {}
-    for seed in sorted(paths.seeds.glob("*.txt")):
+    for seed in find_seeds(paths.seeds):
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
     return Inputs(shared, articles)
 

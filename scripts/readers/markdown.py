@@ -1,0 +1,201 @@
+"""Markdown web clips, parsed with markdown-it-py (CommonMark), front matter with the project's YAML.
+
+Headings stay headings (ATX or Setext), emphasis and links keep their text, and nothing else of the
+markup reaches a block: link targets, images, HTML comments, inline tags and escapes are resolved by
+the parser, not by patterns. A paragraph's lines stay separate blocks (clippers write one line per
+paragraph or per byline item); a line that is only wrapped — long, not ending a sentence — is joined
+to the next.
+
+    >>> blocks, cands = read("---\\ntitle: 大模型\\nauthor: [[张三]]\\n---\\n# 大模型\\n\\n**正文**见[这里](https://x.cn)。![](a.png)")
+    >>> [(b.line, b.kind, b.text) for b in blocks]
+    [(5, 'heading', '大模型'), (7, 'paragraph', '正文见这里。')]
+    >>> [(c.field, c.value, c.source) for c in cands][:2]
+    [('title', '大模型', 'front matter'), ('authors', '张三', 'front matter')]
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import Block, Candidate, FRONT_MATTER, bounded, normalise_date
+from .html import fragment_lines
+
+FRONT_MATTER_MAX = 20_000
+WRAP_MIN = 30                      # a line at least this long that ends mid-sentence is a wrapped line
+_TERMINAL = tuple("。！？…；：”’」』）)!?;:.")
+_URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
+
+# front-matter keys (lower case) -> metadata field
+FRONT_MATTER_FIELDS = {
+    "title": "title", "标题": "title",
+    "site": "outlet", "site_name": "outlet", "sitename": "outlet", "publisher": "outlet", "outlet": "outlet",
+    "media": "outlet", "account": "outlet", "公众号": "outlet", "来源": "outlet", "source_name": "outlet",
+    "author": "authors", "authors": "authors", "creator": "authors", "by": "authors", "作者": "authors",
+    "editor": "editors", "editors": "editors", "编辑": "editors", "责任编辑": "editors",
+    "date": "published", "published": "published", "publish_date": "published", "published_at": "published",
+    "publishdate": "published", "pubdate": "published", "publish_time": "published", "发布时间": "published",
+    "日期": "published",
+    "created": "clipped", "clipped": "clipped", "saved": "clipped",
+    "url": "url", "link": "url", "original_url": "url", "canonical": "url", "origin": "url",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """(front matter YAML, body, number of lines the front matter took)."""
+    m = FRONT_MATTER.match(text)
+    if not m or len(m.group(0)) > FRONT_MATTER_MAX:
+        return "", text, 0
+    return m.group(1) or "", text[m.end():], m.group(0).count("\n") + (0 if m.group(0).endswith("\n") else 1)
+
+
+def _plain_values(value) -> list[str]:
+    """Front-matter values as short strings: lists flattened, wiki links [[x]] unwrapped."""
+    items = value if isinstance(value, list) else [value]
+    items = [x for item in items[:20] for x in (item if isinstance(item, list) else [item])]  # [[name]] is YAML for a nested list
+    out = []
+    for item in items[:20]:
+        if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
+            continue
+        text = re.sub(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]", r"\1", bounded(item)).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def front_matter_candidates(yaml_text: str) -> list[Candidate]:
+    """Metadata candidates from YAML front matter (broken YAML yields none: it is a scrape)."""
+    from .. import yamlio
+    from ..errors import BuildError
+    try:
+        data = yamlio.loads(yaml_text, "<front matter>")
+    except (BuildError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    out = []
+    for key, value in data.items():
+        name = FRONT_MATTER_FIELDS.get(str(key).strip().lower())
+        if name is None and str(key).strip().lower() == "source":
+            values = _plain_values(value)
+            name = "url" if values and _URL.match(values[0]) else "outlet"
+        if name is None:
+            continue
+        line = 1 + data.line_of(key)           # the opening --- is line 1
+        values = _plain_values(value)
+        if name in ("published", "clipped"):
+            values = [d for d in (normalise_date(v) for v in values) if d][:1]
+        elif name in ("authors", "editors"):
+            values = ["、".join(values)] if values else []
+        else:
+            values = values[:1]
+        for v in values:
+            out.append(Candidate(name, v, "front matter", f"front matter `{bounded(key, 40)}: {bounded(value, 80)}`", line))
+    return out
+
+
+def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
+    """Split an inline token's children into (line, text, link characters) at line breaks."""
+    pieces: list[tuple[int, str, int]] = []
+    line, text, links = first_line, [], 0
+    in_link = 0
+    skip_link_text = False
+
+    def flush():
+        nonlocal text, links
+        pieces.append((line, "".join(text), links))
+        text, links = [], 0
+
+    for tok in children:
+        t = tok.type
+        if t in ("softbreak", "hardbreak") or (t == "html_inline" and re.match(r"<br\s*/?>", tok.content, re.I)):
+            flush()
+            line += 1 if t != "html_inline" else 0
+        elif t == "link_open":
+            in_link += 1
+            skip_link_text = tok.markup == "autolink"
+        elif t == "link_close":
+            in_link = max(0, in_link - 1)
+            skip_link_text = False
+        elif t in ("text", "code_inline"):
+            if skip_link_text:
+                continue
+            text.append(tok.content)
+            if in_link:
+                links += len(tok.content)
+        # image, html_inline (comments, tags), emphasis markers: nothing visible
+    flush()
+    return pieces
+
+
+def _joined_wraps(pieces: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    """Join a long line that stops mid-sentence to the next one (hard-wrapped text)."""
+    out: list[tuple[int, str, int]] = []
+    for line, text, links in pieces:
+        text = text.replace("\u00a0", " ").strip()
+        if not text:
+            continue
+        if out and len(out[-1][1]) >= WRAP_MIN and not out[-1][1].endswith(_TERMINAL):
+            pl, pt, pk = out[-1]
+            sep = " " if pt[-1:].isascii() and text[:1].isascii() else ""
+            out[-1] = (pl, pt + sep + text, pk + links)
+        else:
+            out.append((line, text, links))
+    return out
+
+
+def read(text: str) -> tuple[list[Block], list[Candidate]]:
+    yaml_text, body, offset = split_front_matter(text)
+    candidates = front_matter_candidates(yaml_text) if offset else []
+    blocks: list[Block] = []
+    containers: list[str] = []
+    current: tuple[str, int] | None = None     # (kind, heading level) of the open leaf block
+    for tok in _parser().parse(body):
+        t = tok.type
+        if t == "blockquote_open":
+            containers.append("quote")
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            containers.append("list")
+        elif t in ("blockquote_close", "bullet_list_close", "ordered_list_close") and containers:
+            containers.pop()
+        elif t == "heading_open":
+            current = ("heading", int(tok.tag[1]))
+        elif t == "paragraph_open":
+            current = ((containers[-1] if containers else "paragraph"), 0)
+        elif t in ("th_open", "td_open"):
+            current = ("table", 0)
+        elif t in ("heading_close", "paragraph_close", "th_close", "td_close"):
+            current = None
+        elif t == "inline" and tok.map:
+            kind, level = current or ("paragraph", 0)
+            for line, piece, links in _joined_wraps(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset)):
+                blocks.append(Block(line, piece, kind, links, level))
+        elif t in ("fence", "code_block") and tok.map:
+            for i, piece in enumerate(tok.content.split("\n")):
+                if piece.strip():
+                    blocks.append(Block(tok.map[0] + 1 + offset + i + (t == "fence"), piece.strip(), "code"))
+        elif t == "html_block" and tok.map:
+            for i, piece in fragment_lines(tok.content):
+                blocks.append(Block(tok.map[0] + 1 + offset + i, piece, "paragraph"))
+    blocks = _merge_table_rows(blocks)
+    first_h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+    if first_h1:
+        candidates.append(Candidate("title", first_h1.text, "heading", "first level-1 heading", first_h1.line))
+    return blocks, candidates
+
+
+def _merge_table_rows(blocks: list[Block]) -> list[Block]:
+    """Cells of one table row become one block, cells separated by a full-width space."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind == "table" and out and out[-1].kind == "table" and out[-1].line == b.line:
+            prev = out[-1]
+            out[-1] = Block(prev.line, prev.text + "\u3000" + b.text, "table", prev.link_chars + b.link_chars)
+        else:
+            out.append(b)
+    return out
