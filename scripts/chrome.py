@@ -9,7 +9,9 @@ that cannot decide alone take their verdict from their position and their neighb
 3. *Features* (all below as named data): boilerplate phrases (copyright, disclaimer, registration
    numbers), furniture vocabulary (share, like, follow, subscribe, log in, comment, QR code …) covering
    much of the block, link or URL density, a menu or breadcrumb shape, a bare counter, a form label,
-   no Chinese at all, repetition inside the page. Any of these makes a block *bad*. A block long enough,
+   repetition inside the page, a section headed as furniture (相关阅读, 元数据 …). Any of these makes a
+   block *bad*; a bare counter, a label ending in a colon or a line without Chinese only leans that
+   way and is left to its context. A block long enough,
    punctuated like prose and carrying Chinese function characters is *good*; a shorter sentence is
    *near-good*; the rest (headings, captions, fragments) is *short*.
 4. *Context.* The body runs from the first good block to the last (all of the page when no block is
@@ -36,6 +38,7 @@ CLOSERS = "”’」』）)》]】\"'"
 CLAUSE_MARKS = frozenset("，。、；：！？,;!?…")
 FUNCTION_CHARS = frozenset("的了是在和也有就都而及与对但为这那被将从以等中之其所已并或还把让向于因此即又则却更很不会能要")
 
+PARTICLES = frozenset("的了是在和与及把被从吗呢")   # menu items (nouns, verbs of navigation) do not carry these
 GOOD_MIN_CHARS = 40            # a good block is at least this long (characters, spaces not counted) …
 GOOD_MIN_MARKS_PER_100 = 2.0   # … with this many clause marks per 100 characters …
 GOOD_MIN_FUNCTION_SHARE = 0.05 # … and this share of its Han characters function characters
@@ -43,13 +46,14 @@ NEARGOOD_MIN_CHARS = 12        # a shorter block ending a sentence, with functio
 TITLE_MIN_HAN = 5              # a title or subtitle before the body has at least this many Han characters
 LINK_MAX_SHARE = 0.5           # more of a block's text than this inside links: a link list
 GOOD_MAX_LINK_SHARE = 0.25
-URL_MAX_SHARE = 0.5            # more of a block's text than this is web addresses
 VOCAB_MAX_SHARE = 0.5          # furniture vocabulary covering more of the block than this: furniture
 VOCAB_MAX_SHARE_EDGE = 0.25    # … in the runs before and after the body
 MENU_MIN_ITEMS = 3             # a menu: at least this many short items between separators
 MENU_ITEM_MAX = 10             # characters in one menu item
 REPEAT_MAX_CHARS = 30          # a block this short that occurs twice in the page is furniture
-NO_HAN_MAX_CHARS = 60          # a block with no Chinese and at most this long is furniture
+SITE_NAME_MAX_CHARS = 16       # a block this short that recurs inside a furniture block is the site's name
+NO_HAN_MAX_CHARS = 60          # a block with no Chinese and at most this long leans to furniture
+URL_MIN_HAN = 6                # a block with web addresses and fewer Han characters than this, besides, is an address
 
 # Generic furniture vocabulary of Chinese web pages: sharing, accounts, comments, navigation,
 # subscriptions, QR codes, app prompts, copyright. Matched on the Simplified view, longest first.
@@ -75,7 +79,11 @@ BOILERPLATE = (
                              r"扫[码描].{0,8}(?:关注|二维码|下载)|欢迎.{0,4}(?:关注|转发|分享|留言)")),
     ("software footer", re.compile(r"Powered by|Processed in [\d.]+ second", re.I)),
 )
-MENU_SEPARATORS = re.compile(r"\s*[|｜丨_›»>]\s*|\s+")
+MENU_SEPARATORS = re.compile(r"\s*[|｜丨_›»>]\s*")
+# Headings of sections that belong to the page or the clipping tool, not to the article.
+FURNITURE_SECTIONS = re.compile(r"^(?:AI\s*(?:摘要|总结|概要|导读)|元数据|meta\s*data|相关(?:阅读|文章|推荐|链接)|推荐阅读|"
+                                r"延伸阅读|文章精选|往期(?:推荐|回顾|精选)|热门(?:文章|推荐|评论)|猜你喜欢|精彩推荐|"
+                                r"(?:全部|最新)?评论|留言)$", re.I)
 BREADCRUMB = re.compile(r"(?:\S\s*[>›»]\s*){2,}\S|当前位置|你的位置|您的位置")
 COUNTER = re.compile(r"^[\d\s.,:：万亿千百+%|｜/·\-—]*$|^(?:Rank|Lv|No)\.?:?\s*\d+", re.I)
 FORM_LABEL = re.compile(r"^\*?[^，。！？]{1,12}[:：]$")
@@ -93,6 +101,7 @@ class Features:
     function_share: float      # of Han characters
     link_share: float
     url_share: float
+    han_besides_urls: int
     vocab_share: float         # of letters and Han characters, covered by furniture words
     vocab: tuple[str, ...]
     boilerplate: str           # name of the boilerplate phrase found, or ""
@@ -118,6 +127,7 @@ def features(block: Block, view: str, repeats: int = 1) -> Features:
         function_share=(sum(1 for ch in han_chars if ch in FUNCTION_CHARS) / han) if han else 0.0,
         link_share=min(1.0, block.link_chars / max(1, len(block.text))),
         url_share=urls / max(1, len(view.replace(" ", ""))),
+        han_besides_urls=len(HAN.findall(URL.sub("", view))),
         vocab_share=min(1.0, sum(len(w) for w in words) / max(1, letters)),
         vocab=tuple(dict.fromkeys(words)),
         boilerplate=next((name for name, rx in BOILERPLATE if rx.search(view)), ""),
@@ -133,13 +143,25 @@ def is_menu(view: str) -> bool:
 
     >>> is_menu("首页 > 科技 > 正文"), is_menu("人工智能 猎头职位 更多"), is_menu("大模型，狂热资本走向冷静|2023中国经济半年报")
     (True, True, False)
+    >>> is_menu("还记得你当年嘲笑的 Siri 吗"), is_menu("从 “ 暴力美学 ” 到 “ 精密计算 ”"), is_menu("千万赌注 用 1/14 成本对标 GPT-3")
+    (False, False, False)
     """
     if BREADCRUMB.search(view):
         return True
-    if re.search(r"[，。！？；]", view):
+    if re.search(r"[，。！？；“”《》]", view):
         return False
-    items = [x for x in MENU_SEPARATORS.split(view) if x]
+    items = [x for x in MENU_SEPARATORS.split(view) if x.strip()]
+    if len(items) < MENU_MIN_ITEMS:      # separated by spaces only: words, not prose spaced around Latin
+        items = view.split()
+        if any(len(x) < 2 or PARTICLES & set(x) for x in items) or _latin_between_han(items):
+            return False
     return len(items) >= MENU_MIN_ITEMS and all(len(x) <= MENU_ITEM_MAX for x in items)
+
+
+def _latin_between_han(items: list[str]) -> bool:
+    """中國在開源 AI 的佈局: a Latin word spaced between Chinese ones is prose typography."""
+    return any(x.isascii() and HAN.search(items[i - 1]) and HAN.search(items[i + 1])
+               for i, x in enumerate(items[1:-1], start=1))
 
 
 # ---------------------------------------------------------------- first pass: each block alone
@@ -159,18 +181,12 @@ def own_class(f: Features, block: Block) -> tuple[str, str]:
         return "bad", f"boilerplate ({f.boilerplate})"
     if block.link_chars and f.link_share > LINK_MAX_SHARE:
         return "bad", f"link list ({f.link_share:.0%} of the text is links)"
-    if f.url_share > URL_MAX_SHARE:
+    if f.url_share and f.han_besides_urls < URL_MIN_HAN:
         return "bad", "web address"
     if f.vocab_share > VOCAB_MAX_SHARE:
         return "bad", f"furniture words ({'、'.join(f.vocab)})"
     if block.kind != "table" and f.menu:
         return "bad", "menu or breadcrumb"
-    if f.counter:
-        return "bad", "counter (numbers only)"
-    if f.form_label:
-        return "bad", "form label"
-    if not f.han and f.chars <= NO_HAN_MAX_CHARS:
-        return "bad", "no Chinese text"
     if f.repeats > 1 and f.chars <= REPEAT_MAX_CHARS and block.kind != "heading" and not f.ends_sentence:
         return "bad", f"repeated {f.repeats} times in the page"
     prose = f.marks * 100 / f.chars >= GOOD_MIN_MARKS_PER_100 and f.function_share >= GOOD_MIN_FUNCTION_SHARE
@@ -178,6 +194,12 @@ def own_class(f: Features, block: Block) -> tuple[str, str]:
         return "good", "prose"
     if block.kind != "heading" and f.chars >= NEARGOOD_MIN_CHARS and f.ends_sentence and f.function_share > 0:
         return "neargood", "a sentence"
+    if f.counter:                  # these lean to furniture; their place decides (a numbered heading "01" stays)
+        return "short", "numbers only"
+    if f.form_label:
+        return "short", "a label ending in a colon"
+    if not f.han and f.chars <= NO_HAN_MAX_CHARS:
+        return "short", "no Chinese text"
     return "short", "short"
 
 
@@ -193,7 +215,27 @@ def _neighbour(classes: list[str], i: int, step: int) -> str:
 
 
 def _title_like(f: Features) -> bool:
-    return f.han >= TITLE_MIN_HAN and not f.vocab and not f.counter and not f.menu
+    return f.han >= TITLE_MIN_HAN and not f.vocab and not f.counter and not f.menu and not f.form_label
+
+
+def _sentence_like(f: Features) -> bool:
+    return f.ends_sentence and f.han > 0 and not f.vocab and not f.counter
+
+
+def furniture_sections(blocks: list[Block], views: list[str]) -> dict[int, str]:
+    """Blocks inside a section whose heading names page or tool furniture (相关阅读, 元数据, AI 摘要 …):
+    index -> the heading. A section ends at the next heading of the same or a higher level."""
+    out: dict[int, str] = {}
+    open_at: tuple[int, str] | None = None
+    for i, (b, v) in enumerate(zip(blocks, views)):
+        if b.kind == "heading":
+            if open_at and (b.level or 9) <= open_at[0]:
+                open_at = None
+            if open_at is None and FURNITURE_SECTIONS.match(v.strip()):
+                open_at = (b.level or 9, v.strip())
+        if open_at:
+            out[i] = open_at[1]
+    return out
 
 
 def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
@@ -201,7 +243,11 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
     repeats = Counter(views)
     feats = [features(b, v, repeats[v]) for b, v in zip(blocks, views)]
     first: list[tuple[str, str, tuple[Candidate, ...]]] = []
-    for b, v, f in zip(blocks, views, feats):
+    sections = furniture_sections(blocks, views)
+    for i, (b, v, f) in enumerate(zip(blocks, views, feats)):
+        if i in sections:
+            first.append(("bad", f"in the section “{sections[i]}” (page or tool furniture)", ()))
+            continue
         rule = next((r for r in rules if r.match(v)), None)
         if rule is not None:
             hit = rule.match(v)
@@ -215,6 +261,11 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
             continue
         cls, why = own_class(f, b)
         first.append((cls, why, ()))
+    furniture = [v for v, (c, _, _) in zip(views, first) if c in ("bad", "override")]
+    for i, (v, (cls, why, cands)) in enumerate(zip(views, first)):
+        if cls in ("short", "neargood") and len(v) <= SITE_NAME_MAX_CHARS and len(HAN.findall(v)) >= 2 \
+                and any(v in other for other in furniture):
+            first[i] = ("bad", "site name (recurs in the page's furniture)", cands)
     classes = [c for c, _, _ in first]
     good = [i for i, c in enumerate(classes) if c == "good"]
     start, end = (good[0], good[-1]) if good else (0, len(blocks) - 1)   # no prose at all: all of it is body
@@ -235,15 +286,15 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
         elif i < start:
             if f.vocab_share > VOCAB_MAX_SHARE_EDGE:
                 verdicts.append(Verdict(b, False, "bad", f"furniture words ({'、'.join(f.vocab)}) before the body"))
-            elif _title_like(f) or (cls == "neargood" and not f.vocab):
-                verdicts.append(Verdict(b, True, cls, "title or lead before the body" if cls == "neargood"
+            elif _title_like(f) or _sentence_like(f):
+                verdicts.append(Verdict(b, True, cls, "a sentence before the body" if f.ends_sentence
                                         else "heading before the body (title or subtitle)"))
             else:
                 verdicts.append(Verdict(b, False, "bad", f"{why} before the body, not a title"))
         else:
             if f.vocab_share > VOCAB_MAX_SHARE_EDGE:
                 verdicts.append(Verdict(b, False, "bad", f"furniture words ({'、'.join(f.vocab)}) after the body"))
-            elif f.ends_sentence and f.han and not f.vocab:
+            elif _sentence_like(f):
                 verdicts.append(Verdict(b, True, cls, "a closing sentence after the body"))
             else:
                 verdicts.append(Verdict(b, False, "bad", f"{why} after the body, not a sentence"))

@@ -84,6 +84,28 @@ def strip_glued_pinyin(text: str) -> str:
     return _PINYIN.sub(repl, text)
 
 
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[!-~]+", re.I)
+
+
+def _address_end(url: str) -> int:
+    """Where an address found greedily really ends: closing punctuation and unmatched brackets go back."""
+    end = len(url)
+    while end and (url[end - 1] in ".,;:!?'\"" or (url[end - 1] in ")]>" and
+                   url[:end].count(url[end - 1]) > url[:end].count({")": "(", "]": "[", ">": "<"}[url[end - 1]]))):
+        end -= 1
+    return end
+
+
+def strip_web_addresses(text: str) -> str:
+    """A web address is never Chinese text: 申请内测的链接在这里：https://tongyi.aliyun.com -> 申请内测的链接在这里：
+
+    详见www.example.com/a?b=1。 -> 详见。  (见https://x.cn/a_(b)) -> (见)   Bare names such as 36kr.com stay.
+    """
+    if "://" not in text and "www." not in text.lower():
+        return text
+    return _WEB_ADDRESS.sub(lambda m: m.group(0)[_address_end(m.group(0)):], text)
+
+
 def to_simplified_chars(text: str) -> str:
     """Traditional to Simplified with OpenCC: 科大訊飛 -> 科大讯飞."""
     return to_simplified(text)
@@ -118,7 +140,7 @@ def tidy_spaces(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-FIXERS = (strip_glued_pinyin, to_simplified_chars, fullwidth_punctuation, tidy_spaces)
+FIXERS = (strip_web_addresses, strip_glued_pinyin, to_simplified_chars, fullwidth_punctuation, tidy_spaces)
 TRADITIONAL_SHARE = 0.05   # share of Han characters OpenCC would change, above which a text is Traditional
 
 

@@ -25,11 +25,12 @@ from .readers import Candidate, normalise_date
 META_LABELS = {
     "作者": "authors", "文": "authors", "撰文": "authors", "撰稿": "authors", "记者": "authors",
     "本报记者": "authors", "采写": "authors", "采访": "authors", "口述": "authors",
-    "编辑": "editors", "责任编辑": "editors", "责编": "editors", "编审": "editors", "主编": "chief_editor",
+    "编辑": "editors", "编": "editors", "责任编辑": "editors", "责编": "editors", "编审": "editors", "主编": "chief_editor",
     "校对": "proofreaders", "审校": "proofreaders", "审核": "reviewers", "出品": "producer", "策划": "producer",
     "来源": "outlet", "稿源": "outlet", "出处": "outlet", "转自": "outlet",
     "发布时间": "published", "发布日期": "published", "发表时间": "published", "时间": "published",
     "日期": "published", "发表于": "published", "发布于": "published", "更新时间": "updated",
+    "修改于": "updated", "更新于": "updated",
     "原标题": "original_title", "原文标题": "original_title",
 }
 PEOPLE_FIELDS = ("authors", "editors", "chief_editor", "proofreaders", "reviewers", "producer")
@@ -40,7 +41,10 @@ _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(META_LA
 _ITEM = re.compile(rf"(?P<label>{_LABEL}){_SEP}(?P<value>.*?)(?=\s+(?:{_LABEL}){_SEP}|\s*[|｜丨]\s*|$)")
 _DATE_TIME = re.compile(r"^\s*(?:(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*")
 _COUNTER = re.compile(r"^\s*(?:点击|阅读|浏览|点击次数|阅读量|浏览量|评论)\s*(?:[:：]\s*)?\d+\s*(?:次)?\s*")
-_ORIGINAL = re.compile(r"^(?P<outlet>[^\s，。：:]{2,30}?)\s*原创$|^原创\s*[：:|｜]?\s*(?P<who>[^\s，。]{2,20})$")
+_STUDIO_ORIGINAL = re.compile(r"^(?P<outlet>[^\s，。：:]{2,30}?)\s*原创$")
+_ORIGINAL = re.compile(r"^(?:原创|Original)\s*[：:|｜]?\s*(?P<names>[^，。！？]{1,60}?)\s*"
+                       r"(?P<date>(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)?"
+                       r"(?:\s*发表于\S{0,8})?$", re.I)
 _BARE_REPORTER = re.compile(rf"^[（(]?(?:本报|本刊)?(?:实习)?记者\s+(?P<names>{NAME}(?:[\s、,，]+{NAME}){{0,4}})[）)]?$")
 
 
@@ -69,17 +73,20 @@ def meta_line(view: str, line: int) -> list[Candidate]:
     [('published', '2024-01-20')]
     >>> meta_line("作者认为，大模型的竞争才刚刚开始。", 5)
     []
+    >>> [(c.field, c.value) for c in meta_line("原创 张三 某某科技 2025年09月23日 08:55", 2)]
+    [('outlet', '某某科技'), ('authors', '张三'), ('published', '2025-09-23')]
     """
     text = view.strip()
     out: list[Candidate] = []
     m = _BARE_REPORTER.match(text)
     if m:
         return [Candidate("authors", people_value(m.group("names")), "byline", text, line)]
-    m = _ORIGINAL.match(text)
+    m = _STUDIO_ORIGINAL.match(text)
     if m and not re.search(r"[，。！？]", text):
-        if m.group("outlet"):
-            return [Candidate("outlet", m.group("outlet"), "original-content line", text, line)]
-        return [Candidate("authors", m.group("who"), "original-content line", text, line)]
+        return [Candidate("outlet", m.group("outlet"), "original-content line", text, line)]
+    m = _ORIGINAL.match(text)
+    if m:
+        return original_line(m, text, line)
     pos, found = 0, False
     while pos < len(text):
         rest = text[pos:]
@@ -116,6 +123,20 @@ def meta_line(view: str, line: int) -> list[Candidate]:
             found = True
             pos += mm.end()
     return out if found else []
+
+
+def original_line(m: re.Match, text: str, line: int) -> list[Candidate]:
+    """A WeChat-style "原创 author account date" line: with two names the first is the author and the
+    last the account (the outlet); with one, it is the account."""
+    names = m.group("names").split()
+    if not names or len(names) > 4:
+        return []
+    out = [Candidate("outlet", names[-1], "original-content line", text, line)]
+    if len(names) > 1:
+        out.append(Candidate("authors", names[0], "original-content line", text, line))
+    if m.group("date"):
+        out.append(Candidate("published", normalise_date(m.group("date")), "original-content line", text, line))
+    return out
 
 
 # ---------------------------------------------------------------- datelines
@@ -157,7 +178,10 @@ def dateline(view: str, line: int) -> list[Candidate]:
 SOURCE_ORDER = {
     "title": ("front matter", "page metadata", "heading"),
     "outlet": ("front matter", "page metadata", "dateline", "cleaning rule", "byline", "original-content line"),
-    "published": ("front matter", "page metadata", "htmldate", "dateline", "cleaning rule", "hosting line"),
+    "published": ("front matter", "page metadata", "htmldate", "dateline", "cleaning rule", "original-content line",
+                  "hosting line"),
+    # a byline in the text names the writer; a clipper's author field often holds the account's display name
+    "authors": ("byline", "dateline", "cleaning rule", "original-content line", "front matter", "page metadata"),
 }
 DEFAULT_ORDER = ("front matter", "page metadata", "cleaning rule", "dateline", "byline", "original-content line",
                  "hosting line", "htmldate", "heading")
@@ -195,6 +219,19 @@ def year_for(month_day: str, reference: str) -> str:
     return f"{year if month_day <= reference[5:] else year - 1:04d}-{month_day}"
 
 
+_TOPIC = re.compile(r"#[^#\s]{1,40}#")
+
+
+def clean_title(title: str) -> str:
+    """A title without Weibo-style topic tags (#话题#), which name a feed, not the article.
+
+    >>> clean_title("#大模型之战#智能体的门槛又被打下来了"), clean_title("#只有标签#")
+    ('智能体的门槛又被打下来了', '#只有标签#')
+    """
+    bare = _TOPIC.sub("", title).strip()
+    return bare or title
+
+
 def choose(candidates: list[Candidate]) -> dict[str, Evidence]:
     """One value per field: the candidate from the best-ranked source (the first of equals).
 
@@ -205,7 +242,8 @@ def choose(candidates: list[Candidate]) -> dict[str, Evidence]:
     ranked = sorted(enumerate(candidates), key=lambda ic: (_rank(ic[1].field, ic[1].source), ic[0]))
     for _, c in ranked:
         if c.field not in chosen and c.value:
-            chosen[c.field] = Evidence(c.field, c.value, c.source, c.evidence, c.line)
+            value = clean_title(c.value) if c.field == "title" else c.value
+            chosen[c.field] = Evidence(c.field, value, c.source, c.evidence, c.line)
     if "dateline" in chosen:
         full = [c for c in candidates if c.field in ("published", "site_date", "forum_date", "clipped")
                 and c.source != "dateline" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", c.value)]

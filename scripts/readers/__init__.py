@@ -74,7 +74,7 @@ MARKDOWN_SIGNALS = (
 )
 MARKDOWN_MIN_SCORE = 6            # sum of weight × occurrences (at most 3 each) that makes a text Markdown
 SIGNAL_MAX_COUNT = 3
-FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+FRONT_MATTER = re.compile(r"\A\ufeff?(?:[ \t]*\n)*---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
 def markdown_signals(text: str) -> dict[str, int]:
@@ -104,25 +104,21 @@ def detect_format(name: str, text: str) -> tuple[str, str]:
     Markdown when it opens with YAML front matter or uses enough Markdown constructs (a stray `**`
     or one bracketed link in a plain scrape is not enough), or is named .md.
     """
-    head = text[:4096]
-    if _HTML_START.match(head):
+    if _HTML_START.match(text[:4096]):
         return "html", "starts as an HTML document"
-    tags = len(_HTML_TAG.findall(text[:200_000]))
-    if tags >= 5 and tags / max(1, len(text[:200_000])) >= HTML_TAG_DENSITY:
-        return "html", f"{tags} HTML tags"
-    if FRONT_MATTER.match(text):
-        signals = markdown_signals(text)
-        return "markdown", "YAML front matter" + (f"; {', '.join(signals)}" if signals else "")
-    signals = markdown_signals(text)
-    score = sum(w for n, _, w in MARKDOWN_SIGNALS if n in signals)
-    if score >= MARKDOWN_MIN_SCORE:
-        return "markdown", ", ".join(signals)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext in ("md", "markdown"):
-        return "markdown", "extension .md" + (f"; {', '.join(signals)}" if signals else "")
+    tags = len(_HTML_TAG.findall(text[:200_000]))
     if ext in ("html", "htm") and tags:
         return "html", f"extension .{ext}; {tags} HTML tags"
-    return "text", "no markup" if not signals else f"plain text ({', '.join(signals)} too weak)"
+    signals = markdown_signals(text)
+    listed = ", ".join(signals)
+    if FRONT_MATTER.match(text):
+        return "markdown", "YAML front matter" + (f"; {listed}" if signals else "")
+    if markdown_score(signals) >= MARKDOWN_MIN_SCORE:
+        return "markdown", listed
+    if ext in ("md", "markdown"):
+        return "markdown", "extension .md" + (f"; {listed}" if signals else "")
+    return "text", "no markup" if not signals else f"plain text ({listed}: too few to be Markdown)"
 
 
 # ---------------------------------------------------------------- one interface

@@ -34,7 +34,6 @@ META_FIELDS = (
     ("article:author", "authors"), ("author", "authors"),
     ("og:url", "url"),
 )
-_TITLE_SEPARATORS = re.compile(r"\s*(?:[-–—_|｜·]|::)\s*")
 
 
 @lru_cache(maxsize=1)
@@ -143,16 +142,31 @@ def _meta_candidates(tree) -> list[Candidate]:
                 out.append(Candidate(name, value, "page metadata", evidence))
     title = next((bounded("".join(t.itertext())) for t in tree.iter("title")), "")
     if title:
-        site = next((c.value for c in out if c.field == "outlet"), "")
-        parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
-        if site and len(parts) > 1:
-            parts = [p for p in parts if p != site] or parts
-            title = max(parts, key=len) if len(parts) > 1 else parts[0]
-        out.append(Candidate("title", title, "page metadata", "<title>"))
+        out.extend(title_candidates(title, found.get("og:title", ("", ""))[0],
+                                    next((c.value for c in out if c.field == "outlet"), "")))
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
             out.append(Candidate("url", bounded(link.get("href")), "page metadata", '<link rel="canonical">'))
             break
+    return out
+
+
+def title_candidates(title: str, og_title: str, site: str) -> list[Candidate]:
+    """The page's <title> usually is "article title | site name": the part that is not the article's
+    title (known from og:title, or the longest part) is the site's name.
+
+    >>> [(c.field, c.value) for c in title_candidates("馬斯克警告 | AINEXT", "馬斯克警告", "")]
+    [('title', '馬斯克警告'), ('outlet', 'AINEXT')]
+    """
+    parts = [p.strip() for p in re.split(r"\s+[-–—|｜·]\s+|\s*[|｜_]\s*", title) if p.strip()]
+    if len(parts) < 2:
+        return [Candidate("title", title, "page metadata", "<title>")]
+    main = next((p for p in parts if og_title and p.casefold() == og_title.casefold()), max(parts, key=len))
+    rest = [p for p in parts if p is not main]
+    out = [Candidate("title", main, "page metadata", "<title>")]
+    name = rest[-1] if rest else ""
+    if name and name != site and len(name) <= 30:
+        out.append(Candidate("outlet", name, "page metadata", "<title> after the article's title"))
     return out
 
 

@@ -3,8 +3,8 @@
 Headings stay headings (ATX or Setext), emphasis and links keep their text, and nothing else of the
 markup reaches a block: link targets, images, HTML comments, inline tags and escapes are resolved by
 the parser, not by patterns. A paragraph's lines stay separate blocks (clippers write one line per
-paragraph or per byline item); a line that is only wrapped — long, not ending a sentence — is joined
-to the next.
+paragraph or per byline item), and so do the parts of a line split by `<br>`. Inline `<a>` tags
+count as links, like Markdown links.
 
     >>> blocks, cands = read("---\\ntitle: 大模型\\nauthor: [[张三]]\\n---\\n# 大模型\\n\\n**正文**见[这里](https://x.cn)。![](a.png)")
     >>> [(b.line, b.kind, b.text) for b in blocks]
@@ -21,8 +21,6 @@ from . import Block, Candidate, FRONT_MATTER, bounded, normalise_date
 from .html import fragment_lines
 
 FRONT_MATTER_MAX = 20_000
-WRAP_MIN = 30                      # a line at least this long that ends mid-sentence is a wrapped line
-_TERMINAL = tuple("。！？…；：”’」』）)!?;:.")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
 
 # front-matter keys (lower case) -> metadata field
@@ -46,12 +44,14 @@ def _parser():
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
-def split_front_matter(text: str) -> tuple[str, str, int]:
-    """(front matter YAML, body, number of lines the front matter took)."""
+def split_front_matter(text: str) -> tuple[str, str, int, int]:
+    """(front matter YAML, body, line of the opening ---, number of lines the front matter took)."""
     m = FRONT_MATTER.match(text)
     if not m or len(m.group(0)) > FRONT_MATTER_MAX:
-        return "", text, 0
-    return m.group(1) or "", text[m.end():], m.group(0).count("\n") + (0 if m.group(0).endswith("\n") else 1)
+        return "", text, 0, 0
+    opening = text[:m.start(1) if m.group(1) is not None else m.end()].count("\n")   # lines up to the opening ---
+    return (m.group(1) or "", text[m.end():], opening,
+            m.group(0).count("\n") + (0 if m.group(0).endswith("\n") else 1))
 
 
 def _plain_values(value) -> list[str]:
@@ -68,7 +68,7 @@ def _plain_values(value) -> list[str]:
     return out
 
 
-def front_matter_candidates(yaml_text: str) -> list[Candidate]:
+def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candidate]:
     """Metadata candidates from YAML front matter (broken YAML yields none: it is a scrape)."""
     from .. import yamlio
     from ..errors import BuildError
@@ -86,7 +86,7 @@ def front_matter_candidates(yaml_text: str) -> list[Candidate]:
             name = "url" if values and _URL.match(values[0]) else "outlet"
         if name is None:
             continue
-        line = 1 + data.line_of(key)           # the opening --- is line 1
+        line = lines_before + data.line_of(key)
         values = _plain_values(value)
         if name in ("published", "clipped"):
             values = [d for d in (normalise_date(v) for v in values) if d][:1]
@@ -99,12 +99,18 @@ def front_matter_candidates(yaml_text: str) -> list[Candidate]:
     return out
 
 
+def _after_sentence(parts: list[str]) -> bool:
+    """Does the text so far end a sentence? A link after it (a link card) becomes its own block."""
+    return "".join(parts).rstrip().endswith(("。", "！", "？", "…"))
+
+
 def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
     """Split an inline token's children into (line, text, link characters) at line breaks."""
     pieces: list[tuple[int, str, int]] = []
     line, text, links = first_line, [], 0
     in_link = 0
     skip_link_text = False
+    html_link = 0
 
     def flush():
         nonlocal text, links
@@ -117,41 +123,42 @@ def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
             flush()
             line += 1 if t != "html_inline" else 0
         elif t == "link_open":
+            if _after_sentence(text):
+                flush()
             in_link += 1
             skip_link_text = tok.markup == "autolink"
         elif t == "link_close":
             in_link = max(0, in_link - 1)
             skip_link_text = False
+        elif t == "html_inline" and re.match(r"<a[\s>]", tok.content, re.I):
+            if _after_sentence(text):
+                flush()
+            html_link += 1
+        elif t == "html_inline" and re.match(r"</a\s*>", tok.content, re.I):
+            html_link = max(0, html_link - 1)
         elif t in ("text", "code_inline"):
             if skip_link_text:
                 continue
             text.append(tok.content)
-            if in_link:
+            if in_link or html_link:
                 links += len(tok.content)
         # image, html_inline (comments, tags), emphasis markers: nothing visible
     flush()
     return pieces
 
 
-def _joined_wraps(pieces: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
-    """Join a long line that stops mid-sentence to the next one (hard-wrapped text)."""
-    out: list[tuple[int, str, int]] = []
+def _stripped(pieces: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    out = []
     for line, text, links in pieces:
         text = text.replace("\u00a0", " ").strip()
-        if not text:
-            continue
-        if out and len(out[-1][1]) >= WRAP_MIN and not out[-1][1].endswith(_TERMINAL):
-            pl, pt, pk = out[-1]
-            sep = " " if pt[-1:].isascii() and text[:1].isascii() else ""
-            out[-1] = (pl, pt + sep + text, pk + links)
-        else:
-            out.append((line, text, links))
+        if text:
+            out.append((line, text, min(links, len(text))))
     return out
 
 
 def read(text: str) -> tuple[list[Block], list[Candidate]]:
-    yaml_text, body, offset = split_front_matter(text)
-    candidates = front_matter_candidates(yaml_text) if offset else []
+    yaml_text, body, opening, offset = split_front_matter(text)
+    candidates = front_matter_candidates(yaml_text, opening) if offset else []
     blocks: list[Block] = []
     containers: list[str] = []
     current: tuple[str, int] | None = None     # (kind, heading level) of the open leaf block
@@ -173,7 +180,7 @@ def read(text: str) -> tuple[list[Block], list[Candidate]]:
             current = None
         elif t == "inline" and tok.map:
             kind, level = current or ("paragraph", 0)
-            for line, piece, links in _joined_wraps(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset)):
+            for line, piece, links in _stripped(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset)):
                 blocks.append(Block(line, piece, kind, links, level))
         elif t in ("fence", "code_block") and tok.map:
             for i, piece in enumerate(tok.content.split("\n")):
