@@ -212,6 +212,38 @@ def classify_blocks(document: Document, rules: tuple[ChromeRule, ...]) -> list[V
     return chrome.classify(list(document.blocks), [normalised_view(b.text) for b in document.blocks], rules)
 
 
+def metadata_candidates(document: Document, verdicts: list[Verdict]) -> list[Candidate]:
+    """Everything the seed says about itself: the reader's candidates (front matter, page metadata),
+    the metadata lines the classifier removed, and datelines at the head of the first kept blocks."""
+    candidates = list(document.candidates)
+    kept = 0
+    for verdict in verdicts:
+        candidates.extend(verdict.candidates)
+        if verdict.keep:
+            if kept < DATELINE_WITHIN:
+                candidates.extend(metadata.dateline(normalised_view(verdict.block.text), verdict.block.line))
+            kept += 1
+    return candidates
+
+
+def choose_metadata(candidates: list[Candidate], fixers=FIXERS) -> dict[str, Evidence]:
+    """One value per field with its evidence; the title spelled as the article's lines are."""
+    chosen = metadata.choose(candidates)
+    if "title" in chosen:
+        title = chosen["title"]
+        for fixer in fixers:
+            title = replace(title, value=fixer(title.value))
+        chosen["title"] = title
+    return chosen
+
+
+def infer_metadata(seed: Seed, rules: tuple[ChromeRule, ...]) -> dict[str, Evidence]:
+    """The metadata a seed states, without the mojibake stage (for reports and the corpus tests)."""
+    document = read_document(seed)
+    fixers = FIXERS if is_traditional(seed.text) else tuple(f for f in FIXERS if f is not to_simplified_chars)
+    return choose_metadata(metadata_candidates(document, classify_blocks(document, rules)), fixers)
+
+
 def _apply_repairs(text: str, decisions: list[Decision], used: set, out: list[Decision]) -> str:
     repairs = sorted((d for d in decisions if d.fixed is not None), key=lambda d: -len(d.text))
     if not repairs:
@@ -237,15 +269,11 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
     fixers = FIXERS if is_traditional(seed.text) else tuple(f for f in FIXERS if f is not to_simplified_chars)
     document = read_document(seed)
     verdicts = classify_blocks(document, rules)
-    candidates = list(document.candidates)
     for verdict in verdicts:
         number, raw = verdict.block.line, verdict.block.text
-        candidates.extend(verdict.candidates)
         if not verdict.keep:
             report.append(Change(number, "removed", raw, "", verdict.reason))
             continue
-        if len(lines) < DATELINE_WITHIN:
-            candidates.extend(metadata.dateline(normalised_view(raw), number))
         for flag in flag_line(raw, number):
             hits = [d for d in decisions if covered(flag, raw, d.text)]
             if hits:
@@ -267,12 +295,8 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
         if text:
             lines.append(CleanLine(number, text, verdict.block.kind))
     lines = _drop_site_names(lines, report)
-    chosen = metadata.choose(candidates)
-    if "title" in chosen:
-        title = chosen["title"]
-        for fixer in fixers:
-            title = replace(title, value=fixer(title.value))
-        chosen["title"] = title
+    candidates = metadata_candidates(document, verdicts)
+    chosen = choose_metadata(candidates, fixers)
     if undecided:
         undecided = [f for f in undecided if any(l.line == f.line for l in lines)]
     if undecided:

@@ -35,7 +35,8 @@ META_LABELS = {
 }
 PEOPLE_FIELDS = ("authors", "editors", "chief_editor", "proofreaders", "reviewers", "producer")
 NAME = r"[\u4e00-\u9fff·A-Za-z][\u4e00-\u9fff·A-Za-z .]{0,19}"
-META_VALUE_MAX = 40            # a metadata value longer than this is a sentence, not a name or a source
+META_VALUE_MAX = {"outlet": 24, "original_title": 100}   # longer values are sentences, not names or sources
+PEOPLE_VALUE_MAX = 40
 _SEP = r"\s*(?:[:：｜|/丨]|\s)\s*"
 _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(META_LABELS, key=len, reverse=True))
 _ITEM = re.compile(rf"(?P<label>{_LABEL}){_SEP}(?P<value>.*?)(?=\s+(?:{_LABEL}){_SEP}|\s*[|｜丨]\s*|$)")
@@ -109,7 +110,7 @@ def meta_line(view: str, line: int) -> list[Candidate]:
                 return []
             field = META_LABELS[_unspaced(mm.group("label"))]
             value = mm.group("value").strip(" ：:|｜")
-            if not value or len(value) > META_VALUE_MAX or re.search(r"[。！？]", value):
+            if not value or len(value) > META_VALUE_MAX.get(field, PEOPLE_VALUE_MAX) or re.search(r"[。！？]", value):
                 return []
             if field in ("published", "updated"):
                 date = normalise_date(value)
