@@ -107,7 +107,7 @@ def cmd_qa(args, paths):
     from .build import Context, load_articles
     from . import qa
     ctx = Context.load(paths)
-    issues = qa.run(load_articles(ctx), ctx.lexicon)
+    issues = qa.run(load_articles(ctx), ctx.lexicon, ctx.paths.data)
     print(qa.table(issues))
     if any(i.severity == "error" for i in issues):
         raise SystemExit(1)
