@@ -89,6 +89,9 @@ COUNTER = re.compile(r"^[\d\s.,:：万亿千百+%|｜/·\-—]*$|^(?:Rank|Lv|No)
 FORM_LABEL = re.compile(r"^\*?[^，。！？]{1,12}[:：]$")
 URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff]+|[A-Za-z0-9.-]+\.(?:com|cn|net|org|io)(?:/[^\s\u4e00-\u9fff]*)?", re.I)
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_MARKS = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS))) + "]")
+_FUNCTION = re.compile("[" + "".join(sorted(FUNCTION_CHARS)) + "]")
+_LATIN = re.compile("[A-Za-z]")
 _FURNITURE = re.compile("|".join(re.escape(w) for w in sorted(FURNITURE_WORDS, key=len, reverse=True)), re.I)
 
 
@@ -113,21 +116,20 @@ class Features:
 
 def features(block: Block, view: str, repeats: int = 1) -> Features:
     """Measure one block (its Simplified, space-squeezed view)."""
-    chars = len(re.sub(r"\s", "", view)) or 1
-    han_chars = HAN.findall(view)
-    han = len(han_chars)
-    marks = sum(1 for ch in view if ch in CLAUSE_MARKS)
-    words = [m.group(0) for m in _FURNITURE.finditer(view)]
-    letters = han + sum(1 for ch in view if ch.isascii() and ch.isalpha())
-    urls = sum(len(m.group(0)) for m in URL.finditer(view))
+    chars = (len(view) - view.count(" ")) or 1
+    han = len(HAN.findall(view))
+    marks = len(_MARKS.findall(view))
+    words = _FURNITURE.findall(view)
+    letters = han + len(_LATIN.findall(view))
+    urls = sum(len(m.group(0)) for m in URL.finditer(view)) if ("." in view or "/" in view) else 0
     stripped = view.rstrip(CLOSERS + " ")
     return Features(
         chars=chars, han=han, marks=marks,
         ends_sentence=stripped.endswith(SENTENCE_END),
-        function_share=(sum(1 for ch in han_chars if ch in FUNCTION_CHARS) / han) if han else 0.0,
+        function_share=len(_FUNCTION.findall(view)) / han if han else 0.0,
         link_share=min(1.0, block.link_chars / max(1, len(block.text))),
         url_share=urls / max(1, len(view.replace(" ", ""))),
-        han_besides_urls=len(HAN.findall(URL.sub("", view))),
+        han_besides_urls=len(HAN.findall(URL.sub("", view))) if urls else han,
         vocab_share=min(1.0, sum(len(w) for w in words) / max(1, letters)),
         vocab=tuple(dict.fromkeys(words)),
         boilerplate=next((name for name, rx in BOILERPLATE if rx.search(view)), ""),

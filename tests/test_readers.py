@@ -303,3 +303,11 @@ def test_building_leaves_a_markdown_seed_byte_for_byte(tmp_path):
     before = (proj / "seeds" / "clip.md").read_bytes()
     build(Paths(proj))
     assert (proj / "seeds" / "clip.md").read_bytes() == before
+
+
+def test_bench_row_for_ingest_and_clean_throughput():
+    from scripts import bench
+    files = bench.ingest_clean_files()
+    (name, rate, base, target, sense), = bench.ingest_clean(files, repeat=1, loops=1)
+    assert name.startswith("ingest + clean throughput") and f"{len(files)} scrapes" in name
+    assert rate > 0 and base is None and sense == "≥" and target == bench.INGEST_CLEAN_TARGET

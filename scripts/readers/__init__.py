@@ -62,7 +62,7 @@ _HTML_TAG = re.compile(r"</?(?:div|p|span|a|section|article|br|img|body|script|m
 # match none of them: they use no #, no [text](target), no ** and no underlines of = or -.
 MARKDOWN_SIGNALS = (
     ("ATX heading", re.compile(r"^#{1,6}[ \t]+\S", re.M), 2),
-    ("Setext underline", re.compile(r"^[^\n]*\S[^\n]*\n(?:=+|-{2,})[ \t]*$", re.M), 2),
+    ("Setext underline", re.compile(r"^(?=[^\n]*\S)[^\n]+\n(?:=+|-{2,})[ \t]*$", re.M), 2),
     ("link", re.compile(r"\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"\n]*\")?\)"), 2),
     ("image", re.compile(r"!\[[^\]\n]*\]\([^)\n]+\)"), 3),
     ("strong emphasis", re.compile(r"(\*\*|__)(?=\S)[^\n]+?(?<=\S)\1"), 1),
