@@ -26,6 +26,7 @@ META_LABELS = {
     "作者": "authors", "文": "authors", "撰文": "authors", "撰稿": "authors", "记者": "authors",
     "本报记者": "authors", "采写": "authors", "采访": "authors", "口述": "authors",
     "编辑": "editors", "编": "editors", "责任编辑": "editors", "责编": "editors", "编审": "editors", "主编": "chief_editor",
+    "编译": "translators", "翻译": "translators", "译者": "translators",
     "校对": "proofreaders", "审校": "proofreaders", "审核": "reviewers", "出品": "producer", "策划": "producer",
     "来源": "outlet", "稿源": "outlet", "出处": "outlet", "转自": "outlet",
     "发布时间": "published", "发布日期": "published", "发表时间": "published", "时间": "published",
@@ -33,7 +34,7 @@ META_LABELS = {
     "修改于": "updated", "更新于": "updated",
     "原标题": "original_title", "原文标题": "original_title",
 }
-PEOPLE_FIELDS = ("authors", "editors", "chief_editor", "proofreaders", "reviewers", "producer")
+PEOPLE_FIELDS = ("authors", "editors", "chief_editor", "translators", "proofreaders", "reviewers", "producer")
 NAME = r"[\u4e00-\u9fff·A-Za-z][\u4e00-\u9fff·A-Za-z .]{0,19}"
 META_VALUE_MAX = {"outlet": 24, "original_title": 100}   # longer values are sentences, not names or sources
 PEOPLE_VALUE_MAX = 40
