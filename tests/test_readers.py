@@ -311,3 +311,14 @@ def test_bench_row_for_ingest_and_clean_throughput():
     (name, rate, base, target, sense), = bench.ingest_clean(files, repeat=1, loops=1)
     assert name.startswith("ingest + clean throughput") and f"{len(files)} scrapes" in name
     assert rate > 0 and base is None and sense == "≥" and target == bench.INGEST_CLEAN_TARGET
+
+
+def test_front_matter_alias_bomb_is_read_in_bounded_time():
+    lines = ["---", "a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"{'abcdefghij'[i]}: &{'abcdefghij'[i]} [" + ", ".join([f"*{'abcdefghij'[i - 1]}"] * 9) + "]")
+    lines += ["author: *i", "title: 标题", "---", "正文。"]
+    blocks, cands = md_reader.read("\n".join(lines) + "\n")
+    assert [b.text for b in blocks] == ["正文。"]
+    assert ("title", "标题") in {(c.field, c.value) for c in cands}
+    assert all(len(c.evidence) < 200 for c in cands)

@@ -57,7 +57,7 @@ def split_front_matter(text: str) -> tuple[str, str, int, int]:
 def _plain_values(value) -> list[str]:
     """Front-matter values as short strings: lists flattened, wiki links [[x]] unwrapped."""
     items = value if isinstance(value, list) else [value]
-    items = [x for item in items[:20] for x in (item if isinstance(item, list) else [item])]  # [[name]] is YAML for a nested list
+    items = [x for item in items[:20] for x in (item[:20] if isinstance(item, list) else [item])]  # [[name]] is YAML for a nested list
     out = []
     for item in items[:20]:
         if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
@@ -66,6 +66,27 @@ def _plain_values(value) -> list[str]:
         if text:
             out.append(text)
     return out
+
+
+def shown(value, limit: int = 80) -> str:
+    """A front-matter value as short text, never expanding more of it than the limit needs (YAML
+    aliases can make a small file a huge structure).
+
+    >>> shown(["[[张三]]", "[[李四]]"]), shown({"a": 1})
+    ('[[张三]], [[李四]]', '…')
+    """
+    if isinstance(value, list):
+        parts, size = [], 0
+        for item in value[:10]:
+            text = item if isinstance(item, str) else ("…" if isinstance(item, (list, dict)) else str(item))
+            parts.append(bounded(text, limit))
+            size += len(parts[-1])
+            if size > limit:
+                break
+        return bounded(", ".join(parts), limit)
+    if isinstance(value, dict):
+        return "…"
+    return bounded(value, limit)
 
 
 def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candidate]:
@@ -95,7 +116,7 @@ def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candi
         else:
             values = values[:1]
         for v in values:
-            out.append(Candidate(name, v, "front matter", f"front matter `{bounded(key, 40)}: {bounded(value, 80)}`", line))
+            out.append(Candidate(name, v, "front matter", f"front matter `{bounded(key, 40)}: {shown(value)}`", line))
     return out
 
 
