@@ -79,6 +79,11 @@ BOILERPLATE = (
                              r"扫[码描].{0,8}(?:关注|二维码|下载)|欢迎.{0,4}(?:关注|转发|分享|留言)")),
     ("software footer", re.compile(r"Powered by|Processed in [\d.]+ second", re.I)),
 )
+# An image caption that is a photo credit (王小川。来源：视觉中国); the image itself is not kept.
+PHOTO_CREDIT = re.compile(r"(?:^|[。．.\s）)])(?:图片|图|题图|配图|摄影|图源)?来源[:：]\s*[^，。\s]{1,15}$|^(?:图|摄影)\s*[|｜/:：]\s*\S{1,15}$")
+PHOTO_CREDIT_MAX_CHARS = 40
+TRUNCATION = ("...", "…", "……")
+TRUNCATED_MIN_CHARS = 10       # a block ending in an ellipsis whose text (this long at least) recurs in the page
 MENU_SEPARATORS = re.compile(r"\s*[|｜丨_›»>]\s*")
 # Headings of sections that belong to the page or the clipping tool, not to the article.
 FURNITURE_SECTIONS = re.compile(r"^(?:AI\s*(?:摘要|总结|概要|导读)|元数据|meta\s*data|相关(?:阅读|文章|推荐|链接)|推荐阅读|"
@@ -92,6 +97,7 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MARKS = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS))) + "]")
 _FUNCTION = re.compile("[" + "".join(sorted(FUNCTION_CHARS)) + "]")
 _LATIN = re.compile("[A-Za-z]")
+_ALNUM = re.compile(r"[^\W_]")
 _FURNITURE = re.compile("|".join(re.escape(w) for w in sorted(FURNITURE_WORDS, key=len, reverse=True)), re.I)
 
 
@@ -112,6 +118,8 @@ class Features:
     counter: bool
     form_label: bool
     repeats: int               # how often the same text occurs as a block in the page
+    photo_credit: bool = False
+    symbols_only: bool = False
 
 
 def features(block: Block, view: str, repeats: int = 1) -> Features:
@@ -137,6 +145,8 @@ def features(block: Block, view: str, repeats: int = 1) -> Features:
         counter=bool(COUNTER.match(view)),
         form_label=bool(FORM_LABEL.match(view)),
         repeats=repeats,
+        photo_credit=chars <= PHOTO_CREDIT_MAX_CHARS and bool(PHOTO_CREDIT.search(view)),
+        symbols_only=not han and not _ALNUM.search(view),
     )
 
 
@@ -181,6 +191,10 @@ def own_class(f: Features, block: Block) -> tuple[str, str]:
     """(class, reason) from the block's own features."""
     if f.boilerplate:
         return "bad", f"boilerplate ({f.boilerplate})"
+    if f.photo_credit:
+        return "bad", "image caption with a photo credit"
+    if f.symbols_only:
+        return "bad", "symbols only"
     if block.link_chars and f.link_share > LINK_MAX_SHARE:
         return "bad", f"link list ({f.link_share:.0%} of the text is links)"
     if f.url_share and f.han_besides_urls < URL_MIN_HAN:
@@ -220,8 +234,30 @@ def _title_like(f: Features) -> bool:
     return f.han >= TITLE_MIN_HAN and not f.vocab and not f.counter and not f.menu and not f.form_label
 
 
-def _sentence_like(f: Features) -> bool:
-    return f.ends_sentence and f.han > 0 and not f.vocab and not f.counter
+def _sentence_like(f: Features, view: str = "") -> bool:
+    """Ends like a sentence (or introduces what follows with a colon, when it is not a short label)."""
+    ends = f.ends_sentence or (view.rstrip().endswith(("：", ":")) and not f.form_label and f.han >= 8)
+    return ends and f.han > 0 and not f.vocab and not f.counter
+
+
+def truncated_copies(views: list[str]) -> set[int]:
+    """Blocks that end in an ellipsis and whose text stands elsewhere in the page: a teaser or a feed's
+    cut-off title repeating the article (#话题#“我们已经……推...)."""
+    squeezed = [re.sub(r"\s+", "", v) for v in views]
+    out = set()
+    for i, v in enumerate(squeezed):
+        stem = v.rstrip(".…")
+        if v.endswith(TRUNCATION) and len(stem) >= TRUNCATED_MIN_CHARS:
+            rest = "".join(squeezed[:i] + squeezed[i + 1:])
+            probe = stem[-TRUNCATED_MIN_CHARS:]
+            if probe in rest:
+                out.add(i)
+    return out
+
+
+def _touches_body(classes: list[str], i: int, end: int) -> bool:
+    """Only metadata and undecided blocks stand between the body's last block and this one."""
+    return all(c in ("short", "neargood", "meta") for c in classes[end + 1:i])
 
 
 def furniture_sections(blocks: list[Block], views: list[str]) -> dict[int, str]:
@@ -246,9 +282,16 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
     feats = [features(b, v, repeats[v]) for b, v in zip(blocks, views)]
     first: list[tuple[str, str, tuple[Candidate, ...]]] = []
     sections = furniture_sections(blocks, views)
+    copies = truncated_copies(views)
     for i, (b, v, f) in enumerate(zip(blocks, views, feats)):
         if i in sections:
             first.append(("bad", f"in the section “{sections[i]}” (page or tool furniture)", ()))
+            continue
+        if i in copies:
+            first.append(("bad", "a cut-off copy of text found elsewhere in the page", ()))
+            continue
+        if b.kind == "caption" and f.photo_credit:     # before the rules: a credit is not a source line
+            first.append(("bad", "image caption with a photo credit", ()))
             continue
         rule = next((r for r in rules if r.match(v)), None)
         if rule is not None:
@@ -288,7 +331,7 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
         elif i < start:
             if f.vocab_share > VOCAB_MAX_SHARE_EDGE:
                 verdicts.append(Verdict(b, False, "bad", f"furniture words ({'、'.join(f.vocab)}) before the body"))
-            elif _title_like(f) or _sentence_like(f):
+            elif _title_like(f) or _sentence_like(f, views[i]):
                 verdicts.append(Verdict(b, True, cls, "a sentence before the body" if f.ends_sentence
                                         else "heading before the body (title or subtitle)"))
             else:
@@ -296,8 +339,10 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
         else:
             if f.vocab_share > VOCAB_MAX_SHARE_EDGE:
                 verdicts.append(Verdict(b, False, "bad", f"furniture words ({'、'.join(f.vocab)}) after the body"))
-            elif _sentence_like(f):
+            elif _sentence_like(f, views[i]):
                 verdicts.append(Verdict(b, True, cls, "a closing sentence after the body"))
+            elif _title_like(f) and _touches_body(classes, i, end):
+                verdicts.append(Verdict(b, True, cls, "a signature or closing line right after the body"))
             else:
                 verdicts.append(Verdict(b, False, "bad", f"{why} after the body, not a sentence"))
     return verdicts

@@ -213,16 +213,22 @@ def classify_blocks(document: Document, rules: tuple[ChromeRule, ...]) -> list[V
 
 
 def metadata_candidates(document: Document, verdicts: list[Verdict]) -> list[Candidate]:
-    """Everything the seed says about itself: the reader's candidates (front matter, page metadata),
-    the metadata lines the classifier removed, and datelines at the head of the first kept blocks."""
-    candidates = list(document.candidates)
+    """Everything the seed says about itself: the reader's candidates (front matter, page metadata, a
+    level-1 heading unless it was judged furniture), the metadata lines the classifier removed, and
+    datelines at the head of the first kept blocks."""
+    removed = {v.block.line for v in verdicts if not v.keep}
+    candidates = [c for c in document.candidates if not (c.source == "heading" and c.line in removed)]
     kept = 0
     for verdict in verdicts:
         candidates.extend(verdict.candidates)
+        view = normalised_view(verdict.block.text)
         if verdict.keep:
             if kept < DATELINE_WITHIN:
-                candidates.extend(metadata.dateline(normalised_view(verdict.block.text), verdict.block.line))
+                candidates.extend(metadata.dateline(view, verdict.block.line))
+                candidates.extend(metadata.lead_attribution(view, verdict.block.line))
             kept += 1
+        else:
+            candidates.extend(metadata.credit_line(view, verdict.block.line))
     return candidates
 
 

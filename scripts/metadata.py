@@ -27,7 +27,7 @@ META_LABELS = {
     "本报记者": "authors", "采写": "authors", "采访": "authors", "口述": "authors",
     "编辑": "editors", "编": "editors", "责任编辑": "editors", "责编": "editors", "编审": "editors", "主编": "chief_editor",
     "编译": "translators", "翻译": "translators", "译者": "translators",
-    "校对": "proofreaders", "审校": "proofreaders", "审核": "reviewers", "出品": "producer", "策划": "producer",
+    "校对": "proofreaders", "审校": "proofreaders", "审核": "reviewers", "出品": "outlet", "策划": "producer",
     "来源": "outlet", "稿源": "outlet", "出处": "outlet", "转自": "outlet",
     "发布时间": "published", "发布日期": "published", "发表时间": "published", "时间": "published",
     "日期": "published", "发表于": "published", "发布于": "published", "更新时间": "updated",
@@ -120,6 +120,8 @@ def meta_line(view: str, line: int) -> list[Candidate]:
                 value = date
             elif field in PEOPLE_FIELDS:
                 value = people_value(value)
+            elif _unspaced(mm.group("label")) == "出品":      # 深网·腾讯新闻小满工作室: the column, then its studio
+                value = re.split(r"\s*[·.．]\s*", value)[0]
             out.append(Candidate(field, value, "hosting line" if field in ("published", "updated") else "byline",
                                  text, line))
             found = True
@@ -174,12 +176,48 @@ def dateline(view: str, line: int) -> list[Candidate]:
     return out
 
 
+# Attributions at the head of a text: 【新智元导读】, 智能涌现深夜获悉 ("X learned that"). Words that
+# are no outlet's name (记者获悉, 笔者了解到) are left out.
+_LEAD = re.compile(r"^【(?P<a>[^】\s]{2,10}?)导读】|^(?P<b>[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?:深夜|独家|近日|日前|今日|今天|昨日)?"
+                   r"(?:获悉|了解到|获得消息)")
+NOT_OUTLETS = frozenset({"记者", "本报", "本刊", "笔者", "我们", "小编", "外界", "市场", "业内", "媒体", "据悉", "有消息"})
+# Credit lines: 本文为数智前线（szqx1991）原创内容, 本文为 InfoQ 翻译整理
+_CREDIT = re.compile(r"本文(?:为|系|由)\s*(?P<outlet>[^\s，。（(：:]{2,12}?)\s*(?:[（(][^）)]{0,30}[）)])?\s*"
+                     r"(?:原创|翻译整理|编译|整理|独家|首发|授权发布)")
+
+
+def lead_attribution(view: str, line: int) -> list[Candidate]:
+    """The outlet named at the head of the first paragraphs.
+
+    >>> [(c.field, c.value) for c in lead_attribution("智能涌现深夜获悉，8月31日凌晨……", 7)]
+    [('outlet', '智能涌现')]
+    >>> lead_attribution("记者获悉，8月31日……", 7)
+    []
+    """
+    m = _LEAD.match(view.strip())
+    name = m and (m.group("a") or m.group("b"))
+    if not name or name in NOT_OUTLETS:
+        return []
+    return [Candidate("outlet", name, "lead attribution", m.group(0), line)]
+
+
+def credit_line(view: str, line: int) -> list[Candidate]:
+    """The outlet a copyright or disclaimer line credits.
+
+    >>> [c.value for c in credit_line("声明：本文为 InfoQ 翻译整理，不代表平台观点。", 143)]
+    ['InfoQ']
+    """
+    m = _CREDIT.search(view)
+    return [Candidate("outlet", m.group("outlet"), "credit line", m.group(0), line)] if m else []
+
+
 # ---------------------------------------------------------------- choosing
 
 # Per field, sources from most to least trusted. A source not listed ranks last.
 SOURCE_ORDER = {
     "title": ("front matter", "page metadata", "heading"),
-    "outlet": ("front matter", "page metadata", "dateline", "cleaning rule", "byline", "original-content line"),
+    "outlet": ("front matter", "page metadata", "dateline", "cleaning rule", "byline", "original-content line",
+               "lead attribution", "credit line"),
     "published": ("front matter", "page metadata", "htmldate", "dateline", "cleaning rule", "original-content line",
                   "hosting line"),
     # a byline in the text names the writer; a clipper's author field often holds the account's display name

@@ -27,7 +27,7 @@ _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
 FRONT_MATTER_FIELDS = {
     "title": "title", "标题": "title",
     "site": "outlet", "site_name": "outlet", "sitename": "outlet", "publisher": "outlet", "outlet": "outlet",
-    "media": "outlet", "account": "outlet", "公众号": "outlet", "来源": "outlet", "source_name": "outlet",
+    "media": "outlet", "account": "outlet", "公众号": "outlet",
     "author": "authors", "authors": "authors", "creator": "authors", "by": "authors", "作者": "authors",
     "editor": "editors", "editors": "editors", "编辑": "editors", "责任编辑": "editors",
     "date": "published", "published": "published", "publish_date": "published", "published_at": "published",
@@ -120,6 +120,20 @@ def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candi
     return out
 
 
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")                     # Hugo/Jekyll-style template calls
+_CJK_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _unmarked(text: str) -> str:
+    """Markup CommonMark leaves as text: template shortcodes, and strong emphasis its flanking rules do
+    not close next to Chinese (**1.**推测 renders as bold in the clip's own editor).
+
+    >>> _unmarked("**1.**推测{{< youtube x >}}")
+    '1.推测'
+    """
+    return _CJK_STRONG.sub(r"\2", _SHORTCODE.sub("", text))
+
+
 def _after_sentence(parts: list[str]) -> bool:
     """Does the text so far end a sentence? A link after it (a link card) becomes its own block."""
     return "".join(parts).rstrip().endswith(("。", "！", "？", "…"))
@@ -127,19 +141,22 @@ def _after_sentence(parts: list[str]) -> bool:
 
 def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
     """Split an inline token's children into (line, text, link characters) at line breaks."""
-    pieces: list[tuple[int, str, int]] = []
+    pieces: list[tuple[int, str, int, bool]] = []
     line, text, links = first_line, [], 0
+    caption = False                            # text right after an image on its line is its caption
     in_link = 0
     skip_link_text = False
     html_link = 0
 
     def flush():
-        nonlocal text, links
-        pieces.append((line, "".join(text), links))
-        text, links = [], 0
+        nonlocal text, links, caption
+        pieces.append((line, "".join(text), links, caption))
+        text, links, caption = [], 0, False
 
     for tok in children:
         t = tok.type
+        if t == "text" and ("{{" in tok.content or "**" in tok.content or "__" in tok.content):
+            tok = tok.copy(content=_unmarked(tok.content))
         if t in ("softbreak", "hardbreak") or (t == "html_inline" and re.match(r"<br\s*/?>", tok.content, re.I)):
             flush()
             line += 1 if t != "html_inline" else 0
@@ -157,23 +174,26 @@ def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
             html_link += 1
         elif t == "html_inline" and re.match(r"</a\s*>", tok.content, re.I):
             html_link = max(0, html_link - 1)
+        elif t == "image":
+            if not "".join(text).strip():
+                caption = True
         elif t in ("text", "code_inline"):
             if skip_link_text:
                 continue
             text.append(tok.content)
             if in_link or html_link:
                 links += len(tok.content)
-        # image, html_inline (comments, tags), emphasis markers: nothing visible
+        # html_inline (comments, tags), emphasis markers: nothing visible
     flush()
     return pieces
 
 
-def _stripped(pieces: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+def _stripped(pieces: list[tuple[int, str, int, bool]]) -> list[tuple[int, str, int, bool]]:
     out = []
-    for line, text, links in pieces:
+    for line, text, links, caption in pieces:
         text = text.replace("\u00a0", " ").strip()
         if text:
-            out.append((line, text, min(links, len(text))))
+            out.append((line, text, min(links, len(text)), caption))
     return out
 
 
@@ -183,6 +203,7 @@ def read(text: str) -> tuple[list[Block], list[Candidate]]:
     blocks: list[Block] = []
     containers: list[str] = []
     current: tuple[str, int] | None = None     # (kind, heading level) of the open leaf block
+    number = ""                                # an ordered list item's number, for its first block
     for tok in _parser().parse(body):
         t = tok.type
         if t == "blockquote_open":
@@ -195,14 +216,18 @@ def read(text: str) -> tuple[list[Block], list[Candidate]]:
             current = ("heading", int(tok.tag[1]))
         elif t == "paragraph_open":
             current = ((containers[-1] if containers else "paragraph"), 0)
+        elif t == "list_item_open" and tok.info:     # an ordered list's number is visible text
+            number = f"{tok.info}{tok.markup} "
         elif t in ("th_open", "td_open"):
             current = ("table", 0)
         elif t in ("heading_close", "paragraph_close", "th_close", "td_close"):
             current = None
         elif t == "inline" and tok.map:
             kind, level = current or ("paragraph", 0)
-            for line, piece, links in _stripped(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset)):
-                blocks.append(Block(line, piece, kind, links, level))
+            for line, piece, links, caption in _stripped(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset)):
+                blocks.append(Block(line, number + piece, "caption" if caption and kind == "paragraph" else kind,
+                                    links, level))
+                number = ""
         elif t in ("fence", "code_block") and tok.map:
             for i, piece in enumerate(tok.content.split("\n")):
                 if piece.strip():
