@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from scripts import clean, ingest, yamlio
-from scripts.build import Context, build, process
+from scripts.build import build
+from scripts.pipeline import Context, process
 from scripts.chinese import strip_marks, to_simplified
 from scripts.errors import BuildError
 from scripts.paths import Paths, copy_project

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scripts import chrome, clean, ingest, metadata, segment, yamlio
-from scripts.build import Context, build, process
+from scripts.build import build
+from scripts.pipeline import Context, process
 from scripts.chinese import MARK_OPEN
 from scripts.errors import BuildError
 from scripts.paths import Paths, copy_project
