@@ -85,6 +85,7 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out = Output()
     uses = []
     keys = []
+    vocab = {}
     for a in articles:
         key = cache.article_key(inp, a.seed.stem) if inp else None
         keys.append(key)
@@ -98,11 +99,16 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
             rendered.json = dumps_json(render.article_json(a, rendered))
         out.files[f"data/articles/{a.slug}.json"] = rendered.json
         uses.append((a.slug, rendered.annotations.term_uses))
+        vocab[a.slug] = rendered.vocabulary
     out.files["index.md"] = render.home_page(articles)
+    out.files["articles/index.md"] = render.articles_index(articles)
     out.files.update(reference_files(ctx, uses, articles))
     out.files["about.md"] = render.about_page(articles, ctx)
     out.files["figures.md"] = figure_pages.figures_page(placed, articles)
     out.files["timeline.md"] = figure_pages.timeline_page(placed)
+    out.files["style.md"] = (Path(__file__).parent / "templates" / "style.md").read_text(encoding="utf-8")
+    from . import study_pages
+    out.files.update(study_pages.files(articles, vocab, ctx.paths))
     out.nav = render.site_nav(articles)
     out.words = sorted({f for t in ctx.lexicon.terms for f in t.forms})
     cache.memory.keep_articles(keys)        # keep only what this build used

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -28,7 +29,7 @@ CODE = Path(__file__).resolve().parent
 class Inputs:
     """Digests of everything a build reads: the shared inputs, and each article's own files."""
     shared: str                      # data/, side files (titles appear on other pages), code
-    articles: dict                   # seed stem -> digest of NAME.txt, NAME.yml, NAME.en.yml
+    articles: dict                   # seed stem -> digest of NAME.txt|md|html, NAME.yml, NAME.en.yml
 
     @property
     def fingerprint(self) -> str:
@@ -57,9 +58,12 @@ def inputs(paths: Paths) -> Inputs:
     code = sorted(p for p in CODE.rglob("*") if p.is_file() and p.suffix in (".py", ".md") and "__pycache__" not in p.parts)
     data = sorted(p for p in paths.data.rglob("*") if p.is_file())
     sides = sorted(p for p in paths.seeds.glob("*.yml") if not p.name.endswith(".en.yml"))
-    shared = _digest(code + data + sides + [paths.root / "mkdocs.yml"])
+    overrides = sorted(p for p in (paths.root / "overrides").rglob("*") if p.is_file())
+    shared = _digest(code + data + sides + overrides + [paths.root / "mkdocs.yml"])
+    shared = hashlib.sha256(f"{shared}:{os.environ.get('SITE_URL', '')}".encode()).hexdigest()   # permalinks, feed
+    from .ingest import find_seeds
     articles = {}
-    for seed in sorted(paths.seeds.glob("*.txt")):
+    for seed in find_seeds(paths.seeds):
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
     return Inputs(shared, articles)
 

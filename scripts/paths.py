@@ -64,7 +64,7 @@ def copy_project(dest: Path, seeds: bool = True, figures: bool = True, source: P
     """A throwaway copy of the project to build in (tests, benchmark): code, data, seeds, assets,
     mkdocs.yml and the library indexes in .cache/lib (not the build cache)."""
     import shutil
-    for name in ("scripts", "data"):
+    for name in ("scripts", "data", "overrides"):
         shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     if not figures:
         shutil.rmtree(dest / "data" / "figures", ignore_errors=True)

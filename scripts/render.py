@@ -175,6 +175,7 @@ class Rendered:
     page: str
     annotations: object
     json: str = ""
+    vocabulary: tuple = ((), None)     # (words, level profile): study.py
 
 
 def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
@@ -190,7 +191,9 @@ def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
         blocks.append(segment_block(item, zh, notes))
         for ds in (placed.after.get((a.slug, item.segment.id), []) if placed else []):
             blocks.append(figure_html(ds, placed, "../../"))
-    return Rendered(article_page(a, blocks, notes, annotations, ctx), annotations)
+    from . import study_pages
+    vocabulary = study_pages.vocabulary(a, ctx)
+    return Rendered(article_page(a, blocks, notes, annotations, ctx, vocabulary[1]), annotations, vocabulary=vocabulary)
 
 
 def terms_list(annotations, ctx: Context) -> str:
@@ -210,7 +213,7 @@ def terms_list(annotations, ctx: Context) -> str:
     return "\n".join(sections)
 
 
-def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
+def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=None) -> str:
     """The whole article page: front matter, title, metadata and provenance, toolbar, the segment
     `blocks`, translator's notes, terms used, and the page's word and dictionary data."""
     c = a.counts
@@ -223,6 +226,9 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
     ]
     if a.people:
         meta_rows.append(("People", people_html(a.people)))
+    if profile is not None:
+        from .study_pages import level_row
+        meta_rows.append(level_row(profile, "vocabulary/"))
     meta_rows.append(("Source file", f"<code>seeds/{h.text(a.seed.path.name)}</code> — "
                       f"{len(a.seed.text.splitlines())} lines scraped, {removed} removed as site chrome, "
                       f"{len(a.cleaned.repairs)} repaired"))
@@ -236,6 +242,11 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
         prov.append(f"\n<p><strong>Date:</strong> {h.text(a.meta.date_evidence)}</p>")
     for n in a.meta.notes:
         prov.append(f"\n<p>{h.text(n)}</p>")
+    if a.meta.status == "draft" and a.cleaned.evidence:    # what the scrape says about itself, and where
+        rows = "".join(f'\n<li>{h.text(k)}: <span lang="zh-Hans">{h.text(e.value)}</span> — {h.text(e.describe())}</li>'
+                       for k, e in a.cleaned.evidence.items() if k not in ("url", "clipped", "dateline"))
+        prov.append(f"\n<p><strong>Found in the scrape</strong> ({h.text(a.cleaned.format)}; the side file, "
+                    f"where there is one, overrides):</p>\n<ul>{rows}\n</ul>")
     if a.cleaned.repairs:
         seen, items = set(), []
         for d in a.cleaned.repairs:
@@ -253,7 +264,7 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
         f'<div class="bm-article" data-article="{h.attr(a.slug)}" data-status="{h.attr(a.meta.status)}" markdown>\n',
         f'# <span class="zh" lang="zh-Hans">{h.text(a.title_zh)}</span> <span class="en" lang="en">{h.text(title_en)}</span> '
         "{ #article-title .bm-title }\n",
-        f'<div class="bm-meta">\n<dl>{dl}\n</dl>\n{provenance}\n</div>\n',
+        f'<div class="bm-meta">\n<dl>{dl}\n</dl>\n{provenance}\n{_cite_box(a, ctx)}\n</div>\n',
         TOOLBAR + "\n",
     ]
     for block in blocks:
@@ -270,6 +281,11 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
         parts.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
     parts.append("\n</div>\n")
     return "\n".join(parts)
+
+
+def _cite_box(a: Article, ctx: Context) -> str:
+    from . import study_pages
+    return study_pages.cite_box(study_pages.work(a, study_pages.site_url(ctx.paths.root)))
 
 
 def article_json(a: Article, rendered: Rendered | None = None) -> dict:
@@ -300,20 +316,8 @@ def article_json(a: Article, rendered: Rendered | None = None) -> dict:
 
 def home_page(articles: list[Article]) -> str:
     """The home page: templates/home.md with a card per article."""
-    rows = []
-    for a in articles:
-        c = a.counts
-        total = sum(c.values())
-        state = "translated" if c["translated"] == total else f'{c["translated"]}/{total} translated'
-        rows.append(
-            f'<li class="bm-card" data-article-card="{h.attr(a.slug)}"><a href="{h.attr(a.url)}">'
-            f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
-            f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
-            f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
-            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
-            f' · {state} · {h.text(a.meta.status)}</span></li>')
     template = (Path(__file__).parent / "templates" / "home.md").read_text(encoding="utf-8")
-    return template.replace("{{ARTICLES}}", '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>")
+    return template.replace("{{ARTICLES}}", article_cards(articles))
 
 
 def about_page(articles: list[Article], ctx: Context) -> str:
@@ -334,12 +338,48 @@ def about_page(articles: list[Article], ctx: Context) -> str:
             .replace("{{ENTITIES}}", str(sum(1 for t in ctx.lexicon.terms if t.kind == "entity"))))
 
 
+ARTICLES_INDEX = """---
+title: Articles
+description: Every article of 百模志, newest first, with its outlet, date and translation status.
+---
+
+# Articles
+
+{{ARTICLES}}
+"""
+
+
+def article_cards(articles: list[Article], base: str = "", newest_first: bool = False) -> str:
+    """The list of article cards (home page: in the order given, oldest first; Articles index:
+    newest first); links relative to `base`."""
+    rows = []
+    for a in (sorted(articles, key=lambda a: (a.published, a.slug), reverse=True) if newest_first else articles):
+        c = a.counts
+        total = sum(c.values())
+        state = "translated" if c["translated"] == total else f'{c["translated"]}/{total} translated'
+        rows.append(
+            f'<li class="bm-card" data-article-card="{h.attr(a.slug)}"><a href="{h.attr(base + a.url)}">'
+            f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
+            f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
+            f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
+            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
+            f' · {state} · {h.text(a.meta.status)}</span></li>')
+    return '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>"
+
+
+def articles_index(articles: list[Article]) -> str:
+    """articles/index.md: every article, so the Articles section opens on a list, not on one article."""
+    return ARTICLES_INDEX.replace("{{ARTICLES}}", article_cards(articles, "../", newest_first=True))
+
+
 def site_nav(articles: list[Article]) -> list:
-    """The site's navigation (MkDocs `nav`): fixed pages, and each article under its title."""
+    """The site's navigation (MkDocs `nav`): fixed pages, and each article under its title, after
+    the Articles index (with navigation.indexes, a section's first page is its index)."""
     return [{"Home": "index.md"},
-            {"Articles": [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
+            {"Articles": ["articles/index.md"] + [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
             {"Glossary": "glossary.md"},
             {"Who’s who": "who.md"},
             {"Figures": "figures.md"},
             {"Timeline": "timeline.md"},
-            {"About this edition": "about.md"}]
+            {"My words": "my-words.md"},
+            {"About this edition": ["about.md", {"House style": "style.md"}]}]
