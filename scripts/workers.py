@@ -18,7 +18,8 @@ kernel sends it SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG), however t
 elsewhere `parallel` workers stop before their next item once their parent is gone. A parent that
 exits normally, by an exception or by Ctrl-C, kills and reaps every worker it still has (atexit);
 one killed by a signal leaves that to the kernel. Workers started by a worker are its own, and go
-with it. Forking is from the calling thread; call from the main thread where others run.
+with it. A worker is forked from the calling thread and, on Linux, dies when that thread ends:
+start workers from the main thread.
 """
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ class Worker:
         self.source = getattr(fn, "__module__", "scripts").replace(".", "/") + ".py"
         self._outcome: tuple | None = None
         parent = os.getpid()
+        for stream in (sys.stdout, sys.stderr):   # else the child would write the parent's pending output again
+            if stream is not None:
+                stream.flush()
         read_end, write_end = os.pipe()
         with _interrupts_held():
             try:
@@ -71,6 +75,7 @@ class Worker:
                     _become_worker(parent, nice, session)
                     _send(write_end, _call(fn, args))
                 finally:
+                    _flush_quietly()
                     os._exit(0)
             os.close(write_end)
             self.pid, self._fd = pid, read_end
@@ -202,6 +207,15 @@ def _become_worker(parent: int, nice: int, session: bool) -> None:
         try:
             os.nice(nice)
         except OSError:
+            pass
+
+
+def _flush_quietly() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:                      # noqa: BLE001 — a closed or broken stream: nothing to keep
             pass
 
 
