@@ -1,8 +1,9 @@
 """Build caches, so that unchanged work is not done again.
 
-- Whole build: a fingerprint of every input (seeds and their data files, data/, the code). When it
-  matches the manifest of the last successful build and the outputs on disk are intact, the build
-  does nothing (this is what a warm `mkdocs build` or an unchanged `mkdocs serve` rebuild costs).
+- Whole build: a fingerprint of every input (seeds and their data files, data/, the code, the figure
+  font). When it matches the manifest of the last successful build and the outputs on disk are
+  intact, the build does nothing (this is what a warm `mkdocs build` or an unchanged `mkdocs serve`
+  rebuild costs).
 - Per article, in memory: an article whose own files and the shared inputs are unchanged keeps its
   processed text and rendered page, so editing one translation during `mkdocs serve` re-renders
   one article.
@@ -15,6 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fonts
 from .paths import Paths, atomic_write
 
 CODE = Path(__file__).resolve().parent
@@ -49,7 +51,8 @@ def inputs(paths: Paths) -> Inputs:
     code = sorted(p for p in CODE.rglob("*") if p.is_file() and p.suffix in (".py", ".md") and "__pycache__" not in p.parts)
     data = sorted(p for p in paths.data.rglob("*") if p.is_file())
     sides = sorted(p for p in paths.seeds.glob("*.yml") if not p.name.endswith(".en.yml"))
-    shared = _digest(code + data + sides + [paths.root / "mkdocs.yml"])
+    font = fonts.files(paths.docs / "assets" / "fonts")        # the figures are drawn in it
+    shared = _digest(code + data + sides + [paths.root / "mkdocs.yml"] + font)
     articles = {}
     for seed in sorted(paths.seeds.glob("*.txt")):
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
