@@ -1,15 +1,18 @@
 # 百模志 — every target sets up what it needs; nothing is installed by hand.
-# `make serve` needs Python ≥ 3.11 (with its venv module) and make: no root, nothing from apt, and
+# `make serve` needs Python ≥ 3.11.5 (with its venv module) and make: no root, nothing from apt, and
 # nothing written to HOME by the build (matplotlib's cache lives in .cache/; the CJK font is in the
 # repository). `make test` also needs Debian packages (browser-deps), which it installs when run as root.
 export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The first Python ≥ 3.11 on PATH, unless PY is given (make PY=/opt/python3.12/bin/python3).
+# Python 3.11.5 or later: pymdown-extensions 13 (requirements.txt) declares Requires-Python >=3.11.5,
+# so Debian 12's python3 (3.11.2) cannot install the pinned set. PY is the first such python3 or
+# python3.1N found along PATH, unless given (make PY=/opt/python3.12/bin/python3).
+PY_OK := import sys; sys.exit(sys.version_info < (3, 11, 5))
 ifeq ($(origin PY),undefined)
-PY := $(shell for p in python3 python3.14 python3.13 python3.12 python3.11; do \
-        $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+PY := $(shell IFS=:; for d in $$PATH; do for p in "$$d"/python3 "$$d"/python3.1[1-9]; do \
+        [ -x "$$p" ] && "$$p" -c '$(PY_OK)' >/dev/null 2>&1 && { echo "$$p"; exit; }; done; done)
 endif
 # The last commit's time dates `make site` (sitemap); without git, or outside a clone, 0.
 SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),0)
@@ -28,16 +31,18 @@ help:
 # The virtual environment: made once (about a minute), brought up to date when requirements.txt
 # changes. A venv left half-made by an interrupted run (no working pip) is made again.
 $(STAMP): requirements.txt
-	@[ -n "$(PY)" ] || { echo "make: no Python 3.11 or later on PATH (tried python3, python3.14 … python3.11)." \
-	    "Install one, or name it: make PY=/path/to/python3.11"; exit 1; }
-	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "make: $(PY) is" \
-	    "$$($(PY) --version 2>&1), the site needs Python 3.11 or later: make PY=/path/to/python3.11"; exit 1; }
+	@[ -n "$(PY)" ] || { found=$$(IFS=:; for d in $$PATH; do for p in "$$d"/python3 "$$d"/python3.1[0-9]; do \
+	    [ -x "$$p" ] && printf '%s (%s), ' "$$p" "$$("$$p" --version 2>&1)"; done; done); \
+	  echo "make: the site needs Python 3.11.5 or later; PATH has $$(f=$${found:-no python3, }; echo "$${f%, }"). Install a newer" \
+	    "Python (pyenv, uv or python.org) and name it if it is not on PATH: make serve PY=/path/to/python3"; exit 1; }
+	@$(PY) -c '$(PY_OK)' || { echo "make: $(PY) is $$($(PY) --version 2>&1); the pinned packages need" \
+	    "Python 3.11.5 or later: make PY=/path/to/python3.12"; exit 1; }
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { echo "make: $(PY) cannot create a virtual" \
 	    "environment (its venv/ensurepip module is missing). On Debian or Ubuntu install it:" \
-	    "sudo apt-get install python3-venv  (or python$$($(PY) -c 'import sys; print(*sys.version_info[:2], sep=".")')-venv)"; exit 1; }
-	@if ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
-	  if [ -L $(VENV) ]; then echo "make: $(VENV) is a link to a Python environment that does not work: remove it"; exit 1; fi; \
-	  echo "setting up $(VENV) with $$($(PY) --version) (first run: about a minute) …"; \
+	    "sudo apt-get install python$$($(PY) -c 'import sys; print(*sys.version_info[:2], sep=".")')-venv"; exit 1; }
+	@if ! $(BIN)/python -c '$(PY_OK); import pip' >/dev/null 2>&1; then \
+	  if [ -L $(VENV) ]; then echo "make: $(VENV) links to a Python environment that does not work (or is too old): remove it"; exit 1; fi; \
+	  echo "setting up $(VENV) with $$($(PY) --version) from $(PY) (first run: about a minute) …"; \
 	  rm -rf $(VENV) && $(PY) -m venv $(VENV) || exit 1; \
 	fi
 	@echo "installing the pinned packages of requirements.txt into $(VENV) …"
