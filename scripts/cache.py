@@ -51,8 +51,7 @@ def inputs(paths: Paths) -> Inputs:
     code = sorted(p for p in CODE.rglob("*") if p.is_file() and p.suffix in (".py", ".md") and "__pycache__" not in p.parts)
     data = sorted(p for p in paths.data.rglob("*") if p.is_file())
     sides = sorted(p for p in paths.seeds.glob("*.yml") if not p.name.endswith(".en.yml"))
-    font = fonts.files(paths.docs / "assets" / "fonts")        # the figures are drawn in it
-    shared = _digest(code + data + sides + [paths.root / "mkdocs.yml"] + font)
+    shared = _digest(code + data + sides + [paths.root / "mkdocs.yml"] + fonts.files())   # figures are drawn in it
     articles = {}
     for seed in sorted(paths.seeds.glob("*.txt")):
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
