@@ -30,10 +30,10 @@ from .paths import ROOT
 
 FAMILY = "Baimozhi Sans SC"
 DIR = ROOT / "docs" / "assets" / "fonts"
-# style -> (our file, the Debian file it is cut from, usWeightClass); the figures draw regular and bold.
+# style -> (our file, the Debian collection it is cut from); the figures draw regular and bold.
 FACES = {
-    "Regular": ("BaimozhiSansSC-Regular.otf", "NotoSansCJK-Regular.ttc", 400),
-    "Bold": ("BaimozhiSansSC-Bold.otf", "NotoSansCJK-Bold.ttc", 700),
+    "Regular": ("BaimozhiSansSC-Regular.otf", "NotoSansCJK-Regular.ttc"),
+    "Bold": ("BaimozhiSansSC-Bold.otf", "NotoSansCJK-Bold.ttc"),
 }
 SOURCE_FAMILY = "Noto Sans CJK SC"          # the face to take from each collection
 SOURCE_DIRS = (Path("/usr/share/fonts/opentype/noto"),)   # Debian's fonts-noto-cjk
@@ -62,7 +62,7 @@ REMEDY = "run `python -m scripts font` (with Debian's fonts-noto-cjk installed) 
 
 def files(directory: Path = DIR) -> list[Path]:
     """The bundled font files, regular first."""
-    return [directory / name for name, _, _ in FACES.values()]
+    return [directory / name for name, _ in FACES.values()]
 
 
 def digest(directory: Path = DIR) -> str:
@@ -245,7 +245,7 @@ def fontlog(sources: dict[str, Path], fonts: dict[str, bytes], unicodes: list[in
     lines += [f"  every character of data/{p}" for p in DATA_FILES]
     lines += ["", "Files:"]
     for style, data in fonts.items():
-        name, collection, _ = FACES[style]
+        name, collection = FACES[style]
         src = sources[style]
         font = TTFont(io.BytesIO(data), lazy=True)
         lines += [f"  {name}: {len(data):,} bytes, {len(font.getBestCmap()):,} characters, "
@@ -260,9 +260,9 @@ def fontlog(sources: dict[str, Path], fonts: dict[str, bytes], unicodes: list[in
 def make(data_dir: Path, source_dirs=SOURCE_DIRS) -> dict[str, bytes]:
     """Every file of docs/assets/fonts/ except OFL.txt, by name."""
     unicodes = repertoire(data_dir)
-    sources = {style: find_source(collection, source_dirs) for style, (_, collection, _) in FACES.items()}
+    sources = {style: find_source(collection, source_dirs) for style, (_, collection) in FACES.items()}
     fonts = {}
-    for style, (name, _, _) in FACES.items():
+    for style in FACES:
         print(f"cutting {sources[style]} to {len(unicodes):,} code points …", file=sys.stderr, flush=True)
         fonts[style] = subset(sources[style], style, unicodes)
     out = {FACES[s][0]: data for s, data in fonts.items()}

@@ -233,7 +233,7 @@ def test_licence_and_log_travel_with_the_font():
 def test_regenerating_the_font_gives_the_same_bytes():
     """`python -m scripts font` remakes the committed file byte for byte from the same Debian font
     (the regular weight; the bold is made by the same function). Skipped without that source file."""
-    name, collection, _ = fonts.FACES["Regular"]
+    name, collection = fonts.FACES["Regular"]
     try:
         source = fonts.find_source(collection)
     except BuildError:
