@@ -135,7 +135,14 @@ def cmd_pdf(args, paths):
     print(make_pdf(paths.root))
 
 
+def cmd_font(args, paths):
+    from . import fonts
+    raise SystemExit(fonts.run(paths.data, paths.docs / "assets" / "fonts", args.check,
+                               tuple(args.source or fonts.SOURCE_DIRS)))
+
+
 def main(argv=None) -> int:
+    from .fonts import add_arguments as font_arguments
     parser = argparse.ArgumentParser(prog="python -m scripts", description="百模志 build pipeline")
     parser.add_argument("--root", type=Path, default=None, help="project root (default: this checkout)")
     sub = parser.add_subparsers(dest="verb", required=True)
@@ -153,6 +160,9 @@ def main(argv=None) -> int:
     p.set_defaults(fn=cmd_accept)
     sub.add_parser("bench", help="performance benchmark against a plain MkDocs build").set_defaults(fn=cmd_bench)
     sub.add_parser("pdf", help="the built site (site/) as one PDF in dist/").set_defaults(fn=cmd_pdf)
+    p = sub.add_parser("font", help="regenerate the bundled CJK font (docs/assets/fonts/) from fonts-noto-cjk")
+    font_arguments(p)
+    p.set_defaults(fn=cmd_font)
     p = sub.add_parser("sync", help="add skeleton entries for new segments to the translation memory")
     p.add_argument("id", nargs="?")
     p.set_defaults(fn=cmd_sync)

@@ -1,7 +1,7 @@
 """Figures on the site: the Figures and Timeline pages, figures placed in their articles, CSV downloads.
 
 Every point and event is traced to the segment whose text holds its quote, so captions link to the
-paragraphs a figure draws on. SVGs are cached by the hash of their data and of the drawing code.
+paragraphs a figure draws on. SVGs are cached by the hash of their data, of the drawing code and of the font.
 """
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import figures
+from . import figures, fonts
 from . import html as h
 from .errors import BuildError
 from .paths import atomic_write
 
-_CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes()).hexdigest()[:16]
+_CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes() + fonts.digest().encode()).hexdigest()[:16]
 _MEMORY: dict[str, bytes] = {}
 
 
