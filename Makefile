@@ -1,15 +1,15 @@
 # 百模志 — every target sets up what it needs; nothing is installed by hand.
-# `make serve` needs Python ≥ 3.11.5 (with its venv module) and make: no root, nothing from apt, and
+# `make serve` needs Python ≥ 3.11 (with its venv module) and make: no root, nothing from apt, and
 # nothing written to HOME by the build (matplotlib's cache lives in .cache/; the CJK font is in the
 # repository). `make test` also needs Debian packages (browser-deps), which it installs when run as root.
 export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Python 3.11.5 or later: pymdown-extensions 13 (requirements.txt) declares Requires-Python >=3.11.5,
-# so Debian 12's python3 (3.11.2) cannot install the pinned set. PY is the first such python3 or
+# Python 3.11 or later (every pin in requirements.txt installs on 3.11.0: pymdown-extensions stays on
+# 12.x because 13 requires 3.11.5, newer than Debian 12's python3). PY is the first such python3 or
 # python3.1N found along PATH, unless given (make PY=/opt/python3.12/bin/python3).
-PY_OK := import sys; sys.exit(sys.version_info < (3, 11, 5))
+PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
 ifeq ($(origin PY),undefined)
 PY := $(shell IFS=:; for d in $$PATH; do for p in "$$d"/python3 "$$d"/python3.1[1-9]; do \
         [ -x "$$p" ] && "$$p" -c '$(PY_OK)' >/dev/null 2>&1 && { echo "$$p"; exit; }; done; done)
@@ -33,10 +33,10 @@ help:
 $(STAMP): requirements.txt
 	@[ -n "$(PY)" ] || { found=$$(IFS=:; for d in $$PATH; do for p in "$$d"/python3 "$$d"/python3.1[0-9]; do \
 	    [ -x "$$p" ] && printf '%s (%s), ' "$$p" "$$("$$p" --version 2>&1)"; done; done); \
-	  echo "make: the site needs Python 3.11.5 or later; PATH has $$(f=$${found:-no python3, }; echo "$${f%, }"). Install a newer" \
+	  echo "make: the site needs Python 3.11 or later; PATH has $$(f=$${found:-no python3, }; echo "$${f%, }"). Install a newer" \
 	    "Python (pyenv, uv or python.org) and name it if it is not on PATH: make serve PY=/path/to/python3"; exit 1; }
 	@$(PY) -c '$(PY_OK)' || { echo "make: $(PY) is $$($(PY) --version 2>&1); the pinned packages need" \
-	    "Python 3.11.5 or later: make PY=/path/to/python3.12"; exit 1; }
+	    "Python 3.11 or later: make PY=/path/to/python3.12"; exit 1; }
 	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || { echo "make: $(PY) cannot create a virtual" \
 	    "environment (its venv/ensurepip module is missing). On Debian or Ubuntu install it:" \
 	    "sudo apt-get install python$$($(PY) -c 'import sys; print(*sys.version_info[:2], sep=".")')-venv"; exit 1; }
