@@ -71,11 +71,12 @@ _CATEGORY_RE = {name: re.compile(f"[{cls}]") for name, cls in MOJIBAKE_CATEGORIE
 NEVER_TEXT = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 ACCEPT = 8.0          # nats a reading must win by, after paying for the guessed bytes
-PAIR_PRIOR = 3.0      # nats a dropped pair costs: how rarely an out-of-step pair falls where the reader drops it
-PAIR_ACCEPT = 2.0     # nats a restored pair must add beyond that
+PAIR_PRIOR = 1.0      # nats a dropped pair costs: how rarely an out-of-step pair falls where the reader drops it
+PAIR_ACCEPT = 1.0     # nats a restored pair must add beyond that
 LONE_CHAR = -8.0      # a character of a reading that no word explains and that costs more may hide a dropped pair
 MAX_RUN = 200         # characters read out of step, at most, from one mark
 CONTEXT = 6           # characters either side used for scoring
+SHORTLIST = 40        # candidate characters for one unknown byte, by their own likelihood, scored in context
 PUNCTUATION = "。，；：、？！"
 SPEECH_VERBS = ("表示", "说", "称", "指出", "认为", "提到", "强调", "介绍", "坦言", "透露", "写道", "问")
 _MARK = re.compile(r"[?!\ufffd？！]{1,3}")
@@ -297,8 +298,13 @@ class _Prover:
         from .zhmodel import score
         return score("".join(parts), self.facts.local)
 
+    def shortlist(self, options: dict[int, str], left: str = "", right: str = "", n: int = SHORTLIST) -> list[int]:
+        """The n options whose character is likeliest beside its nearest neighbours (ties by byte value)."""
+        from .zhmodel import affinity
+        return sorted(options, key=lambda k: (-affinity(left, options[k], right, self.facts.local), k))[:n]
+
     def choose(self, options: dict[int, str], left: str, right: str) -> int:
-        return max(sorted(options), key=lambda k: self.local(left, options[k], right))
+        return max(self.shortlist(options, left, right), key=lambda k: (self.local(left, options[k], right), -k))
 
     # -- leads
     def hypotheses(self, run: _Run, codec: Codec) -> list[_Reading]:
@@ -363,7 +369,9 @@ class _Prover:
         return True
 
     # -- pairs the reader dropped
-    def restore_pairs(self, r: _Reading, right: str, fixed_first: bool) -> None:
+    def restore_pairs(self, r: _Reading, right: str, fixed_first: bool, free_last: dict[int, str] | None) -> None:
+        """Where a character of the reading stands alone and costly, try the pair the reader may have
+        dropped inside it; when the next character is the guessed last one, choose its byte jointly."""
         from .zhmodel import lone_characters
         codec, left = r.codec, self.left
         for _ in range(3):
@@ -376,24 +384,39 @@ class _Prover:
             best = None
             for _, k in bad:
                 b1, b2 = r.pairs[k]
-                lctx, rctx = (left + chars[:k])[-4:], (chars[k + 1:] + right)[:4]
+                joint = free_last is not None and k == len(chars) - 2
+                tail = chars[k + 1:]
+                lctx = (left + chars[:k])[-4:]
                 xs = {X: c for X in codec.drop_leads() if (c := codec.pair(b1, X))}
+                xs = {X: xs[X] for X in sorted(xs, key=lambda X: -self.local(lctx, xs[X]))[:6]}
                 ys = {Y: c for Y in codec.leads if (c := codec.pair(Y, b2))}
-                top_y = sorted(ys, key=lambda Y: -self.local(ys[Y], rctx))[:8]
-                tried = [(X, Y) for X in xs for Y in top_y if codec.dropped(X, Y)]
+                if joint:
+                    ts = sorted(self.shortlist(free_last, "", right), key=lambda T: -self.local(free_last[T], right[:4]))[:10]
+                    tails = {T: free_last[T] for T in ts}
+                else:
+                    tails = {None: tail}
+                ys = {Y: ys[Y] for Y in self.shortlist(ys, "", tail + right)}
+                rank = {Y: max(self.local(ys[Y], (t + right)[:4]) for t in tails.values()) for Y in ys}
+                top_y = sorted(ys, key=lambda Y: -rank[Y])[:8]
+                tried = [(X, Y, T) for X in xs for Y in top_y if codec.dropped(X, Y) for T in tails]
                 if not tried:
                     continue
-                X, Y = max(tried, key=lambda p: self.local(lctx, xs[p[0]], ys[p[1]], rctx))
-                price = PAIR_PRIOR
-                gain = self.local(left, chars[:k] + xs[X] + ys[Y] + chars[k + 1:], right) - current - price
+                X, Y, T = max(tried, key=lambda p: self.local(lctx, xs[p[0]], ys[p[1]], (tails[p[2]] + right)[:4]))
+                new = chars[:k] + xs[X] + ys[Y] + tails[T]
+                gain = self.local(left, new, right) - current - PAIR_PRIOR
                 if gain >= PAIR_ACCEPT and (best is None or gain > best[0]):
-                    best = (gain, k, X, Y, price)
+                    best = (gain, k, X, Y, T)
             if best is None:
                 return
-            _, k, X, Y, price = best
+            _, k, X, Y, T = best
             b1, b2 = r.pairs[k]
             r.pairs[k:k + 1] = [(b1, X), (Y, b2)]
-            r.cost += price
+            if T is not None:
+                r.pairs[-1] = (r.pairs[-1][0], T)
+                r.restored = [n if not n.startswith("second byte") else
+                              f"second byte {T:02x} after {r.pairs[-1][0]:02x} (chosen with the pair before it)"
+                              for n in r.restored]
+            r.cost += PAIR_PRIOR
             r.restored.append(f"dropped pair {X:02x} {Y:02x} between {b1:02x} and {b2:02x} "
                               f"(a code the reader could not show)")
 
@@ -421,9 +444,12 @@ class _Prover:
             for r in self.hypotheses(run, codec):
                 if run.end != "ascii" and not self.restore_trail(r, run.data[-1], right, glued):
                     continue
-                self.restore_pairs(r, right, fixed_first=r.family != "free")
+                free_last = None
                 if run.end != "ascii":
-                    self.restore_trail(r, run.data[-1], right, glued, again=True)
+                    free_last = {T: c for T in codec.trails if (c := codec.pair(run.data[-1], T))}
+                    if glued and any(reads_as(c, glued) for c in free_last.values()):
+                        free_last = None          # the glued pinyin already settles it
+                self.restore_pairs(r, right, r.family != "free", free_last)
                 leftover = ghost.group(0) if ghost and r.family != "ghost" else ""
                 r.gain = self.local(self.left, leftover, r.chars, digit, right) - garbled
                 if best is None or r.gain - r.cost > best[0]:

@@ -82,22 +82,21 @@ def _build(source: Path, path: Path) -> None:
 
 
 class _Table:
-    """Word and character log-probabilities, read from SQLite on demand and remembered."""
+    """Word and character log-probabilities, read from SQLite on demand and remembered: the first
+    time a character is met, every word that starts with it is read in one query."""
 
     def __init__(self, path: Path):
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self.words: dict[str, float | None] = {}
+        self.by_first: dict[str, dict[str, float]] = {}
         self.chars: dict[str, float] = {}
         self.unknown = self.db.execute("SELECT v FROM meta WHERE k = 'unknown_char'").fetchone()[0]
 
-    def fetch_words(self, keys) -> None:
-        todo = [k for k in dict.fromkeys(keys) if k not in self.words]
-        for i in range(0, len(todo), 500):
-            chunk = todo[i:i + 500]
-            q = f"SELECT w, lp FROM words WHERE w IN ({','.join('?' * len(chunk))})"
-            found = dict(self.db.execute(q, chunk).fetchall())
-            for k in chunk:
-                self.words[k] = found.get(k)
+    def starting(self, ch: str) -> dict[str, float]:
+        words = self.by_first.get(ch)
+        if words is None:
+            rows = self.db.execute("SELECT w, lp FROM words WHERE w >= ? AND w < ?", (ch, chr(ord(ch) + 1)))
+            words = self.by_first[ch] = {w: lp for w, lp in rows if len(w) <= MAX_WORD}
+        return words
 
     def char(self, ch: str) -> float:
         lp = self.chars.get(ch)
@@ -196,8 +195,7 @@ def cut(text: str, local: Local = NO_LOCAL) -> tuple[float, tuple[tuple[int, int
     simple = "".join(char_to_simplified(c) for c in text)
     t = table()
     n = len(simple)
-    t.fetch_words(simple[i:j] for i in range(n) for j in range(i + 1, min(n, i + MAX_WORD) + 1)
-                  if _HAN.match(simple[i]))
+    starts = [t.starting(c) if _HAN.match(c) else None for c in simple]
     best = [0.0] + [-math.inf] * n
     back = [(0, 0.0)] * (n + 1)
     for i in range(1, n + 1):
@@ -208,8 +206,11 @@ def cut(text: str, local: Local = NO_LOCAL) -> tuple[float, tuple[tuple[int, int
             c = _other_cost(ch, simple[i - 2] if i > 1 else "")
         b, arg = best[i - 1] + c, (1, c)
         for size in range(1, min(i, MAX_WORD) + 1):
+            first = starts[i - size]
+            if first is None:
+                continue
             w = simple[i - size:i]
-            lp = t.words.get(w)
+            lp = first.get(w)
             if local.words:
                 ll = local.words.get(w)
                 if ll is not None and (lp is None or ll > lp):
@@ -233,3 +234,19 @@ def char_cost(ch: str) -> float:
 def lone_characters(text: str, local: Local = NO_LOCAL) -> list[tuple[float, int]]:
     """(cost, offset) of the Han characters the best cut leaves standing alone, costliest first."""
     return sorted((c, s) for s, e, c in cut(text, local)[1] if e - s == 1 and _HAN.match(text[s]))
+
+
+def affinity(left: str, ch: str, right: str, local: Local = NO_LOCAL) -> float:
+    """A quick measure of how well ch fits between two neighbours: the best two-character word it
+    makes with either, else what it costs alone (less 10). For shortlisting candidates cheaply."""
+    t = table()
+    c = char_to_simplified(ch)
+    best = (t.char(c) if _HAN.match(c) else _other_cost(c, "")) - 10.0
+    for w in ((char_to_simplified(left[-1:]) + c) if left else "", (c + char_to_simplified(right[:1])) if right else ""):
+        if len(w) == 2 and _HAN.match(w[0]):
+            lp = t.starting(w[0]).get(w)
+            ll = local.words.get(w) if local.words else None
+            for v in (lp, ll):
+                if v is not None and v > best:
+                    best = v
+    return best
