@@ -204,9 +204,9 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context) -> str:
     if a.cleaned.repairs:
         seen, items = set(), []
         for d in a.cleaned.repairs:
-            if d.line in seen:
+            if (d.text, d.fixed) in seen:
                 continue
-            seen.add(d.line)
+            seen.add((d.text, d.fixed))
             items.append(f'\n<li><code>{h.text(d.text)}</code> → <span lang="zh-Hans">{h.text(d.fixed or "")}</span>: '
                          f"{h.text(d.note)}</li>")
         prov.append(f"\n<p><strong>Repaired mojibake</strong> (marked in the text; hover for the original):</p>\n<ul>{''.join(items)}\n</ul>")

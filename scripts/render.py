@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
-from .ingest import Decision
 
 def human_date(iso: str) -> str:
     """2023-07-23 -> July 23, 2023; 2024-12 -> December 2024 (the same style as the figures' readings)."""
@@ -90,9 +89,21 @@ def zh_sentences(item: Aligned) -> tuple[str, ...]:
     return seg.sentences
 
 
-def repair_span(decision: Decision, inner_html: str) -> str:
-    tip = f"Repaired: the scrape has “{decision.text}” here. {decision.note}"
-    return f'<span class="repair" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(decision.text)}">{inner_html}</span>'
+def repair_span(repair, inner_html: str) -> str:
+    """A repaired span with its evidence as a tooltip. A repair nobody has reviewed yet (proposed
+    from the bytes) and damage left as it is (flagged) carry their own class, so a draft shows them."""
+    status = getattr(repair, "status", "reviewed")
+    evidence = getattr(repair, "evidence", "")
+    if status == "proposed":
+        tip, cls = f"Proposed repair, not yet reviewed: the scrape has “{repair.text}” here. {repair.note}", "repair unreviewed"
+    elif status == "flagged":
+        tip, cls = f"Possible damage, left as it is: {repair.note}", "repair flagged"
+    else:
+        tip, cls = f"Repaired: the scrape has “{repair.text}” here. {repair.note}", "repair"
+        if evidence:
+            tip += f" Bytes: {evidence}"
+    return (f'<span class="{cls}" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(repair.text)}">'
+            f'{inner_html}</span>')
 
 
 def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
