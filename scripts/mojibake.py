@@ -73,7 +73,7 @@ NEVER_TEXT = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9
 ACCEPT = 8.0          # nats a reading must win by, after paying for the guessed bytes
 PAIR_PRIOR = 1.0      # nats a dropped pair costs: how rarely an out-of-step pair falls where the reader drops it
 PAIR_ACCEPT = 1.0     # nats a restored pair must add beyond that
-LONE_CHAR = -8.0      # a character of a reading that no word explains and that costs more may hide a dropped pair
+LONE_CHAR = -5.0      # a character of a reading that no word explains and that costs more may hide a dropped pair
 MAX_RUN = 200         # characters read out of step, at most, from one mark
 CONTEXT = 6           # characters either side used for scoring
 SHORTLIST = 40        # candidate characters for one unknown byte, by their own likelihood, scored in context
@@ -186,10 +186,11 @@ class _Reading:
     cost: float = 0.0
     lost_trail: int | None = None    # the fold says the lost character ended in this byte
     gain: float = 0.0
+    tail: str = ""                   # an ASCII letter the reader took as a second byte, back in step
 
     @property
     def chars(self) -> str:
-        return "".join(self.codec.pair(a, b) or "\ufffd" for a, b in self.pairs)
+        return "".join(self.codec.pair(a, b) or "\ufffd" for a, b in self.pairs) + self.tail
 
 
 def signals_in(text: str) -> tuple[str, ...]:
@@ -254,6 +255,7 @@ class _Run:
     stop: int          # end of the characters read out of step
     data: bytes        # their bytes in the codec
     end: str           # ascii (an ASCII second byte put the reader in step) | mark (a `?` follows) | silent
+                       # | inner (the last character's second byte was an ASCII letter: it is the reading's last)
 
 
 def _run_at(text: str, start: int, codec: Codec) -> _Run | None:
@@ -313,6 +315,7 @@ class _Prover:
             return []
         firsts = {L: c for L in codec.leads if (c := codec.pair(L, data[0]))}
         body = data[1:] if run.end == "ascii" else data[1:-1]
+        tail = chr(data[-1]) if run.end == "inner" else ""
         middle = [(body[i], body[i + 1]) for i in range(0, len(body) - 1, 2)]
         if not firsts or any(codec.pair(a, b) is None for a, b in middle):
             return []
@@ -331,7 +334,7 @@ class _Prover:
         out = []
         for family, leads, lost_trail in families:
             lead = self.choose({L: firsts[L] for L in leads}, self.left[-4:], mid_text[:4])
-            r = _Reading(family, codec, [(lead, data[0])] + middle, lost_trail=lost_trail)
+            r = _Reading(family, codec, [(lead, data[0])] + middle, lost_trail=lost_trail, tail=tail)
             if family == "ghost":
                 why = (f"the ghost '{ghost.group(0)}' reads the phantom {codec.pair(p2, lead)} ({p2:02x} {lead:02x}) "
                        f"made of {self.before}'s last byte and this one" + (f", one of {len(fits)}" if len(fits) > 1 else ""))
@@ -377,7 +380,9 @@ class _Prover:
         for _ in range(3):
             chars = r.chars
             bad = [(c, k) for c, k in lone_characters(chars, self.facts.local)
-                   if c < LONE_CHAR and (k > 0 or fixed_first)][:4]
+                   if c < LONE_CHAR and (k > 0 or fixed_first) and k < len(r.pairs)][:6]
+            bad += [(-99.0, k) for k, ch in enumerate(chars) if _CATEGORY_RE["foreign-script"].match(ch)
+                    and (k > 0 or fixed_first) and k < len(r.pairs) and (-99.0, k) not in bad][:2]
             if not bad:
                 return
             current = self.local(left, chars, right)
@@ -402,7 +407,7 @@ class _Prover:
                 if not tried:
                     continue
                 X, Y, T = max(tried, key=lambda p: self.local(lctx, xs[p[0]], ys[p[1]], (tails[p[2]] + right)[:4]))
-                new = chars[:k] + xs[X] + ys[Y] + tails[T]
+                new = chars[:k] + xs[X] + ys[Y] + tails[T] + (r.tail if T is not None else "")
                 gain = self.local(left, new, right) - current - PAIR_PRIOR
                 if gain >= PAIR_ACCEPT and (best is None or gain > best[0]):
                     best = (gain, k, X, Y, T)
@@ -425,16 +430,22 @@ class _Prover:
         text, mark, ghost = self.text, self.mark, self.ghost
         start = ghost.end() if ghost else mark.end()
         best = None
+        runs = []
         for codec in CODECS:
             run = _run_at(text, start, codec)
             if run is None:
                 continue
+            runs.append((codec, run))
+            inner = run if run.end != "ascii" else _Run(run.start, run.stop - 1, run.data[:-1], "silent")
+            if inner.end == "silent" and 0x40 <= inner.data[-1] <= 0x7E and len(inner.data) >= 4:
+                runs.append((codec, _Run(inner.start, inner.stop, inner.data, "inner")))
+        for codec, run in runs:
             stop = run.stop + (1 if run.end == "mark" else 0)
             after = text[stop:]
             glued = None
             if run.end == "mark" and (g := _GHOST.match(after)):
                 glued = g.group(1)
-            elif run.end != "ascii" and (g := _GLUED.match(after)):
+            elif run.end in ("silent", "mark") and (g := _GLUED.match(after)):
                 glued = g.group(1)
             right = _context(after, 1)
             garbled = self.local(self.left, text[mark.start():stop], right)
@@ -442,10 +453,10 @@ class _Prover:
             if run.end == "mark" and (d := re.match(r"0\d+", after)):
                 digit = _lost_digit(self.facts.article, d.group(0))[0]
             for r in self.hypotheses(run, codec):
-                if run.end != "ascii" and not self.restore_trail(r, run.data[-1], right, glued):
+                if run.end in ("silent", "mark") and not self.restore_trail(r, run.data[-1], right, glued):
                     continue
                 free_last = None
-                if run.end != "ascii":
+                if run.end in ("silent", "mark"):
                     free_last = {T: c for T in codec.trails if (c := codec.pair(run.data[-1], T))}
                     if glued and any(reads_as(c, glued) for c in free_last.values()):
                         free_last = None          # the glued pinyin already settles it
@@ -470,7 +481,8 @@ class _Prover:
         prefix, prefix_why = _lost_punctuation(r, text[:mark.start()])
         simple = to_simplified(reading)
         evidence = (f"{r.codec.name} one byte out of step: {text[run.start:run.stop]} = {r.codec.name} "
-                    f"{run.data.hex(' ')}; restored {'; '.join(r.restored)} → {_hex(r.pairs)} = {reading}"
+                    f"{run.data.hex(' ')}; restored {'; '.join(r.restored)} → {_hex(r.pairs)}"
+                    + (f" {r.tail.encode().hex()}" if r.tail else "") + f" = {reading}"
                     + (f" → {simple}" if simple != reading else "")
                     + f"; {r.gain - r.cost:+.1f} nats over the text as it stands"
                     + (f" ({r.cost:.1f} paid for dropped pairs)" if r.cost else ""))
