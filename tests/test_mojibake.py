@@ -263,7 +263,7 @@ def cli(root: Path, *args):
 
 DRAFT = ("大模型公司的新一轮融资\n\n"
          + garble("今年上半年，多家公司的营收同比增长超过三成。科大讯飞表示，研发投入仍在加大。", M.GBK, "。")
-         + "\n\n大模型的商业化之路还很长。\n")
+         + "\n\n科大讯飞发布了新一代大模型。科大讯飞的商业化之路还很长。\n")
 
 
 def test_a_draft_with_undecided_findings_builds_and_marks_them(project):
@@ -273,7 +273,7 @@ def test_a_draft_with_undecided_findings_builds_and_marks_them(project):
     assert 'class="repair unreviewed"' in page and "Proposed repair, not yet reviewed" in page
     assert "科大讯飞" in page and "拼笥" not in page.split('class="repair unreviewed"')[1].split(">")[1]
     listing = cli(project, "clean", "new_article", "--flags")
-    assert listing.returncode == 0 and "UNDECIDED, proposed '。科大讯飞'" in listing.stdout
+    assert listing.returncode == 0 and "UNDECIDED, proposed '。科大讯飞表示，研发投入仍在加大。'" in listing.stdout
     assert "evidence: GBK one byte out of step" in listing.stdout and "INFERRED" in listing.stdout
 
 
@@ -298,7 +298,7 @@ def test_accept_repairs_writes_the_side_file_and_keeps_its_comments(project):
     text = side.read_text(encoding="utf-8")
     assert "# editor's notes stay" in text and "# the URL" in text
     data = yaml.safe_load(text)
-    assert data["mojibake"][0]["fixed"] == "。科大讯飞" and "GBK" in data["mojibake"][0]["note"]
+    assert data["mojibake"][0]["fixed"] == "。科大讯飞表示，研发投入仍在加大。" and "GBK" in data["mojibake"][0]["note"]
     assert not [p for p in side.parent.iterdir() if p.name.startswith(".new_article.yml")]
     # now decided: the article may be published, and the page marks the repair as reviewed
     side.write_text(text.replace("status: draft", "status: published"), encoding="utf-8")
