@@ -24,7 +24,7 @@ def cmd_build(args, paths):
 
 
 def cmd_clean(args, paths):
-    from .build import Context, process
+    from .pipeline import Context, process
     from .clean import list_flags
     from . import ingest
     ctx = Context.load(paths)
@@ -98,7 +98,7 @@ def cmd_accept_repairs(args, paths):
 
 
 def cmd_status(args, paths):
-    from .build import Context, load_articles
+    from .pipeline import Context, load_articles
     articles = load_articles(Context.load(paths))
     print(f"{'article':<34} {'status':<10} {'translated':>10} {'stale':>6} {'pending':>8} {'orphans':>8}")
     for a in articles:
@@ -111,7 +111,7 @@ def cmd_status(args, paths):
 
 def cmd_sync(args, paths):
     from .align import sync
-    from .build import Context, process
+    from .pipeline import Context, process
     from .ingest import tm_file
     ctx = Context.load(paths)
     seeds = [_seed(paths, args.id)] if args.id else __import__("scripts.ingest", fromlist=["x"]).find_seeds(paths.seeds)
@@ -122,10 +122,10 @@ def cmd_sync(args, paths):
 
 
 def cmd_qa(args, paths):
-    from .build import Context, load_articles
+    from .pipeline import Context, load_articles
     from . import qa
     ctx = Context.load(paths)
-    issues = qa.run(load_articles(ctx), ctx.lexicon)
+    issues = qa.run(load_articles(ctx), ctx.lexicon, ctx.paths.data)
     print(qa.table(issues))
     if any(i.severity == "error" for i in issues):
         raise SystemExit(1)
@@ -133,7 +133,7 @@ def cmd_qa(args, paths):
 
 def cmd_accept(args, paths):
     from .align import accept
-    from .build import Context, process
+    from .pipeline import Context, process
     from .ingest import tm_file
     seed = _seed(paths, args.id)
     article = process(seed, Context.load(paths))

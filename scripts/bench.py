@@ -92,9 +92,9 @@ def synthetic_project(tmp: Path, n: int, paragraphs: list[str]) -> Path:
 
 
 def clean_paragraphs() -> list[str]:
-    from .build import Context, load_articles
     from .mojibake import flag_line
     from .paths import Paths
+    from .pipeline import Context, load_articles
     out = []
     for a in load_articles(Context.load(Paths(ROOT))):
         for item in a.alignment.items:
@@ -105,10 +105,9 @@ def clean_paragraphs() -> list[str]:
 
 
 def clear_memo() -> None:
-    from . import build
     from .annotate import words
-    for memo in (build._ARTICLES, build._RENDERED, build._CONTEXT, build._REFERENCE):
-        memo.clear()
+    from .cache import Cache
+    Cache.memory.clear()
     for fn in (words._cut_cached, words.pinyin_of, words.lookup):
         fn.cache_clear()
 

@@ -1,4 +1,4 @@
-"""Build caches, so that unchanged work is not done again.
+"""Build caches, so that unchanged work is not done again — one object, `Cache`, owns them all.
 
 - Whole build: a fingerprint of every input (seeds and their data files, data/, the code). When it
   matches the manifest of the last successful build and the outputs on disk are intact, the build
@@ -6,14 +6,19 @@
 - Per article, in memory: an article whose own files and the shared inputs are unchanged keeps its
   processed text and rendered page, so editing one translation during `mkdocs serve` re-renders
   one article.
+- Figures: drawn SVGs by the digest of their data and drawing code, in .cache/build/figures.
+- Library indexes: one-off tables built from installed libraries (CC-CEDICT as SQLite, jieba's
+  character frequencies) in .cache/lib, kept when the build cache is cleared.
 The cache lives in .cache/ (git-ignored); deleting it only makes the next build slower.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from .paths import Paths, atomic_write
 
@@ -22,17 +27,20 @@ CODE = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class Inputs:
+    """Digests of everything a build reads: the shared inputs, and each article's own files."""
     shared: str                      # data/, side files (titles appear on other pages), code
     articles: dict                   # seed stem -> digest of NAME.txt, NAME.yml, NAME.en.yml
 
     @property
     def fingerprint(self) -> str:
+        """One digest of every input: equal fingerprints, equal builds."""
         h = hashlib.sha256(self.shared.encode())
         for stem in sorted(self.articles):
             h.update(f"{stem}={self.articles[stem]}".encode())
         return h.hexdigest()
 
     def article_key(self, stem: str) -> str:
+        """What one article's pages are made of: the shared inputs and its own files."""
         return f"{self.shared}:{self.articles.get(stem, '')}"
 
 
@@ -46,57 +54,121 @@ def _digest(files) -> str:
 
 
 def inputs(paths: Paths) -> Inputs:
+    """Read and digest every input of a build of the project at `paths`."""
     code = sorted(p for p in CODE.rglob("*") if p.is_file() and p.suffix in (".py", ".md") and "__pycache__" not in p.parts)
     data = sorted(p for p in paths.data.rglob("*") if p.is_file())
     sides = sorted(p for p in paths.seeds.glob("*.yml") if not p.name.endswith(".en.yml"))
-    shared = _digest(code + data + sides + [paths.root / "mkdocs.yml"])
+    overrides = sorted(p for p in (paths.root / "overrides").rglob("*") if p.is_file())
+    shared = _digest(code + data + sides + overrides + [paths.root / "mkdocs.yml"])
+    shared = hashlib.sha256(f"{shared}:{os.environ.get('SITE_URL', '')}".encode()).hexdigest()   # permalinks, feed
     articles = {}
     for seed in sorted(paths.seeds.glob("*.txt")):
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
     return Inputs(shared, articles)
 
 
-def _manifest_path(paths: Paths) -> Path:
-    return paths.cache / "manifest.json"
-
-
 def sha(data: bytes) -> str:
+    """SHA-256 of bytes, as hex.
+
+    >>> sha(b"")[:12]
+    'e3b0c44298fc'
+    """
     return hashlib.sha256(data).hexdigest()
 
 
-def load_manifest(paths: Paths) -> dict | None:
-    try:
-        return json.loads(_manifest_path(paths).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def outputs_intact(paths: Paths, manifest: dict) -> bool:
-    for rel, digest in manifest.get("files", {}).items():
-        p = paths.docs / rel
-        if not p.exists() or sha(p.read_bytes()) != digest:
-            return False
-    return True
-
-
 def digests(files: dict) -> dict[str, str]:
+    """Output path -> digest of its bytes (text is digested as UTF-8), sorted by path.
+
+    >>> digests({"b.md": "x", "a.svg": b"x"}) == {"a.svg": sha(b"x"), "b.md": sha(b"x")}
+    True
+    """
     return {rel: sha(c.encode("utf-8") if isinstance(c, str) else c) for rel, c in sorted(files.items())}
 
 
-def save_manifest(paths: Paths, fingerprint: str, file_digests: dict[str, str], nav: list, words: list) -> None:
-    """Record a complete build: every output path (relative to docs/) with the digest of its bytes."""
-    record = {"fingerprint": fingerprint, "nav": nav, "words": words, "files": dict(sorted(file_digests.items()))}
-    try:
-        atomic_write(_manifest_path(paths), json.dumps(record, ensure_ascii=False).encode("utf-8"))
-    except OSError:
-        pass
+@dataclass
+class Memory:
+    """What one process keeps between builds (a long-running `mkdocs serve`). Keys name the project
+    and the digests of what each item is made of, so an entry is never reused for changed inputs."""
+    articles: dict = field(default_factory=dict)    # project:article key -> processed Article
+    rendered: dict = field(default_factory=dict)    # project:article key -> rendered page
+    contexts: dict = field(default_factory=dict)    # (project, shared digest) -> Context
+    reference: dict = field(default_factory=dict)   # glossary / who's who files, by what they are made of
+    svgs: dict = field(default_factory=dict)        # figure SVG bytes by their cache key
+
+    def clear(self) -> None:
+        """Forget everything (the benchmark measures builds from nothing)."""
+        for table in (self.articles, self.rendered, self.contexts, self.reference, self.svgs):
+            table.clear()
+
+    def keep_articles(self, keys) -> None:
+        """Forget processed and rendered articles this build did not use (a seed was deleted or edited)."""
+        wanted = set(keys)
+        for table in (self.articles, self.rendered):
+            for k in [k for k in table if k not in wanted]:
+                del table[k]
 
 
-def up_to_date(paths: Paths, inp: Inputs | None = None) -> dict | None:
-    """The last build's manifest (nav, words, files) if no input changed since and its outputs are
-    intact; else None."""
-    inp = inp or inputs(paths)
-    manifest = load_manifest(paths)
-    if manifest and manifest.get("fingerprint") == inp.fingerprint and outputs_intact(paths, manifest):
-        return manifest
-    return None
+class Cache:
+    """The build's caches for the project at `paths`: the manifest of the last complete build, drawn
+    figures (.cache/build) and library indexes (.cache/lib) on disk, and the
+    process's `Memory` (shared by every Cache of the process)."""
+
+    memory: ClassVar[Memory] = Memory()
+
+    def __init__(self, paths: Paths | None = None):
+        self.paths = paths or Paths()
+
+    @property
+    def figures(self) -> Path:
+        """Drawn SVGs, by the digest of their data and the drawing code."""
+        return self.paths.cache / "figures"
+
+    @property
+    def lib(self) -> Path:
+        """One-off indexes of installed libraries (kept by `make clean-site`)."""
+        return self.paths.lib
+
+    @property
+    def manifest_file(self) -> Path:
+        """The record of the last complete build."""
+        return self.paths.cache / "manifest.json"
+
+    def inputs(self) -> Inputs:
+        """Digests of this project's inputs now."""
+        return inputs(self.paths)
+
+    def article_key(self, inp: Inputs, stem: str) -> str:
+        """The in-memory key of one article of this project."""
+        return f"{self.paths.root}:{inp.article_key(stem)}"
+
+    def manifest(self) -> dict | None:
+        """The last complete build's record, or None if there is none (or it is unreadable)."""
+        try:
+            return json.loads(self.manifest_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def outputs_intact(self, manifest: dict) -> bool:
+        """Every file the manifest lists is in docs/ with the bytes it had."""
+        for rel, digest in manifest.get("files", {}).items():
+            p = self.paths.docs / rel
+            if not p.exists() or sha(p.read_bytes()) != digest:
+                return False
+        return True
+
+    def up_to_date(self, inp: Inputs | None = None) -> dict | None:
+        """The last build's manifest (nav, words, files) if no input changed since and its outputs are
+        intact; else None."""
+        inp = inp or self.inputs()
+        manifest = self.manifest()
+        if manifest and manifest.get("fingerprint") == inp.fingerprint and self.outputs_intact(manifest):
+            return manifest
+        return None
+
+    def save_manifest(self, fingerprint: str, file_digests: dict[str, str], nav: list, words: list) -> None:
+        """Record a complete build: every output path (relative to docs/) with the digest of its bytes."""
+        record = {"fingerprint": fingerprint, "nav": nav, "words": words, "files": dict(sorted(file_digests.items()))}
+        try:
+            atomic_write(self.manifest_file, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import cache  # noqa: E402
+from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_write  # noqa: E402
 
@@ -34,8 +34,9 @@ def on_startup(command, **kwargs):
 def on_config(config):
     paths = Paths(ROOT)
     try:
-        inp = cache.inputs(paths)
-        manifest = cache.up_to_date(paths, inp)
+        cache = Cache(paths)
+        inp = cache.inputs()
+        manifest = cache.up_to_date(inp)
         if manifest is not None:
             nav, words = manifest["nav"], manifest["words"]
         elif _STATE["background"]:

@@ -41,10 +41,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import Cache
 from .chinese import char_to_simplified, to_simplified
 from .paths import atomic_write
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "lib"   # library indexes, not build output
+CACHE_DIR = Cache().lib   # library indexes, not build output
 
 # ---------------------------------------------------------------- signals, as data (ftfy's manner)
 

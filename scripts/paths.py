@@ -9,18 +9,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Paths:
+    """The project's folders, under one root (a test or the benchmark points it at a copy)."""
     root: Path = ROOT
 
     @property
     def seeds(self) -> Path:
+        """Raw scrapes and their side files."""
         return self.root / "seeds"
 
     @property
     def data(self) -> Path:
+        """Shared data: cleaning rules, glossary, who's who, figures, timeline."""
         return self.root / "data"
 
     @property
     def docs(self) -> Path:
+        """What MkDocs compiles: our generated pages beside the hand-written assets."""
         return self.root / "docs"
 
     @property
@@ -30,7 +34,13 @@ class Paths:
 
     @property
     def cache(self) -> Path:
+        """The build cache (manifest, drawn figures): deleting it makes the next build a cold one."""
         return self.root / ".cache" / "build"
+
+    @property
+    def lib(self) -> Path:
+        """One-off indexes of installed libraries (CC-CEDICT as SQLite, jieba's character frequencies)."""
+        return self.root / ".cache" / "lib"
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -45,7 +55,7 @@ def copy_project(dest: Path, seeds: bool = True, figures: bool = True, source: P
     """A throwaway copy of the project to build in (tests, benchmark): code, data, seeds, assets,
     mkdocs.yml and the library indexes in .cache/lib (not the build cache)."""
     import shutil
-    for name in ("scripts", "data"):
+    for name in ("scripts", "data", "overrides"):
         shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     if not figures:
         shutil.rmtree(dest / "data" / "figures", ignore_errors=True)
@@ -55,8 +65,8 @@ def copy_project(dest: Path, seeds: bool = True, figures: bool = True, source: P
         if p.is_file():
             shutil.copy(p, dest / "docs" / "assets" / p.name)
     shutil.copy(source / "mkdocs.yml", dest / "mkdocs.yml")
-    if (source / ".cache" / "lib").exists():
-        shutil.copytree(source / ".cache" / "lib", dest / ".cache" / "lib")
+    if Paths(source).lib.exists():
+        shutil.copytree(Paths(source).lib, Paths(dest).lib)
     (dest / "seeds").mkdir()
     if seeds:
         for p in (source / "seeds").iterdir():

@@ -5,19 +5,30 @@ Rules, each a small function over one aligned segment:
 - numbers:  every figure the recogniser reads in the Chinese appears in the English with the same
             value and scale (and currency);
 - terms:    a glossary term or name in the Chinese is rendered by its preferred English or a variant;
-- hygiene:  no empty English, no Chinese characters left in the English.
+- hygiene:  no empty English, no Chinese characters left in the English;
+- house style (scripts/templates/style.md, the site's "House style" page):
+  currency  renminbi as "RMB 5 million", dollars as "US$" / "HK$", never "5 million yuan" or a bare "$";
+  numerals  whole numbers one to nine spelled out in running text ("three paths", not "3 paths");
+  quotes    every quotation mark closed within its segment, in the Chinese and in the English, and
+            full stops and commas inside the closing quote;
+  multiples an English "N times" / "N-fold" agrees with the ratio of the figures in the same sentence;
+  calques   literal renderings listed in data/style.yml (warnings, with the suggestion).
 A deliberate difference is waived in the translation memory (`waive: [{rule, text, reason}]`).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .annotate import numbers
 from .chinese import HAN_RE
 
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 CURRENCY_WORDS = {"CNY": ("rmb", "yuan"), "USD": ("us$", "dollar", "usd"), "HKD": ("hk$", "hong kong dollar")}
+SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(SMALL[1:]) + r")(?:fold)?\b", re.I)
 _EN_NUM = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?:RMB\s?|US\$|HK\$|\$)?(\d[\d,]*(?:\.\d+)?))?"
                      r"\s*(trillion|billion|million|thousand)?", re.I)
 
@@ -32,8 +43,14 @@ class Issue:
 
 
 def english_values(text: str) -> set[float]:
-    """Every number an English text states, scaled: 'RMB 286–382 million' -> {286, 286e6, 382e6}."""
-    values: set[float] = set()
+    """Every number an English text states, scaled: 'RMB 286–382 million' -> {286, 286e6, 382e6}.
+
+    Whole numbers one to nine count in words too, as house style spells them out:
+
+    >>> sorted(english_values("one or two vendors, more than fivefold, 7%"))
+    [1.0, 2.0, 5.0, 7.0]
+    """
+    values: set[float] = {float(SMALL.index(m.group(1).lower())) for m in _WORD_NUMBER.finditer(text)}
     for m in _EN_NUM.finditer(text):
         a, b, scale = m.group(1), m.group(2), m.group(3)
         factor = SCALE_WORDS[scale.lower()] if scale else 1
@@ -148,7 +165,195 @@ def check_terms(zh: str, en: str, matcher, waived: set[str]) -> list[str]:
     return problems
 
 
-def check_article(article, matcher) -> list[Issue]:
+# ---------------------------------------------------------------- house style
+
+_YUAN = re.compile(r"\d[\d,.]*\s*(?:trillion|billion|million|thousand)?\s+(?:of\s+)?(?:yuan|renminbi)\b", re.I)
+_BARE_DOLLAR = re.compile(r"(?<![A-Za-z])(?<!US)(?<!HK)\$\s?\d|\bUSD\s?\d|\d[\d,.]*\s*(?:trillion|billion|million)?\s+"
+                          r"(?:US\s)?dollars\b", re.I)
+
+
+_WORDS_AMOUNT = r"(?:tens|hundreds|thousands|millions|billions|trillions)(?:\s+of\s+(?:thousands|millions|billions))?"
+_RMB_IN_WORDS = re.compile(rf"\b(?:{_WORDS_AMOUNT}\s+of\s+renminbi|RMB\s+{_WORDS_AMOUNT})\b", re.I)
+
+
+def check_currency(en: str) -> list[str]:
+    """Money in the house form: RMB before a figure; an amount in words keeps the unit word, yuan.
+
+    >>> check_currency("a loss of 300 million yuan and $5 billion")
+    ['“300 million yuan”: write renminbi as “RMB 300 million”', '“$5”: write US dollars as “US$5 …” (HK$ for Hong Kong dollars)']
+    >>> check_currency("RMB 300 million, US$5 billion, HK$2 and tens of millions of yuan")
+    []
+    >>> check_currency("billions of renminbi, RMB tens of millions")
+    ['“billions of renminbi”: an amount in words takes the unit word, “… of yuan”', '“RMB tens of millions”: an amount in words takes the unit word, “… of yuan”']
+    """
+    out = [f"“{m.group(0)}”: write renminbi as “RMB {m.group(0).split()[0]}"
+           f"{(' ' + m.group(0).split()[1]) if m.group(0).split()[1].lower() in SCALE_WORDS else ''}”"
+           for m in _YUAN.finditer(en)]
+    out += [f"“{m.group(0).strip()}”: write US dollars as “US${re.sub(r'[^0-9.,]', '', m.group(0).split()[0]) or '…'} …” "
+            "(HK$ for Hong Kong dollars)" for m in _BARE_DOLLAR.finditer(en)]
+    out += [f"“{m.group(0)}”: an amount in words takes the unit word, “… of yuan”" for m in _RMB_IN_WORDS.finditer(en)]
+    return out
+
+
+# A figure under ten stays a figure before these words (units, scales) and after these (money, versions).
+_UNIT_AFTER = re.compile(r"\s*(?:%|percent|per\s?cent|trillion|billion|million|thousand|[a-z]{0,2}[BMKGT]\b|nm|"
+                         r"a\.m\.|p\.m\.|pm|am|GB|TB|PB|km|kg|x\b)", re.I)
+_SMALL_FIGURE = re.compile(r"(?<![\w.,$\-–/])([1-9])(?![\w.,%:/]\w|\.\d|,\d)(?:\s*[–-]\s*([1-9]))?(?![\d\w])")
+_FIGURE_BEFORE = re.compile(r"(?:RMB|US\$|HK\$|No\.|Q|H|Phase|Level|Tier|Gen|version|v|Series|Round|Article|Chapter|"
+                            r"Step|Figure|Table|page|p\.)\s*$", re.I)
+
+
+def check_numerals(en: str) -> list[str]:
+    """Whole numbers one to nine spelled out in running text.
+
+    >>> check_numerals("It set out 3 commercialization paths over 3 years; 1–2 vendors may win.")
+    ['“3 commercialization” → “three commercialization”', '“3 years” → “three years”', '“1–2 vendors” → “one or two vendors”']
+    >>> check_numerals("GPT-4, Llama 3 and ERNIE 4.0 cost RMB 5 million, 7 billion or 5% on July 3, 2024 in Q3.")
+    []
+    """
+    out = []
+    for m in _SMALL_FIGURE.finditer(en):
+        before, after = en[:m.start()], en[m.end():]
+        prev = before.split()[-1] if before.split() else ""
+        if _UNIT_AFTER.match(after) or _FIGURE_BEFORE.search(before) or not re.match(r"\s+[a-z]", after):
+            continue
+        if prev[:1].isupper() and not re.search(r"(?:^|[.!?:;“\"]\s*)$", before.rstrip()[: -len(prev)] if prev else ""):
+            continue                    # a name or a date: Llama 3 models, July 3 event
+        if re.search(r"\d", prev):
+            continue
+        word = re.match(r"\s*([\w’'-]+)", after).group(1)
+        if m.group(2):
+            out.append(f"“{m.group(0)} {word}” → “{SMALL[int(m.group(1))]} or {SMALL[int(m.group(2))]} {word}”")
+        else:
+            out.append(f"“{m.group(0)} {word}” → “{SMALL[int(m.group(1))]} {word}”")
+    return out
+
+
+_ZH_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"), ("‘", "’"))
+
+
+def check_quotes_zh(zh: str) -> list[str]:
+    """Paired Chinese quotation and title marks within one segment.
+
+    >>> check_quotes_zh("他说：“大模型”。《报告》")
+    []
+    >>> check_quotes_zh("他说：大模型”。")
+    ['1 closing ” without an opening “']
+    """
+    out = []
+    for a, b in _ZH_QUOTES:
+        depth, unopened = 0, 0
+        for ch in zh:
+            if ch == a:
+                depth += 1
+            elif ch == b:
+                if depth:
+                    depth -= 1
+                else:
+                    unopened += 1
+        if unopened:
+            out.append(f"{unopened} closing {b} without an opening {a}")
+        if depth:
+            out.append(f"{depth} opening {a} never closed")
+    return out
+
+
+def check_quotes_en(en: str) -> list[str]:
+    """Closed double quotes, and American placement of full stops and commas.
+
+    >>> check_quotes_en('They became the “new Four AI Dragons”. He said “no')
+    ['full stop or comma after a closing quote: “…Dragons”.” → put it inside the quote', '1 opening “ never closed']
+    """
+    out = [f"full stop or comma after a closing quote: “…{m.group(1)}”{m.group(2)}” → put it inside the quote"
+           for m in re.finditer(r"(\w{1,12})”([.,])(?!\d)", en)]
+    depth, unopened = 0, 0
+    for ch in en:
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            if depth:
+                depth -= 1
+            else:
+                unopened += 1
+    if unopened:
+        out.append(f"{unopened} closing ” without an opening “")
+    if depth:
+        out.append(f"{depth} opening “ never closed")
+    if en.count('"') % 2:
+        out.append('an odd number of straight quotes "')
+    return out
+
+
+_WORD_MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "doubling": 2, "triple": 3, "tripled": 3, "threefold": 3,
+                   "quadruple": 4, "quadrupled": 4, "fourfold": 4, "fivefold": 5, "sixfold": 6, "sevenfold": 7,
+                   "eightfold": 8, "ninefold": 9, "tenfold": 10}
+_EN_MULTIPLE = re.compile(r"(?P<more>more than |over |nearly |almost |about |roughly )?(?:(?P<n>\d+(?:\.\d+)?|"
+                          + "|".join(SMALL[1:]) + r"|ten)(?:-fold| times)|(?P<w>" + "|".join(_WORD_MULTIPLES) + r"))\b", re.I)
+
+
+def english_multiples(en: str) -> list[tuple[float, str]]:
+    """Multiples an English text states, with their hedge.
+
+    >>> english_multiples("more than fivefold, 4.19 times, doubled and three times as large")
+    [(5.0, 'more than'), (4.19, ''), (2.0, ''), (3.0, '')]
+    """
+    out = []
+    for m in _EN_MULTIPLE.finditer(en):
+        if m.group("w"):
+            value = float(_WORD_MULTIPLES[m.group("w").lower()])
+        else:
+            n = m.group("n").lower()
+            value = float(SMALL.index(n)) if n in SMALL else 10.0 if n == "ten" else float(n)
+        out.append((value, (m.group("more") or "").strip().lower()))
+    return out
+
+
+def check_multiples(zh: str, en: str) -> list[str]:
+    """A 倍 in the Chinese whose English multiple disagrees with the two figures the sentence compares.
+
+    The two figures are the last two amounts in one currency before the 倍.
+
+    >>> check_multiples("营收36.46亿元；亏损达3亿元，相比同期亏损5789万元，亏损扩大4.19倍。", "RMB 300 million against RMB 57.89 million, widened 4.19 times")
+    ['倍: the English says 4.19 times, the figures give 5.18 (RMB 300 million / RMB 57.89 million)']
+    >>> check_multiples("亏损达3亿元，相比同期亏损5789万元，亏损扩大4.19倍。", "a loss more than five times as large")
+    []
+    """
+    found = numbers.find(zh)
+    times = [m for m in found if m.unit == "times"]
+    if not times:
+        return []
+    before = [m for m in found if m.unit in CURRENCY_WORDS and m.value_high is None and m.value
+              and m.end <= times[0].start]
+    before = [m for m in before if m.unit == before[-1].unit][-2:] if before else []
+    if len(before) != 2:
+        return []                        # no single comparison to check against
+    a, b = sorted(before, key=lambda m: float(m.value))
+    ratio = float(b.value) / float(a.value)
+    out = []
+    for value, hedge in english_multiples(en):
+        ok = (value <= ratio + 0.05 and ratio - value < 1) if hedge in ("more than", "over") else abs(value - ratio) <= max(0.1, 0.03 * ratio)
+        if not ok:
+            out.append(f"倍: the English says {hedge + ' ' if hedge else ''}{value:g} times, the figures give "
+                       f"{ratio:.2f} ({numbers.english(b)} / {numbers.english(a)})")
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def load_calques(path: str) -> tuple[tuple[re.Pattern, str, str], ...]:
+    """The calque list of data/style.yml as (pattern, suggestion, source) triples."""
+    from .yamlio import load
+    data = load(path) if Path(path).exists() else {}
+    return tuple((re.compile(rf"\b(?:{c['pattern']})\b", re.I), str(c["suggestion"]), str(c.get("source", "")))
+                 for c in (data or {}).get("calques") or [])
+
+
+def check_calques(en: str, calques) -> list[tuple[str, str]]:
+    """(matched text, message) for each listed literal rendering in the English."""
+    return [(m.group(0), f"“{m.group(0)}” reads as a calque{' of ' + src if src else ''}: prefer {suggestion}")
+            for pattern, suggestion, src in calques for m in pattern.finditer(en)]
+
+
+def check_article(article, matcher, calques=()) -> list[Issue]:
     from .chinese import strip_marks
     issues: list[Issue] = []
     stem = article.seed.stem
@@ -180,6 +385,7 @@ def check_article(article, matcher) -> list[Issue]:
                 issues.append(Issue(stem, f"{seg.id}.{i}", "numbers", p))
         for p in check_terms(zh_all, en_all, matcher, waived.get("terms", set())):
             issues.append(Issue(stem, seg.id, "terms", p))
+        issues.extend(_style_issues(stem, seg.id, entry, zh_all, en_all, waived, calques))
     for o in article.alignment.orphans:
         issues.append(Issue(stem, o.id, "coverage", f"translation-memory entry (line {o.line}) matches no segment: "
                             "its Chinese was removed or rewritten; merge or delete it", "warning"))
@@ -188,10 +394,34 @@ def check_article(article, matcher) -> list[Issue]:
     return issues
 
 
-def run(articles, lexicon) -> list[Issue]:
+def _style_issues(stem, seg_id, entry, zh_all, en_all, waived, calques) -> list[Issue]:
+    """The house-style rules over one translated segment.
+
+    A waiver names the rule and the text it excuses: for calques the listed phrase as written (letter
+    case aside), for the other rules a piece of the message, which for quotes starts “Chinese:” or
+    “English:” so that a waiver for the source's quote marks leaves the English checked.
+    """
+    def keep(rule, message):
+        return not any(w in message for w in waived.get(rule, ()))
+    out = []
+    for i, (zh, en) in enumerate(zip(entry.zh, entry.en), start=1):
+        where = f"{seg_id}.{i}"
+        out += [Issue(stem, where, "currency", p) for p in check_currency(en) if keep("currency", p)]
+        out += [Issue(stem, where, "numerals", p) for p in check_numerals(en) if keep("numerals", p)]
+        out += [Issue(stem, where, "multiples", p) for p in check_multiples(zh, en) if keep("multiples", p)]
+        out += [Issue(stem, where, "calques", p, "warning") for text, p in check_calques(en, calques)
+                if not any(w.lower() == text.lower() for w in waived.get("calques", ()))]
+    quotes = ["Chinese: " + p for p in check_quotes_zh(zh_all)] + ["English: " + p for p in check_quotes_en(en_all)]
+    out += [Issue(stem, seg_id, "quotes", p) for p in quotes if keep("quotes", p)]
+    return out
+
+
+def run(articles, lexicon, data_dir: Path | None = None) -> list[Issue]:
+    """QA over every article; the calque list comes from data_dir/style.yml."""
+    calques = load_calques(str(data_dir / "style.yml")) if data_dir else ()
     out: list[Issue] = []
     for a in articles:
-        out.extend(check_article(a, lexicon.matcher))
+        out.extend(check_article(a, lexicon.matcher, calques))
     return out
 
 

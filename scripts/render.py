@@ -10,11 +10,17 @@ The page is plain Markdown + HTML (no template logic), so any MkDocs-like builde
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
+
+if TYPE_CHECKING:
+    from .pipeline import Article, Context
 
 def human_date(iso: str) -> str:
     """2023-07-23 -> July 23, 2023; 2024-12 -> December 2024 (the same style as the figures' readings)."""
@@ -53,6 +59,7 @@ class Notes:
     items: list[tuple[str, str]] = field(default_factory=list)   # (segment id, text)
 
     def add(self, seg_id: str, text: str) -> int:
+        """Add a note; its number."""
         self.items.append((seg_id, text))
         return len(self.items)
 
@@ -63,6 +70,7 @@ def _note_mark(n: int) -> str:
 
 
 def english_html(entry: Entry, seg_id: str, notes: Notes) -> list[str]:
+    """The English sentences, escaped, each translator's note marked where it belongs (and numbered)."""
     sentences = [h.text(e) for e in entry.en]
     for note in entry.notes:
         n = notes.add(seg_id, note.text)
@@ -81,6 +89,7 @@ def english_html(entry: Entry, seg_id: str, notes: Notes) -> list[str]:
 
 
 def zh_sentences(item: Aligned) -> tuple[str, ...]:
+    """The Chinese cut as the translation memory pairs it, else as the segmenter cut it."""
     seg = item.segment
     if item.entry and item.status == "translated":
         cut = split_marked(seg.text, item.entry.zh)
@@ -107,6 +116,7 @@ def repair_span(repair, inner_html: str) -> str:
 
 
 def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
+    """One segment as a bilingual block (a Markdown heading for headings), per the contract above."""
     seg = item.segment
     zh_parts = zh_sentences(item)
     repair_index = seg.repair_start
@@ -146,6 +156,7 @@ TOOLBAR = """<div class="bm-toolbar" role="toolbar" aria-label="Reading options"
 
 
 def people_html(people) -> str:
+    """Authors and editors as one line: Chinese name (English), role; …"""
     rows = []
     for p in people:
         name = f'<span lang="zh-Hans">{h.text(p.zh)}</span>' + (f" ({h.text(p.en)})" if p.en else "")
@@ -154,6 +165,226 @@ def people_html(people) -> str:
 
 
 def front_matter(title: str, description: str) -> str:
-    import json
+    """The page's YAML front matter: title and meta description.
+
+    >>> print(front_matter('a "b"', "c: d"), end="")
+    ---
+    title: "a \\"b\\""
+    description: "c: d"
+    ---
+    """
     # JSON strings are valid YAML scalars: nothing in a title can break the front matter.
     return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---\n"
+
+
+# ---------------------------------------------------------------- pages
+
+@dataclass
+class Rendered:
+    """An article's page (Markdown with HTML blocks), what it annotated, and its JSON export once made."""
+    page: str
+    annotations: object
+    json: str = ""
+    vocabulary: tuple = ((), None)     # (words, level profile): study.py
+
+
+def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
+    """The article's page: annotated segments with the figures `placed` after their last source."""
+    from .annotate import PageAnnotations, ZhAnnotator
+    notes = Notes()
+    annotations = PageAnnotations()
+    zh = ZhAnnotator(ctx.lexicon, a.cleaned.repairs, annotations, "../../")
+    blocks = []
+    from .figure_pages import figure_html
+    for item in a.alignment.items:
+        zh.segment_id = item.segment.id
+        blocks.append(segment_block(item, zh, notes))
+        for ds in (placed.after.get((a.slug, item.segment.id), []) if placed else []):
+            blocks.append(figure_html(ds, placed, "../../"))
+    from . import study_pages
+    vocabulary = study_pages.vocabulary(a, ctx)
+    return Rendered(article_page(a, blocks, notes, annotations, ctx, vocabulary[1]), annotations, vocabulary=vocabulary)
+
+
+def terms_list(annotations, ctx: Context) -> str:
+    """The "Terms / Names in this article" lists, linked to the glossary and who's who."""
+    by_id = ctx.lexicon.by_id()
+    used = list(dict.fromkeys(tid for tid, _ in annotations.term_uses))
+    sections = []
+    for kind, heading, page in (("glossary", "Terms in this article", "glossary"), ("entity", "Names in this article", "who")):
+        rows = [by_id[t] for t in used if by_id[t].kind == kind]
+        if not rows:
+            continue
+        rows.sort(key=lambda t: (t.pinyin.lower() or t.en.lower(), t.zh))
+        lis = "".join(f'\n<li><a href="../../{page}/#{t.id}"><span lang="zh-Hans">{h.text(t.zh)}</span></a> '
+                      f'<span class="bm-py">{h.text(t.pinyin)}</span> — <span lang="en">{h.text(t.en)}</span></li>'
+                      for t in rows)
+        sections.append(f'## {heading} {{ #{page}-used .bm-terms-h }}\n\n<ul class="bm-terms">{lis}\n</ul>\n')
+    return "\n".join(sections)
+
+
+def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=None) -> str:
+    """The whole article page: front matter, title, metadata and provenance, toolbar, the segment
+    `blocks`, translator's notes, terms used, and the page's word and dictionary data."""
+    c = a.counts
+    total = sum(c.values())
+    removed = sum(1 for ch in a.cleaned.report if ch.action == "removed")
+    meta_rows = [
+        ("Outlet", f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>' + (f" · {h.text(a.outlet_en)}" if a.outlet_en else "")),
+        ("Published", (f'<time datetime="{h.attr(a.published)}">{h.text(human_date(a.published))}</time>'
+                       if a.published else "unknown")),
+    ]
+    if a.people:
+        meta_rows.append(("People", people_html(a.people)))
+    if profile is not None:
+        from .study_pages import level_row
+        meta_rows.append(level_row(profile, "vocabulary/"))
+    meta_rows.append(("Source file", f"<code>seeds/{h.text(a.seed.path.name)}</code> — "
+                      f"{len(a.seed.text.splitlines())} lines scraped, {removed} removed as site chrome, "
+                      f"{len(a.cleaned.repairs)} repaired"))
+    meta_rows.append(("Translation", f'{c["translated"]} of {total} segments translated'
+                      + (f', {c["stale"]} out of date' if c["stale"] else "")
+                      + (f', {c["pending"]} pending' if c["pending"] else "")
+                      + f' · status: <strong>{h.text(a.meta.status)}</strong>'))
+    dl = "".join(f"\n<dt>{k}</dt>\n<dd>{v}</dd>" for k, v in meta_rows)
+    prov = []
+    if a.meta.date_evidence:
+        prov.append(f"\n<p><strong>Date:</strong> {h.text(a.meta.date_evidence)}</p>")
+    for n in a.meta.notes:
+        prov.append(f"\n<p>{h.text(n)}</p>")
+    if a.cleaned.repairs:
+        seen, items = set(), []
+        for d in a.cleaned.repairs:
+            if (d.text, d.fixed) in seen:
+                continue
+            seen.add((d.text, d.fixed))
+            items.append(f'\n<li><code>{h.text(d.text)}</code> → <span lang="zh-Hans">{h.text(d.fixed or "")}</span>: '
+                         f"{h.text(d.note)}</li>")
+        prov.append(f"\n<p><strong>Repaired mojibake</strong> (marked in the text; hover for the original):</p>\n<ul>{''.join(items)}\n</ul>")
+    provenance = (f'<details class="bm-provenance">\n<summary>Provenance and repairs</summary>{"".join(prov)}\n</details>'
+                  if prov else "")
+    title_en = a.title_en or "(English title pending)"
+    parts = [
+        front_matter(a.title_en or a.title_zh, f"{a.title_zh} — {a.title_en}".strip(" —")),
+        f'<div class="bm-article" data-article="{h.attr(a.slug)}" data-status="{h.attr(a.meta.status)}" markdown>\n',
+        f'# <span class="zh" lang="zh-Hans">{h.text(a.title_zh)}</span> <span class="en" lang="en">{h.text(title_en)}</span> '
+        "{ #article-title .bm-title }\n",
+        f'<div class="bm-meta">\n<dl>{dl}\n</dl>\n{provenance}\n{_cite_box(a, ctx)}\n</div>\n',
+        TOOLBAR + "\n",
+    ]
+    for block in blocks:
+        parts.append(block + "\n")
+    if notes.items:
+        lis = "".join(f'\n<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
+                      f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
+        parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}\n</ol>\n')
+    parts.append(terms_list(annotations, ctx))
+    dict_json = json.dumps(annotations.dictionary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    words_json = json.dumps(annotations.words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for element_id, payload in (("bm-words", words_json), ("bm-dict", dict_json)):
+        safe_json = payload.replace("</", "<\\/")
+        parts.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
+    parts.append("\n</div>\n")
+    return "\n".join(parts)
+
+
+def _cite_box(a: Article, ctx: Context) -> str:
+    from . import study_pages
+    return study_pages.cite_box(study_pages.work(a, study_pages.site_url(ctx.paths.root)))
+
+
+def article_json(a: Article, rendered: Rendered | None = None) -> dict:
+    """The article as data (data/articles/SLUG.json): metadata, segments, repairs, numbers, terms."""
+    data = {
+        "id": a.seed.stem,
+        "source_file": a.seed.path.name,
+        "status": a.meta.status,
+        "title": {"zh": a.title_zh, "en": a.title_en},
+        "outlet": {"zh": a.outlet_zh, "en": a.outlet_en},
+        "authors": [{"zh": p.zh, "en": p.en, "role": p.role} for p in a.people],
+        "published": a.published,
+        "date_evidence": a.meta.date_evidence,
+        "url": a.url,
+        "segments": [
+            {"id": item.segment.id, "kind": item.segment.kind, "zh": item.segment.plain,
+             "en": " ".join(item.entry.en) if item.entry and item.status != "pending" else "",
+             "status": item.status}
+            for item in a.alignment.items
+        ],
+        "repairs": [{"garbled": d.text, "fixed": d.fixed, "note": d.note} for d in a.cleaned.repairs],
+    }
+    if rendered is not None:
+        data["numbers"] = rendered.annotations.numbers
+        data["terms"] = sorted({tid for tid, _ in rendered.annotations.term_uses})
+    return data
+
+
+def home_page(articles: list[Article]) -> str:
+    """The home page: templates/home.md with a card per article."""
+    template = (Path(__file__).parent / "templates" / "home.md").read_text(encoding="utf-8")
+    return template.replace("{{ARTICLES}}", article_cards(articles))
+
+
+def about_page(articles: list[Article], ctx: Context) -> str:
+    """The About page: templates/about.md with the sources table, the cleaning rules and counts."""
+    sources = []
+    for a in articles:
+        removed = sum(1 for c in a.cleaned.report if c.action == "removed")
+        changed = sum(1 for c in a.cleaned.report if c.action == "changed")
+        sources.append(
+            f"| [{h.text(a.title_en or a.title_zh)}](articles/{a.slug}/index.md) | <span lang=\"zh-Hans\">{h.text(a.outlet_zh)}</span> "
+            f"{h.text(a.outlet_en)} | {a.published or '?'} | `{a.seed.path.name}` | {removed} | {changed} | {len(a.cleaned.repairs)} |")
+    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills *{r.meta}*)" if r.meta else "") for r in ctx.rules)
+    rules = "\n".join(dict.fromkeys(rules.split("\n")))
+    template = (Path(__file__).parent / "templates" / "about.md").read_text(encoding="utf-8")
+    return (template.replace("{{SOURCES}}", "\n".join(sources))
+            .replace("{{RULES}}", rules)
+            .replace("{{TERMS}}", str(sum(1 for t in ctx.lexicon.terms if t.kind == "glossary")))
+            .replace("{{ENTITIES}}", str(sum(1 for t in ctx.lexicon.terms if t.kind == "entity"))))
+
+
+ARTICLES_INDEX = """---
+title: Articles
+description: Every article of 百模志, newest first, with its outlet, date and translation status.
+---
+
+# Articles
+
+{{ARTICLES}}
+"""
+
+
+def article_cards(articles: list[Article], base: str = "", newest_first: bool = False) -> str:
+    """The list of article cards (home page: in the order given, oldest first; Articles index:
+    newest first); links relative to `base`."""
+    rows = []
+    for a in (sorted(articles, key=lambda a: (a.published, a.slug), reverse=True) if newest_first else articles):
+        c = a.counts
+        total = sum(c.values())
+        state = "translated" if c["translated"] == total else f'{c["translated"]}/{total} translated'
+        rows.append(
+            f'<li class="bm-card" data-article-card="{h.attr(a.slug)}"><a href="{h.attr(base + a.url)}">'
+            f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
+            f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
+            f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
+            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
+            f' · {state} · {h.text(a.meta.status)}</span></li>')
+    return '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>"
+
+
+def articles_index(articles: list[Article]) -> str:
+    """articles/index.md: every article, so the Articles section opens on a list, not on one article."""
+    return ARTICLES_INDEX.replace("{{ARTICLES}}", article_cards(articles, "../", newest_first=True))
+
+
+def site_nav(articles: list[Article]) -> list:
+    """The site's navigation (MkDocs `nav`): fixed pages, and each article under its title, after
+    the Articles index (with navigation.indexes, a section's first page is its index)."""
+    return [{"Home": "index.md"},
+            {"Articles": ["articles/index.md"] + [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
+            {"Glossary": "glossary.md"},
+            {"Who’s who": "who.md"},
+            {"Figures": "figures.md"},
+            {"Timeline": "timeline.md"},
+            {"My words": "my-words.md"},
+            {"About this edition": ["about.md", {"House style": "style.md"}]}]

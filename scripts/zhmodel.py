@@ -23,9 +23,10 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import Cache
 from .chinese import char_to_simplified
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "lib"   # library indexes, not build output
+CACHE_DIR = Cache().lib   # library indexes, not build output
 MAX_WORD = 8            # longest dictionary word tried (longer ones are rare set phrases)
 SINGLE_PENALTY = 2.0    # a character that no word explains costs this much more than its frequency says
 

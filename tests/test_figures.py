@@ -23,7 +23,7 @@ ARTICLE_YEAR = {"000": 2023, "001": 2023, "002": 2024, "003": 2024, "004": 2024}
 
 @pytest.fixture(scope="module")
 def texts() -> dict[str, str]:
-    from scripts.build import Context, process
+    from scripts.pipeline import Context, process
     from scripts.ingest import find_seeds
     ctx = Context.load(Paths())
     return {p.name[:3]: "\n".join(s.plain for s in process(p, ctx).segmented.segments)

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from scripts import align, clean, ingest, segment
-from scripts.build import Context, process
+from scripts.pipeline import Context, process
 from scripts.paths import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,7 +137,7 @@ def test_numbers_read_clause_by_clause_find_what_a_whole_text_scan_finds():
     speed-up); on every line of the raw seeds and every cleaned paragraph it must find exactly what
     scanning the whole text with every pattern finds."""
     from scripts.annotate import numbers
-    from scripts.build import load_articles
+    from scripts.pipeline import load_articles
     paths = Paths()
     texts = [line for seed in sorted(paths.seeds.glob("*.txt")) for line in seed.read_text(encoding="utf-8").splitlines()]
     texts += [item.segment.plain for a in load_articles(Context.load(paths)) for item in a.alignment.items]

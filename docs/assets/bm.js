@@ -69,6 +69,10 @@
       pop.className = "bm-pop";
       pop.setAttribute("role", "tooltip");
       pop.id = "bm-pop";
+      /* the pointer may move onto the pop-up (to save the word) without closing it */
+      pop.addEventListener("pointerleave", function (ev) {
+        if (ev.pointerType === "mouse" && popFor && !(ev.relatedTarget && popFor.contains(ev.relatedTarget))) { hide(); }
+      });
       document.body.appendChild(pop);
     }
     return pop;
@@ -92,12 +96,23 @@
     p.innerHTML = html;
     p.hidden = false;
     var r = w.getBoundingClientRect();
-    var top = window.scrollY + r.bottom + 6;
+    var below = r.bottom + 6 + p.offsetHeight <= document.documentElement.clientHeight;
+    var top = window.scrollY + (below || r.top < p.offsetHeight + 6 ? r.bottom + 6 : r.top - p.offsetHeight - 6);
     var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - p.offsetWidth - 8));
     p.style.top = top + "px";
     p.style.left = left + "px";
     popFor = w;
     w.setAttribute("aria-describedby", "bm-pop");
+    announce(p, key, entries[0][2], entries[0][3], w);
+  }
+  /* Tell the study aids (bm-study.js) which word a pop-up shows, and the sentence it sits in. */
+  function announce(p, word, pinyin, english, w) {
+    var s = w.closest(".s"), seg = w.closest("[data-seg]"), en = null;
+    if (s && seg) { en = seg.querySelector('.en .s[data-s="' + s.getAttribute("data-s") + '"]'); }
+    document.dispatchEvent(new CustomEvent("bm:pop", { detail: {
+      pop: p, word: word, pinyin: pinyin, english: english, sentence: s ? s.textContent : "",
+      translation: en ? en.textContent : "", segment: seg ? seg.getAttribute("data-seg") : ""
+    } }));
   }
   function hide() {
     if (pop) { pop.hidden = true; }
@@ -197,7 +212,7 @@
       var s = ev.target.closest(".s");
       if (s && !(ev.relatedTarget && s.contains(ev.relatedTarget))) { highlight(s, false); }
       var w = ev.target.closest(".w");
-      if (w && w === popFor && !(ev.relatedTarget && w.contains(ev.relatedTarget))) { hide(); }
+      if (w && w === popFor && !(ev.relatedTarget && (w.contains(ev.relatedTarget) || (pop && pop.contains(ev.relatedTarget))))) { hide(); }
     });
     article.addEventListener("focusin", function (ev) {
       var s = ev.target.closest(".s");

