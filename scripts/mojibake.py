@@ -74,7 +74,9 @@ NEVER_TEXT = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9
 ACCEPT = 8.0          # nats a reading must win by, after paying for the guessed bytes
 PAIR_PRIOR = 1.0      # nats a dropped pair costs: how rarely an out-of-step pair falls where the reader drops it
 PAIR_ACCEPT = 1.0     # nats a restored pair must add beyond that
-LONE_CHAR = -5.0      # a character of a reading that no word explains and that costs more may hide a dropped pair
+REFINE = 3            # readings in which dropped pairs are looked for
+PAIR_HEADROOM = 30.0  # ... if they come within this many nats of ACCEPT without them
+LONE_CHAR = -8.0      # a character of a reading that no word explains and that costs more may hide a dropped pair
 MAX_RUN = 200         # characters read out of step, at most, from one mark
 CONTEXT = 6           # characters either side used for scoring
 SHORTLIST = 40        # candidate characters for one unknown byte, by their own likelihood, scored in context
@@ -88,7 +90,7 @@ _FOLD = {"?": "？", "!": "！", "？": "？", "！": "！"}
 
 # ---------------------------------------------------------------- codecs
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)     # compared and hashed by identity: it keys many memo tables
 class Codec:
     name: str
     encoder: str      # reads the damaged text back into bytes (gb18030 keeps user-defined codes as private use)
@@ -296,6 +298,7 @@ class _Prover:
         self.ghost = _GHOST.match(text, mark.end())
         self.before = text[mark.start() - 1] if mark.start() > 0 else ""
         self.left = _context(text[:mark.start()], -1)
+        self._chosen: dict = {}
 
     def local(self, *parts: str) -> float:
         from .zhmodel import score
@@ -307,7 +310,11 @@ class _Prover:
         return sorted(options, key=lambda k: (-affinity(left, options[k], right, self.facts.local), k))[:n]
 
     def choose(self, options: dict[int, str], left: str, right: str) -> int:
-        return max(self.shortlist(options, left, right), key=lambda k: (self.local(left, options[k], right), -k))
+        key = (tuple(options.items()), left, right)
+        if key not in self._chosen:
+            self._chosen[key] = max(self.shortlist(options, left, right),
+                                    key=lambda k: (self.local(left, options[k], right), -k))
+        return self._chosen[key]
 
     # -- leads
     def hypotheses(self, run: _Run, codec: Codec) -> list[_Reading]:
@@ -381,7 +388,7 @@ class _Prover:
         for _ in range(3):
             chars = r.chars
             bad = [(c, k) for c, k in lone_characters(chars, self.facts.local)
-                   if c < LONE_CHAR and (k > 0 or fixed_first) and k < len(r.pairs)][:6]
+                   if c < LONE_CHAR and (k > 0 or fixed_first) and k < len(r.pairs)][:4]
             bad += [(-99.0, k) for k, ch in enumerate(chars) if _CATEGORY_RE["foreign-script"].match(ch)
                     and (k > 0 or fixed_first) and k < len(r.pairs) and (-99.0, k) not in bad][:2]
             if not bad:
@@ -430,7 +437,7 @@ class _Prover:
     def prove(self, number: int) -> Finding | None:
         text, mark, ghost = self.text, self.mark, self.ghost
         start = ghost.end() if ghost else mark.end()
-        best = None
+        best, tried = None, []
         runs = []
         for codec in CODECS:
             run = _run_at(text, start, codec)
@@ -461,11 +468,19 @@ class _Prover:
                     free_last = {T: c for T in codec.trails if (c := codec.pair(run.data[-1], T))}
                     if glued and any(reads_as(c, glued) for c in free_last.values()):
                         free_last = None          # the glued pinyin already settles it
-                self.restore_pairs(r, right, r.family != "free", free_last)
                 leftover = ghost.group(0) if ghost and r.family != "ghost" else ""
+                context = (right, free_last, leftover, digit, garbled)
                 r.gain = self.local(self.left, leftover, r.chars, digit, right) - garbled
-                if best is None or r.gain - r.cost > best[0]:
-                    best = (r.gain - r.cost, r, run, stop)
+                tried.append((r.gain - r.cost, r, run, stop, context))
+        # Dropped pairs are looked for only in the readings that already come close.
+        tried.sort(key=lambda t: -t[0])
+        for net, r, run, stop, (right, free_last, leftover, digit, garbled) in tried[:REFINE]:
+            if net < ACCEPT - PAIR_HEADROOM:
+                break
+            self.restore_pairs(r, right, r.family != "free", free_last)
+            r.gain = self.local(self.left, leftover, r.chars, digit, right) - garbled
+            if best is None or r.gain - r.cost > best[0]:
+                best = (r.gain - r.cost, r, run, stop)
         if best is None or best[0] < ACCEPT:
             return None
         return self._finding(number, *best[1:])

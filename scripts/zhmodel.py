@@ -241,6 +241,11 @@ def lone_characters(text: str, local: Local = NO_LOCAL) -> list[tuple[float, int
 
 
 def affinity(left: str, ch: str, right: str, local: Local = NO_LOCAL) -> float:
+    return _affinity(left[-1:], ch, right[:1], local)
+
+
+@lru_cache(maxsize=200_000)
+def _affinity(left: str, ch: str, right: str, local: Local) -> float:
     """A quick measure of how well ch fits between two neighbours: the best two-character word it
     makes with either, else what it costs alone (less 10). For shortlisting candidates cheaply."""
     t = table()
