@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
-from .ingest import Decision
 
 if TYPE_CHECKING:
     from .pipeline import Article, Context
@@ -99,10 +98,21 @@ def zh_sentences(item: Aligned) -> tuple[str, ...]:
     return seg.sentences
 
 
-def repair_span(decision: Decision, inner_html: str) -> str:
-    """Wrap repaired text in a focusable span whose tooltip shows the scrape's original."""
-    tip = f"Repaired: the scrape has “{decision.text}” here. {decision.note}"
-    return f'<span class="repair" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(decision.text)}">{inner_html}</span>'
+def repair_span(repair, inner_html: str) -> str:
+    """A repaired span with its evidence as a tooltip. A repair nobody has reviewed yet (proposed
+    from the bytes) and damage left as it is (flagged) carry their own class, so a draft shows them."""
+    status = getattr(repair, "status", "reviewed")
+    evidence = getattr(repair, "evidence", "")
+    if status == "proposed":
+        tip, cls = f"Proposed repair, not yet reviewed: the scrape has “{repair.text}” here. {repair.note}", "repair unreviewed"
+    elif status == "flagged":
+        tip, cls = f"Possible damage, left as it is: {repair.note}", "repair flagged"
+    else:
+        tip, cls = f"Repaired: the scrape has “{repair.text}” here. {repair.note}", "repair"
+        if evidence:
+            tip += f" Bytes: {evidence}"
+    return (f'<span class="{cls}" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(repair.text)}">'
+            f'{inner_html}</span>')
 
 
 def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
@@ -267,9 +277,9 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     if a.cleaned.repairs:
         seen, items = set(), []
         for d in a.cleaned.repairs:
-            if d.line in seen:
+            if (d.text, d.fixed) in seen:
                 continue
-            seen.add(d.line)
+            seen.add((d.text, d.fixed))
             items.append(f'\n<li><code>{h.text(d.text)}</code> → <span lang="zh-Hans">{h.text(d.fixed or "")}</span>: '
                          f"{h.text(d.note)}</li>")
         prov.append(f"\n<p><strong>Repaired mojibake</strong> (marked in the text; hover for the original):</p>\n<ul>{''.join(items)}\n</ul>")
