@@ -356,3 +356,28 @@ def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
     left = subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()
     assert left == []                         # nothing of its process group survives
     assert list(tmp_path.glob("*.svg")) == []
+
+
+# ---------------------------------------------------------------- the SVG rewrite (a pure string function)
+
+def _svg_cases():
+    import yaml
+    data = yaml.safe_load((ROOT / "tests" / "cases" / "svg_compact.yml").read_text(encoding="utf-8"))
+    return [pytest.param(c, id=c["label"]) for c in data]
+
+
+@pytest.mark.parametrize("case", _svg_cases())
+def test_svg_compact_cases(case):
+    from scripts.figures.svg import compact
+    assert compact(case["svg"], "'Noto Sans CJK SC', sans-serif") == case["compact"]
+
+
+def test_svg_compact_golden_figure():
+    """A whole small figure as matplotlib wrote it, and its compact form: the same bytes on any machine
+    (no matplotlib, no font needed), and compacting twice changes nothing."""
+    from scripts.figures.svg import compact
+    raw = (ROOT / "tests" / "cases" / "svg" / "raw.svg").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "cases" / "svg" / "compact.svg").read_text(encoding="utf-8")
+    assert compact(raw, F.STYLE["font_stack"]) == golden
+    assert compact(golden, F.STYLE["font_stack"]) == golden
+    assert len(golden) < 0.8 * len(raw)
