@@ -7,7 +7,8 @@ Data lives in YAML a person can check against the source:
 - data/timeline.yml, dated events, each with its quote.
 
 The package, one module per job:
-- `model`: the dataclasses (Dataset, Series, Point, Event) and a dataset as CSV;
+- `model`: the dataclasses (Dataset, Series, Point, Event), a point in English (through the one
+  amount formatter, scripts/annotate/numbers.py) and a dataset as CSV;
 - `load`: `load_datasets` / `load_timeline` validate the files, `check_quotes` checks every quote
   against the article texts and every value against its reading;
 - `draw`: `render_svg` / `render_timeline_svg` draw reproducible SVGs with matplotlib (text as
@@ -22,12 +23,11 @@ import hashlib
 from pathlib import Path
 
 from .draw import STYLE, _font_family, _rc, render_svg, render_timeline_svg, warm_up
-from .english import MINUS, english_amount, english_range, english_reading, hedge
 from .load import KINDS, UNITS, check_quotes, load_dataset, load_datasets, load_timeline, reading_values
-from .model import Bilingual, Dataset, Event, Point, Series, dataset_csv, latin
+from .model import Bilingual, Dataset, Event, Point, Series, dataset_csv, english_reading, latin, qualifier
 
-__all__ = ["STYLE", "MINUS", "KINDS", "UNITS", "Bilingual", "Dataset", "Event", "Point", "Series", "check_quotes",
-           "code_digest", "dataset_csv", "english_amount", "english_range", "english_reading", "hedge", "latin",
+__all__ = ["STYLE", "KINDS", "UNITS", "Bilingual", "Dataset", "Event", "Point", "Series", "check_quotes",
+           "code_digest", "dataset_csv", "english_reading", "latin", "qualifier",
            "load_dataset", "load_datasets", "load_timeline", "reading_values", "render_svg", "render_timeline_svg",
            "warm_up"]
 

@@ -11,11 +11,11 @@ import warnings
 from contextlib import contextmanager
 
 from .. import fonts
+from ..annotate.numbers import CURRENCY, MINUS, MONTHS, english_scale
 from ..chinese import HAN_RE
 from ..errors import BuildError
-from .english import MINUS, _fmt, _scale_of, english_reading, hedge
 from .load import _shown
-from .model import Bilingual, Dataset, Point
+from .model import Bilingual, Dataset, Point, english_reading, qualifier
 from .svg import compact
 
 # The house style: the only module-level state. Figures are drawn on white with dark text, so they
@@ -103,17 +103,28 @@ def _source(articles) -> str:
 
 
 def _unit_label(unit: str, word: str) -> str:
+    """The value axis's unit: 'RMB million', 'US$ billion', 'HK$' (a price per share), '%', '×',
+    'million' (a count)."""
     if unit == "%":
         return "%"
     if unit == "times":
         return "×"
-    prefix = {"CNY": "RMB", "USD": "US$", "HKD": "HK$", "count": ""}[unit]
+    currency = unit.split("/")[0]           # a price per share: the axis label says "per share"
+    prefix = CURRENCY[currency].symbol.strip() if currency in CURRENCY else ""
     return " ".join(x for x in (prefix, word) if x)
+
+
+def _fmt(x: float, decimals: int) -> str:
+    """A tick or grouped-bar value: rounded, thousands separated, no sign (drawn separately)."""
+    s = f"{abs(round(x, decimals)):,.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
 
 
 def _axis_scale(ds: Dataset) -> tuple[float, str]:
     values = [abs(v) for p in ds.points for v in (p.value, p.value_high) if v is not None]
-    return _scale_of(max(values) if values else 0.0, ds.unit)
+    return english_scale(max(values) if values else 0.0, ds.unit)
 
 
 def _tick_formatter(unit: str, factor: float):
@@ -283,7 +294,7 @@ def _draw_grouped(ax, ds: Dataset, factor: float) -> list:
             end = p.value_high if p.value_high is not None and abs(p.value_high) > abs(p.value) else p.value
             text = _fmt(p.value / factor, 2) + ("" if p.value_high is None else f"–{_fmt(p.value_high / factor, 2)}")
             text = (MINUS if p.value < 0 else "") + text
-            text = f"{hedge(p.reading)} {text}".strip()
+            text = f"{qualifier(p)} {text}".strip()
             texts.append(ax.annotate(text, (x, end), xytext=(0, -3 if end < 0 else 3), textcoords="offset points",
                                      ha="center", va="top" if end < 0 else "bottom", fontsize=STYLE["size_reading"],
                                      color=STYLE["text"]))
@@ -451,16 +462,17 @@ def render_timeline_svg(events) -> bytes:
         return _svg(fig)
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _date_label(iso: str) -> str:
-    """'2023-05-06' -> '5月6日 May 6', '2023-05' -> '5月 May', '2023' -> '全年 year'."""
+    """The timeline's date column: the year stands apart, so only month and day.
+
+    >>> _date_label("2023-05-06"), _date_label("2023-05"), _date_label("2023")
+    ('5月6日 May 6', '5月 May', '')
+    """
     parts = iso.split("-")
     if len(parts) == 3:
         m, d = int(parts[1]), int(parts[2])
-        return f"{m}月{d}日 {_MONTHS[m - 1]} {d}"
+        return f"{m}月{d}日 {MONTHS[m - 1][:3]} {d}"
     if len(parts) == 2:
         m = int(parts[1])
-        return f"{m}月 {_MONTHS[m - 1]}"
+        return f"{m}月 {MONTHS[m - 1][:3]}"
     return ""

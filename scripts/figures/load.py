@@ -4,16 +4,20 @@ Every failure is a `BuildError` naming the YAML file and line.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
+from dataclasses import replace
 from datetime import date as _date
 from pathlib import Path
 
+from ..annotate.numbers import CURRENCY
 from ..errors import BuildError
 from ..yamlio import load
-from .model import Bilingual, Dataset, Event, Point, Series
+from .model import Bilingual, Dataset, Event, Point, Series, english_reading
 
-UNITS = ("CNY", "USD", "HKD", "%", "times", "count")
+# Money (CNY, USD, HKD), prices per share, percentages, multiples and counts: the units of the recogniser.
+UNITS = (*CURRENCY, *(f"{c}/share" for c in CURRENCY), "%", "times", "count")
 KINDS = ("bar", "barh", "grouped", "line")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_RE = re.compile(r"^\d{3}$")
@@ -211,13 +215,31 @@ def reading_values(reading: str) -> list[float]:
     return values
 
 
+def _page_figure(text: str, found: list, point: Point):
+    """The figure the article page reads (`found`: every figure in the article) where the point's
+    reading stands and that states its value; None if the page reads none there."""
+    from ..annotate import numbers
+    at = text.index(point.quote) + point.quote.index(point.reading)
+    return next((m for m in found if m.start < at + len(point.reading) and at < m.end
+                 and numbers.stating(m.text, point.value)), None)
+
+
+def _unsigned(point: Point) -> Point:
+    return replace(point, value=abs(point.value), value_high=None if point.value_high is None else abs(point.value_high))
+
+
 def _matches(value: float, values: list[float]) -> bool:
     return any(math.isclose(abs(value), v, rel_tol=1e-9, abs_tol=1e-9) for v in values)
 
 
 def check_quotes(datasets, events, texts: dict[str, str]) -> None:
-    """Every quote occurs in its article's cleaned text, every reading in its quote, and every value
-    is a number its reading states (in plain units; a fall may be negative)."""
+    """Every quote occurs in its article's cleaned text, every reading in its quote, every value is a
+    number its reading states (in plain units; a fall may be negative) in the figure's unit, and the
+    reading is the whole figure the page reads there (with its hedge): so a chart's English for a point
+    is the English the page shows for its reading."""
+    from ..annotate import numbers
+    figures_in = functools.lru_cache(maxsize=None)(numbers.find)
+
     def where(article, path, line):
         if article not in texts:
             _fail(path, line, f"no article {article}", f"use one of {', '.join(sorted(texts))}")
@@ -236,6 +258,16 @@ def check_quotes(datasets, events, texts: dict[str, str]) -> None:
                 if v is not None and not _matches(v, found):
                     _fail(ds.path, p.line, f"{name} {v!r} is not a number the reading {p.reading!r} states",
                           "write the number in plain units (亿 = 100000000, 万 = 10000, 60% = 60)")
+            unit = numbers.stating(p.reading, p.value).unit or "count"
+            if unit != ds.unit:
+                _fail(ds.path, p.reading_line, f"reading {p.reading!r} states {unit}, the figure is in {ds.unit}",
+                      f"quote a figure in {ds.unit}, or set unit: {unit}")
+            page = _page_figure(texts[p.article], figures_in(texts[p.article]), p)
+            chart = english_reading(_unsigned(p), ds.unit)
+            if page is not None and chart != numbers.english(page):
+                _fail(ds.path, p.reading_line, f"the chart would say {chart!r} where the article page says "
+                      f"{numbers.english(page)!r} ({page.text})",
+                      f"write reading: {page.text} and give value (and value_high) as it states them")
     for e in events:
         where(e.article, e.path, e.line)
         if e.quote not in texts[e.article]:

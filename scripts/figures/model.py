@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import ingest
+from ..annotate import numbers
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,21 @@ class Event:
         return int(self.date[:4])
 
 
+def qualifier(point: Point) -> str:
+    """The English of the hedge the point's reading states: '超300%' -> 'over', '84%' -> ''."""
+    m = numbers.stating(point.reading, point.value)
+    return m.qualifier if m else ""
+
+
+def english_reading(point: Point, unit: str) -> str:
+    """The point in English, as the page's tooltip gives its reading (the one formatter,
+    scripts/annotate/numbers.py), with the chart's sign: '超300%' -> 'over 300%'."""
+    return numbers.english_amount(point.value, point.value_high, None if unit == "count" else unit, qualifier(point))
+
+
 def dataset_csv(dataset: Dataset) -> str:
-    """One row per point: series_en,label_zh,label_en,value,value_high,unit,article,quote."""
+    """One row per point: series_en,label_zh,label_en,value,value_high,unit,value_en,article,quote
+    (value_en: the point in English, as the chart and the page give it)."""
     def plain(v):
         if v is None:
             return ""
@@ -113,9 +127,9 @@ def dataset_csv(dataset: Dataset) -> str:
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["series_en", "label_zh", "label_en", "value", "value_high", "unit", "article", "quote"])
+    w.writerow(["series_en", "label_zh", "label_en", "value", "value_high", "unit", "value_en", "article", "quote"])
     for s in dataset.series:
         for p in s.points:
             w.writerow([s.name.en, p.label.zh, p.label.en, plain(p.value), plain(p.value_high), dataset.unit,
-                        p.article, p.quote])
+                        english_reading(p, dataset.unit), p.article, p.quote])
     return buf.getvalue()

@@ -4,8 +4,8 @@ Text drawn as outlines costs a glyph definition per character used and a `<use>`
 drawn. `compact` shortens glyph ids, turns `translate()` into `x`/`y`, re-encodes glyph outlines as
 relative moves on a coarser grid and drops spare whitespace; the drawing stays the same.
 
-    >>> compact('<svg>\n  <path d="M 0 0 L 1 1 z"/>\n</svg>', "sans-serif")
-    '<svg>\n<path d="M0 0L1 1z"/>\n</svg>'
+    >>> compact('<svg>\\n  <path d="M 0 0 L 1 1 z"/>\\n</svg>', "sans-serif")
+    '<svg>\\n<path d="M0 0L1 1z"/>\\n</svg>'
 """
 from __future__ import annotations
 
