@@ -318,7 +318,7 @@ def test_timeline_errors(tmp_path, texts):
         """), encoding="utf-8")
     with pytest.raises(BuildError) as exc:
         F.load_timeline(p)
-    assert str(exc.value).startswith(f"{p}:5: date '2023-02-30' is not YYYY-MM-DD")
+    assert str(exc.value).startswith(f"{p}:5: date '2023-02-30' is not a real date")
     p.write_text(p.read_text(encoding="utf-8").replace('"2023-02-30"', '"2023-05"')
                  .replace("quote: 2023年5月6日\n", "quote: 2023年5月7日\n"), encoding="utf-8")
     events = F.load_timeline(p)

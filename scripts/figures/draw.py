@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import warnings
 from contextlib import contextmanager
+from pathlib import Path
 
 from .. import fonts
 from ..annotate.numbers import CURRENCY, MINUS, MONTHS, english_scale
 from ..chinese import HAN_RE
 from ..errors import BuildError
-from .load import _shown
+from ..yamlio import shown
 from .model import Bilingual, Dataset, Point, english_reading, qualifier
 from .svg import compact
 
@@ -345,7 +346,7 @@ def _drawing(path, what: str):
     for w in caught:
         text = str(w.message)
         if "missing from font" in text:
-            raise fonts.missing_glyph(_shown(path), what, text)
+            raise fonts.missing_glyph(shown(Path(path)), what, text)
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 

@@ -1,4 +1,5 @@
-"""Loading the figure data (data/figures/*.yml, data/timeline.yml) and checking it against the articles.
+"""Loading the figure data (data/figures/*.yml, data/timeline.yml) against the schema
+(scripts/schema/files.py: FIGURE, TIMELINE), and checking it against the articles (`check_quotes`).
 
 Every failure is a `BuildError` naming the YAML file and line.
 """
@@ -6,145 +7,43 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import replace
-from datetime import date as _date
 from pathlib import Path
 
-from ..annotate.numbers import CURRENCY
+from .. import schema
 from ..errors import BuildError
-from ..yamlio import load
+from ..schema import files
+from ..yamlio import shown
 from .model import Bilingual, Dataset, Event, Point, Series, english_reading
 
-# Money (CNY, USD, HKD), prices per share, percentages, multiples and counts: the units of the recogniser.
-UNITS = (*CURRENCY, *(f"{c}/share" for c in CURRENCY), "%", "times", "count")
-KINDS = ("bar", "barh", "grouped", "line")
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ARTICLE_RE = re.compile(r"^\d{3}$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DATASET_KEYS = ("id", "title", "kind", "unit", "y_label", "alt", "caption", "series")
-POINT_KEYS = ("label", "value", "value_high", "article", "quote", "reading")
-EVENT_KEYS = ("date", "event", "article", "quote")
-
-
-def _shown(path) -> Path:
-    """The path as a person types it: relative to the working directory when inside it."""
-    p = Path(path)
-    try:
-        return p.resolve().relative_to(Path.cwd().resolve()) if p.is_absolute() else p
-    except ValueError:
-        return p
+UNITS = files.UNITS
+KINDS = files.CHART_KINDS
 
 
 def _fail(path, line, message, remedy=""):
-    raise BuildError(_shown(path), message, line or None, remedy)
+    raise BuildError(shown(Path(path)), message, line or None, remedy)
 
 
-def _mapping(obj, path, line, what):
-    if not isinstance(obj, dict):
-        _fail(path, getattr(obj, "line", line), f"{what} must be a mapping (key: value lines)",
-              "indent its keys under it")
-    return obj
-
-
-def _keys(d, allowed, required, path, what):
-    for key in d:
-        if key not in allowed:
-            _fail(path, d.line_of(key), f"unknown key {key!r} in {what}", f"use only {', '.join(allowed)}")
-    for key in required:
-        if key not in d or d[key] is None or d[key] == "":
-            _fail(path, d.line, f"{what} has no {key!r}", f"add `{key}:`")
-
-
-def _text(d, key, path) -> str:
-    v = d[key]
-    if not isinstance(v, str) or not v.strip():
-        _fail(path, d.line_of(key), f"{key!r} must be text", "write it as a string")
-    return v.strip()
-
-
-def _bilingual(d, key, path) -> Bilingual:
-    v = d[key]
-    if not isinstance(v, dict):
-        _fail(path, d.line_of(key), f"{key!r} must have zh and en", f"write {key}: {{zh: …, en: …}}")
-    for lang in ("zh", "en"):
-        text = v.get(lang)
-        if isinstance(text, bool) or not isinstance(text, (str, int, float)) or not str(text).strip():
-            _fail(path, v.line_of(lang) if lang in v else d.line_of(key), f"{key!r} has no {lang!r} text",
-                  f"write {key}: {{zh: …, en: …}}")
-    extra = set(v) - {"zh", "en"}
-    if extra:
-        _fail(path, v.line_of(sorted(extra)[0]), f"{key!r} has unknown key {sorted(extra)[0]!r}", "use zh and en only")
-    return Bilingual(str(v["zh"]).strip(), str(v["en"]).strip())
-
-
-def _number(d, key, path) -> float:
-    v = d[key]
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        _fail(path, d.line_of(key), f"{key!r} must be a number, not {v!r}",
-              "write the plain number (2.86亿元 -> 286000000, 60% -> 60)")
-    return v
-
-
-def _article(d, path) -> str:
-    v = d["article"]
-    if not isinstance(v, str) or not ARTICLE_RE.match(v):
-        _fail(path, d.line_of("article"), f"article must be a three-digit seed id in quotes, not {v!r}",
-              'write article: "000" (quoted, or YAML reads it as a number)')
-    return v
-
-
-def _point(p, path) -> Point:
-    _mapping(p, path, 0, "a point")
-    _keys(p, POINT_KEYS, ("label", "value", "article", "quote", "reading"), path, "point")
-    high = _number(p, "value_high", path) if p.get("value_high") is not None else None
-    return Point(_bilingual(p, "label", path), _number(p, "value", path), high, _article(p, path),
-                 _text(p, "quote", path), _text(p, "reading", path), p.line, p.line_of("quote"),
-                 p.line_of("reading"))
+def _bilingual(d) -> Bilingual:
+    return Bilingual(d["zh"], d["en"])
 
 
 def load_dataset(path: Path) -> Dataset:
+    """One data/figures/<id>.yml, checked against the schema (scripts/schema/files.py: FIGURE); its id
+    must be its file name."""
     path = Path(path)
-    d = load(path)
-    _mapping(d, path, 1, "a figure file")
-    _keys(d, DATASET_KEYS, DATASET_KEYS, path, "figure")
-    ident = _text(d, "id", path)
-    if not ID_RE.match(ident):
-        _fail(path, d.line_of("id"), f"id {ident!r} is not lowercase-hyphen", "use e.g. ashare-h1-2023-profits")
-    if ident != path.stem:
-        _fail(path, d.line_of("id"), f"id {ident!r} does not match the file name {path.name!r}",
-              f"rename the file to {ident}.yml or set id: {path.stem}")
-    kind, unit = d["kind"], d["unit"]
-    if kind not in KINDS:
-        _fail(path, d.line_of("kind"), f"unknown kind {kind!r}", f"use one of {', '.join(KINDS)}")
-    if unit not in UNITS:
-        _fail(path, d.line_of("unit"), f"unknown unit {unit!r}",
-              f"use one of {', '.join(UNITS)} (values in plain units: yuan, not 亿)")
-    raw = d["series"]
-    if not isinstance(raw, list) or not raw:
-        _fail(path, d.line_of("series"), "series must be a non-empty list", "add `- name: …` with points")
-    if kind == "grouped" and len(raw) < 2:
-        _fail(path, d.line_of("series"), "a grouped chart needs at least two series", "add a series or use kind: bar")
-    if kind != "grouped" and len(raw) != 1:
-        _fail(path, d.line_of("series"), f"a {kind} chart has exactly one series", "use kind: grouped")
-    series = []
-    for s in raw:
-        _mapping(s, path, d.line_of("series"), "a series")
-        _keys(s, ("name", "points"), ("name", "points"), path, "series")
-        pts = s["points"]
-        if not isinstance(pts, list) or not pts:
-            _fail(path, s.line_of("points"), "points must be a non-empty list", "add `- label: …` entries")
-        points = tuple(_point(p, path) for p in pts)
-        seen: dict[str, int] = {}
-        for p in points:
-            if p.label.en in seen:
-                _fail(path, p.line, f"label {p.label.en!r} appears twice in one series (line {seen[p.label.en]})",
-                      "give each point its own label")
-            seen[p.label.en] = p.line
-        series.append(Series(_bilingual(s, "name", path), points))
-    return Dataset(ident, _bilingual(d, "title", path), kind, unit, _bilingual(d, "y_label", path),
-                   " ".join(_text(d, "alt", path).split()), _bilingual(d, "caption", path), tuple(series),
-                   path, d.line)
+    d = schema.load(path, files.FIGURE)
+    if d["id"] != path.stem:
+        _fail(path, d.line_of("id"), f"id {d['id']!r} does not match the file name {path.name!r}",
+              f"rename the file to {d['id']}.yml or set id: {path.stem}")
+    series = tuple(
+        Series(_bilingual(s["name"]), tuple(
+            Point(_bilingual(p["label"]), p["value"], p["value_high"], p["article"], p["quote"].strip(),
+                  p["reading"].strip(), p.line, p.line_of("quote"), p.line_of("reading"))
+            for p in s["points"]))
+        for s in d["series"])
+    return Dataset(d["id"], _bilingual(d["title"]), d["kind"], d["unit"], _bilingual(d["y_label"]),
+                   " ".join(d["alt"].split()), _bilingual(d["caption"]), series, path, d.line)
 
 
 def load_datasets(data_dir: Path) -> list[Dataset]:
@@ -163,41 +62,14 @@ def load_datasets(data_dir: Path) -> list[Dataset]:
     return out
 
 
-def _date_ok(text: str) -> bool:
-    m = DATE_RE.match(text)
-    if not m:
-        return False
-    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        _date(y, int(mo) if mo else 1, int(d) if d else 1)
-    except ValueError:
-        return False
-    return True
-
-
 def load_timeline(path: Path) -> list[Event]:
-    """data/timeline.yml, validated, in the order written (none when the file is missing)."""
+    """data/timeline.yml, checked against the schema (files.TIMELINE), in the order written (none when
+    the file is missing)."""
     path = Path(path)
     if not path.exists():
         return []
-    items = load(path)
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        _fail(path, getattr(items, "line", 1), "the timeline must be a list of events", "start each event with `- date:`")
-    events = []
-    for e in items:
-        _mapping(e, path, getattr(items, "line", 1), "an event")
-        _keys(e, EVENT_KEYS, EVENT_KEYS, path, "event")
-        when = e["date"]
-        if isinstance(when, int) and not isinstance(when, bool):
-            when = str(when)
-        if not isinstance(when, str) or not _date_ok(when):
-            _fail(path, e.line_of("date"), f"date {when!r} is not YYYY-MM-DD, YYYY-MM or YYYY",
-                  'write e.g. date: "2023-05-06" (or "2023-05" / "2023" when the text gives no day)')
-        events.append(Event(when, _bilingual(e, "event", path), _article(e, path), _text(e, "quote", path),
-                            path, e.line, e.line_of("quote")))
-    return events
+    return [Event(e["date"], _bilingual(e["event"]), e["article"], e["quote"].strip(), path, e.line, e.line_of("quote"))
+            for e in schema.load(path, files.TIMELINE)]
 
 
 # ---------------------------------------------------------------- checking against the articles
