@@ -28,12 +28,14 @@ STATUSES = ("translated", "stale", "pending")
 
 @dataclass(frozen=True)
 class Note:
+    """A translator's note, shown as a footnote."""
     text: str
     after: str = ""      # English phrase the footnote mark follows; empty: end of segment
 
 
 @dataclass(frozen=True)
 class Waiver:
+    """A QA exception for a text, with the reason."""
     rule: str
     text: str
     reason: str
@@ -41,6 +43,7 @@ class Waiver:
 
 @dataclass(frozen=True)
 class Entry:
+    """One segment's translation: its Chinese sentences, their English, notes and waivers."""
     id: str
     zh: tuple[str, ...]
     en: tuple[str, ...]
@@ -50,19 +53,23 @@ class Entry:
 
     @property
     def source(self) -> str:
+        """The Chinese it was translated from."""
         return "".join(self.zh)
 
     @property
     def done(self) -> bool:
+        """Every sentence has English."""
         return all(e.strip() for e in self.en) and bool(self.en)
 
 
 @dataclass(frozen=True)
 class Memory:
+    """A seed's translation memory (NAME.en.yml)."""
     path: Path
     entries: tuple[Entry, ...] = ()
 
     def by_id(self) -> dict[str, Entry]:
+        """The entries by segment id."""
         return {e.id: e for e in self.entries}
 
 

@@ -28,12 +28,14 @@ from .mojibake import Repair, article_facts, resolve_line, scan_line, verify
 
 @dataclass(frozen=True)
 class ChromeRule:
+    """A rule of data/cleaning.yml: lines it matches are site chrome, removed for `reason`."""
     reason: str
     exact: frozenset = frozenset()
     regex: re.Pattern | None = None
     meta: str | None = None
 
     def match(self, view: str) -> re.Match | bool | None:
+        """True (an exact phrase) or the regex match (its named groups are metadata); None otherwise."""
         if view in self.exact:
             return True
         return self.regex.search(view) if self.regex else None

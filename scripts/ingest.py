@@ -176,10 +176,12 @@ def read_seed(path: Path) -> Seed:
 
 
 def side_file(seed_path: Path) -> Path:
+    """seeds/NAME.yml for seeds/NAME.txt."""
     return seed_path.with_suffix(".yml")
 
 
 def tm_file(seed_path: Path) -> Path:
+    """seeds/NAME.en.yml, the translation memory, for seeds/NAME.txt."""
     return seed_path.with_suffix(".en.yml")
 
 

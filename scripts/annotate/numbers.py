@@ -100,6 +100,7 @@ _PATTERNS = [
 
 @dataclass(frozen=True)
 class Mention:
+    """A figure found in a text: where it stands, what it says in plain units, and its hedge."""
     start: int
     end: int
     text: str

@@ -28,6 +28,7 @@ def __getattr__(name: str):
 
 @dataclass(frozen=True)
 class Term:
+    """A glossary term or a who's who entry, as the pages link and explain it."""
     id: str
     zh: str
     forms: tuple[str, ...]          # every surface form that links here (zh first)
@@ -44,19 +45,23 @@ class Term:
 
     @property
     def zh_hant(self) -> str:
+        """The term in Traditional characters."""
         return to_traditional(self.zh)
 
     @property
     def page(self) -> str:
+        """The page it is listed on: glossary or who."""
         return "glossary" if self.kind == "glossary" else "who"
 
     def tooltip(self) -> str:
+        """Pinyin · English — the definition's first sentence."""
         first = re.split(r"(?<=[.!?])\s", self.definition.strip(), maxsplit=1)[0]
         head = " · ".join(x for x in (self.pinyin, self.en) if x)
         return f"{head} — {first}" if first else head
 
 
 def generated_pinyin(text: str) -> str:
+    """Tone-marked pinyin for the Chinese in text (pypinyin); empty when there is none."""
     from pypinyin import Style, lazy_pinyin
     if not HAN_RE.search(text):
         return ""
@@ -78,6 +83,7 @@ def load_terms(path: Path, kind: str) -> list[Term]:
 
 
 def validate(terms: list[Term]) -> None:
+    """Across glossary and who's who: unique ids, a surface form in one entry only, related ids that exist."""
     ids: dict[str, Term] = {}
     forms: dict[str, Term] = {}
     for t in terms:

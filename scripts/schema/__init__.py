@@ -1,5 +1,5 @@
 """One declarative schema for every YAML input (side files, translation memories, glossary, who's
-who, figures, timeline, cleaning rules).
+who, figures, timeline, cleaning rules, house-style calques, review logs).
 
 - `core`: the engine: field types (Text, Choice, Number, Date, Regex, Bilingual, ListOf, Either,
   Record), `check`, the one date parser `parse_date`;
@@ -8,17 +8,19 @@ who, figures, timeline, cleaning rules).
 
 Loaders call `load(path, files.X)`: YAML read by scripts/yamlio (bounded size and depth, no aliases,
 line numbers kept), then checked; every failure is one `file:line: message — remedy` line.
+The pipeline's loaders import this package when they load a file, not at their own import: the
+declarations read the number stage's units, and that package imports the pipeline.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from .. import yamlio
-from .core import (At, Bilingual, Choice, Date, Either, Field, ListOf, Number, Record, Regex, Text, Unique,
-                   check, parse_date)
+from .core import (At, Bilingual, Choice, Date, Either, Field, Integer, ListOf, Number, Record, Regex, Text,
+                   Unique, check, parse_date)
 from . import files
 
-__all__ = ["At", "Bilingual", "Choice", "Date", "Either", "Field", "ListOf", "Number", "Record", "Regex", "Text",
+__all__ = ["At", "Bilingual", "Choice", "Date", "Either", "Field", "Integer", "ListOf", "Number", "Record", "Regex", "Text",
            "Unique", "check", "files", "load", "parse_date"]
 
 

@@ -40,10 +40,12 @@ class At:
     example: str = ""
 
     def fail(self, message: str, remedy: str = "", line: int | None = None):
+        """Stop with one line: this file, `line` (or this value's line), the message and the remedy."""
         raise BuildError(shown(self.path), message, line or self.line or None, remedy)
 
     def item(self, label: str, line: int, example: str = "") -> "At":
-        return At(self.path, line, label, example or self.example)
+        """Where a part of this value stands (a key's value, a list's item)."""
+        return At(self.path, line, label, example)
 
 
 def describe(value) -> str:
@@ -86,8 +88,22 @@ def _blank(value) -> bool:
 
 # ---------------------------------------------------------------- types
 
+class Type:
+    """What a value must be. Each type prints its column of the README tables (`doc`) and checks a
+    value (`check`): the value as the loaders use it (converted where the type says), or a BuildError
+    at `at`."""
+
+    def doc(self) -> str:
+        """The type as the field tables of seeds/README.md give it."""
+        raise NotImplementedError
+
+    def check(self, value, at: "At"):
+        """The value checked (and converted), or a one-line BuildError naming at's file and line."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class Text:
+class Text(Type):
     """A string. `pattern` (a regex the whole text must match, described by `means`); `numbers`: a
     YAML number is read as its text (a label such as 2022)."""
     pattern: str | None = None
@@ -109,7 +125,7 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(Type):
     """One of a fixed set of words."""
     choices: tuple[str, ...]
 
@@ -126,7 +142,7 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class Number:
+class Number(Type):
     """A finite number (int or float; true/false is not a number)."""
 
     def doc(self) -> str:
@@ -136,6 +152,21 @@ class Number:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             at.fail(f"{at.label} must be a number, not {describe(value)}",
                     f"write {at.example}" if at.example else "write the plain number")
+        return value
+
+
+@dataclass(frozen=True)
+class Integer(Type):
+    """A whole number, at least `min`."""
+    min: int = 0
+
+    def doc(self) -> str:
+        return f"whole number ≥ {self.min}"
+
+    def check(self, value, at: At):
+        if isinstance(value, bool) or not isinstance(value, int) or value < self.min:
+            at.fail(f"{at.label} must be a whole number of at least {self.min}, not {describe(value)}",
+                    f"write {at.example}" if at.example else f"write e.g. {at.label}: {max(self.min, 1)}")
         return value
 
 
@@ -162,7 +193,7 @@ def parse_date(text: str) -> tuple[int, int | None, int | None] | None:
 
 
 @dataclass(frozen=True)
-class Date:
+class Date(Type):
     """A real calendar date written YYYY-MM-DD, or in the coarser `forms` allowed (month, year)."""
     forms: tuple[str, ...] = ("day",)
 
@@ -185,7 +216,7 @@ class Date:
 
 
 @dataclass(frozen=True)
-class Regex:
+class Regex(Type):
     """A Python regular expression (re.search), compiled."""
 
     def doc(self) -> str:
@@ -200,7 +231,7 @@ class Regex:
 
 
 @dataclass(frozen=True)
-class Bilingual:
+class Bilingual(Type):
     """The one zh/en rule: a mapping with zh and en (text; a number is read as its text), nothing
     else; the halves in `required` must not be blank."""
     required: tuple[str, ...] = ("zh", "en")
@@ -236,7 +267,7 @@ class Unique:
 
 
 @dataclass(frozen=True)
-class ListOf:
+class ListOf(Type):
     """A list of items of one type, at least `min` of them, optionally unique by a key."""
     item: object
     min: int = 0
@@ -250,8 +281,8 @@ class ListOf:
     def check(self, value, at: At):
         if not isinstance(value, list):
             at.fail(f"{at.label} must be a list, not {describe(value)}",
-                    f"write {at.example}" if at.example else f"write one item per line under `{at.label}:`, each "
-                                                             "starting with `- `")
+                    f"write {at.example}" if at.example else "start each item with `- `" if at.label == "the file"
+                    else f"write one item per line under `{at.label}:`, each starting with `- `")
         if len(value) < self.min:
             at.fail(f"{at.label} must have at least {self.min} item{'s' if self.min > 1 else ''}",
                     f"write {at.example}" if at.example else f"add items under `{at.label}:`")
@@ -260,7 +291,7 @@ class ListOf:
         seen: dict = {}
         for i, item in enumerate(value):
             line = value.line_at(i)
-            checked = self.item.check(item, at.item(f"item {i + 1} of {at.label}", line))
+            checked = self.item.check(item, at.item(f"item {i + 1} of {at.label}", line, at.example))
             if self.unique:
                 key = self.unique.key(checked)
                 if key in seen:
@@ -272,7 +303,7 @@ class ListOf:
 
 
 @dataclass(frozen=True)
-class Either:
+class Either(Type):
     """Text, or a mapping of the given record (told apart by what the YAML holds)."""
     text: Text
     record: "Record"
@@ -303,7 +334,7 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Record:
+class Record(Type):
     """A mapping with declared keys: unknown keys are refused, required ones must not be blank; `checks`
     are rules across fields, each called as check(data, at) after the fields are checked. `ident`
     names the key whose value names the record in messages (an id)."""
@@ -312,11 +343,14 @@ class Record:
     checks: tuple = ()
     example: str = ""
     ident: str = ""
-    doc: str = ""
+    about: str = ""                    # what the file or mapping is, in a sentence
     names: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "names", {f.name: f for f in self.fields})
+
+    def doc(self) -> str:
+        return "mapping"
 
     def check(self, value, at: At):
         if not isinstance(value, dict):

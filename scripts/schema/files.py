@@ -5,7 +5,7 @@ seeds/README.md prints their field tables (scripts/schema/docs.py)."""
 from __future__ import annotations
 
 from ..annotate.numbers import CURRENCY
-from .core import Bilingual, Choice, Date, Either, Field, ListOf, Number, Record, Regex, Text, Unique
+from .core import Bilingual, Choice, Date, Either, Field, Integer, ListOf, Number, Record, Regex, Text, Unique
 
 # ---------------------------------------------------------------- seeds/NAME.yml (side file)
 
@@ -67,15 +67,18 @@ SIDE_FILE = Record("side file", (
           default=()),
     Field("kinds", ListOf(KIND_OVERRIDE), "override a segment's kind by the start of its text", default=()),
 ), example="slug: …, title: {zh: …, en: …} (see seeds/README.md)",
-    doc="What we know about an article (`seeds/NAME.yml`, optional for a draft).")
+    about="What we know about an article (`seeds/NAME.yml`, optional for a draft).")
 
 # ---------------------------------------------------------------- seeds/NAME.en.yml (translation memory)
 
-QA_RULES = ("numbers", "terms", "hygiene")
+# The QA rules a translator may waive for a text (scripts/qa.py).
+QA_RULES = ("numbers", "terms", "currency", "numerals", "multiples", "calques", "quotes")
+
+SEGMENT_ID = Text(r"[hpc]-[0-9a-f]{8}(-\d+)?", "ids like p-1a2b3c4d, copied from `sync`")
 
 PAIR = Record("pair", (
     Field("zh", Text(), "a Chinese sentence as translated", required=True),
-    Field("en", Text(), "its English; empty while untranslated", default=""),
+    Field("en", Text(), "its English; empty while untranslated", default="", example='en: "The English."'),
 ), example="- {zh: 中文句子, en: English}")
 
 NOTE = Record("note", (
@@ -90,7 +93,7 @@ WAIVER = Record("waiver", (
 ), example="- {rule: terms, text: 落地, reason: …}")
 
 ENTRY = Record("segment entry", (
-    Field("id", Text(r"[hpc]-[0-9a-f]{8}(-\d+)?", "ids like p-1a2b3c4d, copied from `sync`"),
+    Field("id", SEGMENT_ID,
           "the segment's id (from `python -m scripts sync NAME`; do not change)", required=True),
     Field("pairs", ListOf(PAIR, min=1), "the Chinese sentences as translated, each with its English",
           required=True, example="pairs: [{zh: 中文句子, en: English}]"),
@@ -102,7 +105,7 @@ ENTRY = Record("segment entry", (
 MEMORY = Record("translation memory", (
     Field("segments", ListOf(ENTRY, unique=Unique(lambda e: e["id"], "segment id", "merge the two entries")),
           "one entry per segment", default=()),
-), doc="The translation memory (`seeds/NAME.en.yml`).")
+), about="The translation memory (`seeds/NAME.en.yml`).")
 
 # ---------------------------------------------------------------- data/glossary.yml, data/entities.yml
 
@@ -117,21 +120,23 @@ def _term_fields(categories, entity: bool) -> tuple[Field, ...]:
         Field("id", TERM_ID, "unique across glossary.yml and entities.yml; usually the pinyin", required=True),
         Field("zh", Text(), "the term in Simplified Chinese, exactly as an article has it", required=True),
         Field("match", ListOf(Text()), "other surface forms that link here (a form belongs to one entry)",
-              default=()),
+              default=(), example="match: [讯飞]"),
         Field("pinyin", PINYIN, "override the generated pinyin (polyphones: 行 háng, 率 lǜ)", default=""),
         Field("en", Text(), "the preferred English, as a translator would write it", required=True),
-        Field("variants", ListOf(Text()), "other acceptable English (QA accepts any)", default=()),
+        Field("variants", ListOf(Text()), "other acceptable English (QA accepts any)", default=(),
+              example="variants: [iFLYTEK, Iflytek]"),
         Field("category", Choice(categories), "the section of the page it is listed in", required=True),
         Field("definition", Text(), "one to three sentences of plain English", required=True),
         *((Field("role", Text(), "people only: their role as the article gives it", default=""),) if entity else ()),
-        Field("related", ListOf(TERM_ID), "ids of related entries in either file", default=()),
+        Field("related", ListOf(TERM_ID), "ids of related entries in either file", default=(),
+              example="related: [iflytek, sensetime]"),
     )
 
 
 GLOSSARY = ListOf(Record("glossary entry", _term_fields(GLOSSARY_CATEGORIES, False), ident="id",
-                         example="- id: …", doc="A glossary term (`data/glossary.yml`, a list)."))
+                         example="- id: …", about="A glossary term (`data/glossary.yml`, a list)."))
 ENTITIES = ListOf(Record("who's who entry", _term_fields(ENTITY_CATEGORIES, True), ident="id",
-                         example="- id: …", doc="A company, model, person… (`data/entities.yml`, a list)."))
+                         example="- id: …", about="A company, model, person… (`data/entities.yml`, a list)."))
 
 # ---------------------------------------------------------------- data/figures/*.yml, data/timeline.yml
 
@@ -147,7 +152,7 @@ POINT = Record("point", (
     Field("value_high", Number(), "the upper end, when the text gives a range"),
     Field("article", ARTICLE, "the seed it comes from", required=True,
           example='article: "000" (quoted, or YAML reads it as a number)'),
-    Field("quote", Text(), "the sentence words, exactly as in the cleaned article", required=True),
+    Field("quote", Text(), "words of one paragraph, exactly as in the cleaned article", required=True),
     Field("reading", Text(), "the words of the quote that state the number, with any hedge (约, 最高…)",
           required=True),
 ), example="- {label: …, value: …, article: …, quote: …, reading: …}")
@@ -180,7 +185,7 @@ FIGURE = Record("figure", (
     Field("alt", Text(), "the chart in words, for readers who cannot see it", required=True),
     Field("caption", BOTH, "shown under the chart", required=True),
     Field("series", ListOf(SERIES, min=1), "one (or, grouped, several) series of points", required=True),
-), checks=(_series_rule,), doc="A chart (`data/figures/ID.yml`).")
+), checks=(_series_rule,), about="A chart (`data/figures/ID.yml`).")
 
 EVENT = Record("event", (
     Field("date", Date(("day", "month", "year")), "when it happened: YYYY-MM-DD, or YYYY-MM / YYYY when the text "
@@ -189,7 +194,7 @@ EVENT = Record("event", (
     Field("article", ARTICLE, "the seed it comes from", required=True,
           example='article: "000" (quoted, or YAML reads it as a number)'),
     Field("quote", Text(), "the words that date it, exactly as in the cleaned article", required=True),
-), example="- date: …", doc="A dated event (`data/timeline.yml`, a list).")
+), example="- date: …", about="A dated event (`data/timeline.yml`, a list).")
 TIMELINE = ListOf(EVENT)
 
 # ---------------------------------------------------------------- data/cleaning.yml
@@ -213,10 +218,40 @@ CHROME_RULE = Record("cleaning rule", (
 
 CLEANING = Record("cleaning rules", (
     Field("rules", ListOf(CHROME_RULE, min=1), "tried in order on every line", required=True),
-), doc="Site-chrome rules (`data/cleaning.yml`).")
+), about="Site-chrome rules (`data/cleaning.yml`).")
+
+# ---------------------------------------------------------------- data/style.yml, data/review/NAME.yml
+
+CALQUE = Record("calque", (
+    Field("pattern", Regex(), "a regular expression, matched case-insensitively on word boundaries", required=True),
+    Field("suggestion", Text(), "what to write instead (shown in the QA message)", required=True),
+    Field("source", Text(), "the Chinese it usually comes from (for translators)", default=""),
+), example="- {pattern: …, suggestion: …, source: …}")
+
+STYLE = Record("house style", (
+    Field("calques", ListOf(CALQUE), "literal renderings `make qa` reports as warnings", default=()),
+), about="House-style data for QA (`data/style.yml`).")
+
+REVIEW_VERDICTS = ("ok", "fixed", "noted")
+FINDING_KINDS = ("meaning", "omission", "number", "term", "style")
+
+FINDING = Record("finding", (
+    Field("kind", Choice(FINDING_KINDS), "what kind of problem", required=True),
+    Field("sentence", Integer(1), "the pair's position in the segment, counting from 1", required=True),
+    Field("was", Text(), "the English before", required=True),
+    Field("now", Text(), "the English after (applied, or suggested for style)", required=True),
+    Field("reason", Text(), "why", required=True),
+), example="- {kind: …, sentence: 1, was: …, now: …, reason: …}")
+
+REVIEW = ListOf(Record("review entry", (
+    Field("id", SEGMENT_ID, "the segment reviewed", required=True),
+    Field("verdict", Choice(REVIEW_VERDICTS), "ok: nothing to report; fixed: a finding was applied; noted: recorded only",
+          required=True),
+    Field("findings", ListOf(FINDING), "what the reviewer found", default=()),
+), ident="id", about="A second-review log (`data/review/NAME.yml`, a list, one entry per segment in page order)."))
 
 # The files, as seeds/README.md lists them.
 ALL = {
     "side-file": SIDE_FILE, "memory": MEMORY, "glossary": GLOSSARY, "entities": ENTITIES,
-    "figure": FIGURE, "timeline": TIMELINE, "cleaning": CLEANING,
+    "figure": FIGURE, "timeline": TIMELINE, "cleaning": CLEANING, "style": STYLE, "review": REVIEW,
 }
