@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from yaml.events import (AliasEvent, DocumentEndEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                          SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from .errors import BuildError
 
@@ -70,97 +70,98 @@ class _Loader(_Base):
     path: Path | str = "<yaml>"
 
 
-def _line(node_or_event) -> int:
-    return node_or_event.start_mark.line + 1
+def _line(event) -> int:
+    return event.start_mark.line + 1
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    result = LineDict()
-    result.line = _line(node)
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            raise BuildError(loader.path, "a key must be a plain word, not a list or mapping", _line(key_node),
-                             "write `key: value`")
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise BuildError(loader.path, f"duplicate key {key!r}", _line(key_node), "keep one entry per key")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = _line(key_node)
-    return result
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = _line(node)
-    result.item_lines = [_line(child) for child in node.value]
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 # Dates stay strings: a translator writes 2023-07-23 and means text, not a datetime object.
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_SCALARS = {tag: f for tag, f in yaml.SafeLoader.yaml_constructors.items()
+            if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                       "tag:yaml.org,2002:float", "tag:yaml.org,2002:str")}
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
-def _tag(loader: _Loader, kind, event, value=None) -> str:
-    if event.tag is None or event.tag == "!":
-        return loader.resolve(kind, value, event.implicit)
-    return event.tag
-
-
-def _compose(loader: _Loader):
-    """The document's node tree, built from parser events with an explicit stack (no recursion), refusing
-    aliases and nesting deeper than MAX_DEPTH; None for an empty document."""
+def _build(loader: _Loader):
+    """The document as LineDict / LineList / scalars, built straight from the parser's events with an
+    explicit stack (no recursion, no node tree), refusing aliases, explicit tags other than the plain
+    ones, keys that are not scalars, duplicate keys, and nesting deeper than MAX_DEPTH. None for an
+    empty document."""
     loader.get_event()                                   # stream start
     if loader.check_event(StreamEndEvent):
         return None
     loader.get_event()                                   # document start
-    root, stack, keys = None, [], []                     # keys: a mapping's pending key node, per level
+    get, resolve, path = loader.get_event, loader.resolve, loader.path
+    root = None
+    stack: list = []                                     # open LineDict / LineList
+    keys: list = []                                      # per open mapping: its pending key (or _NO_KEY)
     while True:
-        event = loader.get_event()
-        if isinstance(event, AliasEvent):
-            raise BuildError(loader.path, "YAML aliases (*name) are not allowed", _line(event),
-                             "write the value out in full")
-        if isinstance(event, (SequenceEndEvent, MappingEndEvent)):
-            stack.pop().end_mark = event.end_mark
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            construct = _SCALARS.get(tag)
+            if construct is None:
+                raise BuildError(path, f"YAML tag {tag!r} is not allowed", _line(event), "remove the tag")
+            value = construct(loader, ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                                 style=event.style))
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            tag = event.tag
+            if tag is not None and tag != "!" and tag != (_SEQ if kind is SequenceStartEvent else _MAP):
+                raise BuildError(path, f"YAML tag {tag!r} is not allowed", _line(event), "remove the tag")
+            if len(stack) >= MAX_DEPTH:
+                raise BuildError(path, f"nested more than {MAX_DEPTH} levels deep", _line(event),
+                                 "flatten the structure (no data file needs this depth)")
+            if kind is SequenceStartEvent:
+                value = LineList()
+                value.item_lines = []
+            else:
+                value = LineDict()
+                value.key_lines = {}
+            value.line = _line(event)
+        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+            stack.pop()
             keys.pop()
             continue
-        if isinstance(event, DocumentEndEvent):
+        elif kind is DocumentEndEvent:
             break
-        if isinstance(event, ScalarEvent):
-            node = ScalarNode(_tag(loader, ScalarNode, event, event.value), event.value, event.start_mark,
-                              event.end_mark, style=event.style)
-        elif isinstance(event, SequenceStartEvent):
-            node = SequenceNode(_tag(loader, SequenceNode, event), [], event.start_mark, None,
-                                flow_style=event.flow_style)
-        elif isinstance(event, MappingStartEvent):
-            node = MappingNode(_tag(loader, MappingNode, event), [], event.start_mark, None,
-                               flow_style=event.flow_style)
+        elif kind is AliasEvent:
+            raise BuildError(path, "YAML aliases (*name) are not allowed", _line(event), "write the value out in full")
         else:                                            # nothing else occurs inside a document
-            raise BuildError(loader.path, f"unexpected YAML ({type(event).__name__})", _line(event), "")
+            raise BuildError(path, f"unexpected YAML ({kind.__name__})", _line(event), "")
         if not stack:
-            root = node
-        elif isinstance(stack[-1], SequenceNode):
-            stack[-1].value.append(node)
-        elif keys[-1] is None:
-            keys[-1] = node
+            root = value
         else:
-            stack[-1].value.append((keys[-1], node))
-            keys[-1] = None
-        if isinstance(node, (SequenceNode, MappingNode)):
-            if len(stack) >= MAX_DEPTH:
-                raise BuildError(loader.path, f"nested more than {MAX_DEPTH} levels deep", _line(event),
-                                 "flatten the structure (no data file needs this depth)")
-            stack.append(node)
-            keys.append(None)
+            parent = stack[-1]
+            if type(parent) is LineList:
+                parent.append(value)
+                parent.item_lines.append(_line(event))
+            elif keys[-1] is _NO_KEY:
+                if kind is not ScalarEvent:
+                    raise BuildError(path, "a key must be a plain word, not a list or mapping", _line(event),
+                                     "write `key: value`")
+                if value in parent:
+                    raise BuildError(path, f"duplicate key {value!r}", _line(event), "keep one entry per key")
+                keys[-1] = value
+                parent.key_lines[value] = _line(event)
+            else:
+                parent[keys[-1]] = value
+                keys[-1] = _NO_KEY
+        if kind is not ScalarEvent:
+            stack.append(value)
+            keys.append(_NO_KEY)
     if not loader.check_event(StreamEndEvent):
-        raise BuildError(loader.path, "more than one YAML document (a second `---`)", _line(loader.peek_event()),
+        raise BuildError(path, "more than one YAML document (a second `---`)", _line(loader.peek_event()),
                          "keep one document per file")
     return root
+
+
+_NO_KEY = object()
 
 
 def loads(text: str, path: str | Path = "<yaml>"):
@@ -172,8 +173,7 @@ def loads(text: str, path: str | Path = "<yaml>"):
     loader = _Loader(text)
     loader.path = path
     try:
-        node = _compose(loader)
-        return None if node is None else loader.construct_document(node)
+        return _build(loader)
     except BuildError:
         raise
     except yaml.MarkedYAMLError as exc:
