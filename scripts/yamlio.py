@@ -87,15 +87,16 @@ _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 def _build(loader: _Loader):
     """The document as LineDict / LineList / scalars, built straight from the parser's events with an
-    explicit stack (no recursion, no node tree), refusing aliases, explicit tags other than the plain
-    ones, keys that are not scalars, duplicate keys, and nesting deeper than MAX_DEPTH. None for an
-    empty document."""
+    explicit stack (no recursion, no node tree). Aliases and nesting deeper than MAX_DEPTH stop it at
+    once; broken syntax anywhere is reported before the first tag other than the plain ones, key that
+    is not a scalar, or duplicate key. None for an empty document."""
     loader.get_event()                                   # stream start
     if loader.check_event(StreamEndEvent):
         return None
     loader.get_event()                                   # document start
     get, resolve, path = loader.get_event, loader.resolve, loader.path
-    root = None
+    root, problem = None, None                           # problem: the first mistake in well-formed YAML,
+                                                         # raised once the whole document has parsed
     stack: list = []                                     # open LineDict / LineList
     keys: list = []                                      # per open mapping: its pending key (or _NO_KEY)
     while True:
@@ -107,13 +108,15 @@ def _build(loader: _Loader):
                 tag = resolve(ScalarNode, event.value, event.implicit)
             construct = _SCALARS.get(tag)
             if construct is None:
-                raise BuildError(path, f"YAML tag {tag!r} is not allowed", _line(event), "remove the tag")
-            value = construct(loader, ScalarNode(tag, event.value, event.start_mark, event.end_mark,
-                                                 style=event.style))
+                problem = problem or BuildError(path, f"YAML tag {tag!r} is not allowed", _line(event), "remove the tag")
+                value = object()
+            else:
+                value = construct(loader, ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                                     style=event.style))
         elif kind is SequenceStartEvent or kind is MappingStartEvent:
             tag = event.tag
             if tag is not None and tag != "!" and tag != (_SEQ if kind is SequenceStartEvent else _MAP):
-                raise BuildError(path, f"YAML tag {tag!r} is not allowed", _line(event), "remove the tag")
+                problem = problem or BuildError(path, f"YAML tag {tag!r} is not allowed", _line(event), "remove the tag")
             if len(stack) >= MAX_DEPTH:
                 raise BuildError(path, f"nested more than {MAX_DEPTH} levels deep", _line(event),
                                  "flatten the structure (no data file needs this depth)")
@@ -142,13 +145,16 @@ def _build(loader: _Loader):
                 parent.append(value)
                 parent.item_lines.append(_line(event))
             elif keys[-1] is _NO_KEY:
+                key = value
                 if kind is not ScalarEvent:
-                    raise BuildError(path, "a key must be a plain word, not a list or mapping", _line(event),
-                                     "write `key: value`")
-                if value in parent:
-                    raise BuildError(path, f"duplicate key {value!r}", _line(event), "keep one entry per key")
-                keys[-1] = value
-                parent.key_lines[value] = _line(event)
+                    problem = problem or BuildError(path, "a key must be a plain word, not a list or mapping",
+                                                    _line(event), "write `key: value`")
+                    key = object()
+                elif key in parent:
+                    problem = problem or BuildError(path, f"duplicate key {key!r}", _line(event),
+                                                    "keep one entry per key")
+                keys[-1] = key
+                parent.key_lines[key] = _line(event)
             else:
                 parent[keys[-1]] = value
                 keys[-1] = _NO_KEY
@@ -158,6 +164,8 @@ def _build(loader: _Loader):
     if not loader.check_event(StreamEndEvent):
         raise BuildError(path, "more than one YAML document (a second `---`)", _line(loader.peek_event()),
                          "keep one document per file")
+    if problem:
+        raise problem
     return root
 
 

@@ -190,3 +190,16 @@ def test_dates_are_real_calendar_dates(year, month, day):
     except ValueError:
         real = False
     assert (schema.parse_date(text) is not None) == real
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                                    st.text(max_size=20)),
+                          lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8),
+                                                                                                inner, max_size=4)),
+                          max_leaves=30),
+       flow=st.booleans())
+def test_loads_reads_plain_yaml_as_pyyaml_does(value, flow):
+    """Built from events without PyYAML's composer, the data is what yaml.safe_load reads."""
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow)
+    assert yamlio.loads(text, "x.yml") == yaml.safe_load(text)
