@@ -374,7 +374,7 @@ class Record(Type):
         for f in self.fields:
             if f.name not in out:
                 if f.required:
-                    at.fail(f"{what} has no {f.name!r}", f"add `{f.name}:`" + (f" (e.g. {f.example})" if f.example else ""),
+                    at.fail(f"{what} lacks {f.name}", f"add `{f.name}:`" + (f" (e.g. {f.example})" if f.example else ""),
                             value.line)
                 out[f.name] = f.default
         for rule in self.checks:
