@@ -249,7 +249,7 @@ def test_missing_quote(tmp_path):
     with pytest.raises(BuildError) as exc:
         F.load_datasets(tmp_path / "figures")
     assert str(exc.value).startswith(f"{p}:{line_of(p, '- label:')}: ")
-    assert "'quote'" in str(exc.value)
+    assert "point lacks quote — add `quote:`" in str(exc.value)
 
 
 def test_quote_not_in_article(tmp_path, texts):

@@ -24,10 +24,6 @@ def _fail(path, line, message, remedy=""):
     raise BuildError(shown(Path(path)), message, line or None, remedy)
 
 
-def _bilingual(d) -> Bilingual:
-    return Bilingual(d["zh"], d["en"])
-
-
 def load_dataset(path: Path) -> Dataset:
     """One data/figures/<id>.yml, checked against the schema (scripts/schema/files.py: FIGURE); its id
     must be its file name."""
@@ -37,13 +33,13 @@ def load_dataset(path: Path) -> Dataset:
         _fail(path, d.line_of("id"), f"id {d['id']!r} does not match the file name {path.name!r}",
               f"rename the file to {d['id']}.yml or set id: {path.stem}")
     series = tuple(
-        Series(_bilingual(s["name"]), tuple(
-            Point(_bilingual(p["label"]), p["value"], p["value_high"], p["article"], p["quote"].strip(),
+        Series(Bilingual(**s["name"]), tuple(
+            Point(Bilingual(**p["label"]), p["value"], p["value_high"], p["article"], p["quote"].strip(),
                   p["reading"].strip(), p.line, p.line_of("quote"), p.line_of("reading"))
             for p in s["points"]))
         for s in d["series"])
-    return Dataset(d["id"], _bilingual(d["title"]), d["kind"], d["unit"], _bilingual(d["y_label"]),
-                   " ".join(d["alt"].split()), _bilingual(d["caption"]), series, path, d.line)
+    return Dataset(d["id"], Bilingual(**d["title"]), d["kind"], d["unit"], Bilingual(**d["y_label"]),
+                   " ".join(d["alt"].split()), Bilingual(**d["caption"]), series, path, d.line)
 
 
 def load_datasets(data_dir: Path) -> list[Dataset]:
@@ -68,7 +64,7 @@ def load_timeline(path: Path) -> list[Event]:
     path = Path(path)
     if not path.exists():
         return []
-    return [Event(e["date"], _bilingual(e["event"]), e["article"], e["quote"].strip(), path, e.line, e.line_of("quote"))
+    return [Event(e["date"], Bilingual(**e["event"]), e["article"], e["quote"].strip(), path, e.line, e.line_of("quote"))
             for e in schema.load(path, files.TIMELINE)]
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import yamlio
-from .core import (At, Bilingual, Choice, Date, Either, Field, Integer, ListOf, Number, Record, Regex, Text,
+from .core import (At, Bilingual, Bool, Choice, Date, Either, Field, Integer, ListOf, Number, Record, Regex, Text,
                    Unique, check, parse_date)
 from . import files
 
-__all__ = ["At", "Bilingual", "Choice", "Date", "Either", "Field", "Integer", "ListOf", "Number", "Record", "Regex", "Text",
+__all__ = ["At", "Bilingual", "Bool", "Choice", "Date", "Either", "Field", "Integer", "ListOf", "Number", "Record", "Regex", "Text",
            "Unique", "check", "files", "load", "parse_date"]
 
 

@@ -156,6 +156,19 @@ class Number(Type):
 
 
 @dataclass(frozen=True)
+class Bool(Type):
+    """true or false."""
+
+    def doc(self) -> str:
+        return "`true` \\| `false`"
+
+    def check(self, value, at: At):
+        if not isinstance(value, bool):
+            at.fail(f"{at.label} must be true or false, not {describe(value)}", f"write {at.label}: true")
+        return value
+
+
+@dataclass(frozen=True)
 class Integer(Type):
     """A whole number, at least `min`."""
     min: int = 0

@@ -5,7 +5,7 @@ seeds/README.md prints their field tables (scripts/schema/docs.py)."""
 from __future__ import annotations
 
 from ..annotate.numbers import CURRENCY
-from .core import Bilingual, Choice, Date, Either, Field, Integer, ListOf, Number, Record, Regex, Text, Unique
+from .core import Bilingual, Bool, Choice, Date, Either, Field, Integer, ListOf, Number, Record, Regex, Text, Unique
 
 # ---------------------------------------------------------------- seeds/NAME.yml (side file)
 
@@ -20,7 +20,7 @@ PERSON = Record("person", (
 ), example="- {zh: 俞琪, en: Yu Qi, role: editor}")
 
 
-def _decision_rule(d, at) -> None:
+def _mojibake_rule(d, at) -> None:
     """A mojibake decision is a repair (garbled + fixed) or a keep, not both, not neither."""
     how = "write - {garbled: …, fixed: …, note: …} or - {keep: …, note: …}"
     if d["keep"] is not None:
@@ -39,7 +39,7 @@ DECISION = Record("mojibake decision", (
     Field("fixed", Text(), "what it stands for (with garbled)"),
     Field("keep", Text(), "instead of garbled + fixed: flagged text that is correct as it is"),
     Field("note", Text(), "one line: why this reading", required=True),
-), checks=(_decision_rule,), example="- {garbled: …, fixed: …, note: …}")
+), checks=(_mojibake_rule,), example="- {garbled: …, fixed: …, note: …}")
 
 KIND_OVERRIDE = Record("kind override", (
     Field("match", Text(), "the start of the segment's text", required=True),
@@ -235,13 +235,29 @@ STYLE = Record("house style", (
 REVIEW_VERDICTS = ("ok", "fixed", "noted")
 FINDING_KINDS = ("meaning", "omission", "number", "term", "style")
 
+def _decision_rule(f, at) -> None:
+    """The house-style pass's decision on a style finding: applied, or declined with the reason."""
+    given = [k for k in ("applied", "applied_as", "declined") if f[k] is not None]
+    if given and f["kind"] != "style":
+        at.fail(f"{given[0]} is for style findings only", f"remove {given[0]}")
+    if f["applied"] is False and not f["declined"]:
+        at.fail("applied: false needs declined", "say why the suggestion was not applied")
+    if f["declined"] is not None and f["applied"] is not False:
+        at.fail("declined goes with applied: false", "set applied: false or remove declined")
+    if f["applied_as"] is not None and f["applied"] is not True:
+        at.fail("applied_as goes with applied: true", "set applied: true or remove applied_as")
+
+
 FINDING = Record("finding", (
     Field("kind", Choice(FINDING_KINDS), "what kind of problem", required=True),
     Field("sentence", Integer(1), "the pair's position in the segment, counting from 1", required=True),
     Field("was", Text(), "the English before", required=True),
     Field("now", Text(), "the English after (applied, or suggested for style)", required=True),
     Field("reason", Text(), "why", required=True),
-), example="- {kind: …, sentence: 1, was: …, now: …, reason: …}")
+    Field("applied", Bool(), "style findings: whether the house-style pass applied it"),
+    Field("applied_as", Text(), "style findings applied: the wording used where it differs from now"),
+    Field("declined", Text(), "style findings not applied: why"),
+), checks=(_decision_rule,), example="- {kind: …, sentence: 1, was: …, now: …, reason: …}")
 
 REVIEW = ListOf(Record("review entry", (
     Field("id", SEGMENT_ID, "the segment reviewed", required=True),
