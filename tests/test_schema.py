@@ -162,10 +162,11 @@ def test_any_yaml_value_is_accepted_or_refused_in_one_line(value, name):
     """Whatever a data file holds, checking it gives data or a one-line BuildError naming the file,
     never another exception."""
     text = yaml.safe_dump(value, allow_unicode=True)
-    try:
-        schema.check(yamlio.loads(text, "x.yml"), files.ALL[name], "x.yml")
-    except BuildError as exc:
-        assert str(exc).startswith("x.yml") and "\n" not in str(exc)
+    for data in (yamlio.loads(text, "x.yml"), value):      # as loaded, and as plain Python data
+        try:
+            schema.check(data, files.ALL[name], "x.yml")
+        except BuildError as exc:
+            assert str(exc).startswith("x.yml") and "\n" not in str(exc)
 
 
 @settings(max_examples=300, deadline=None)

@@ -81,6 +81,16 @@ def did_you_mean(word, choices, form: str = "`{}:`") -> str:
     return f"did you mean {form.format(close[0])}? (fields: {listed})" if close else f"use one of {listed}"
 
 
+def _line_of(mapping, key, fallback: int) -> int:
+    """The line of `key` in a mapping from scripts/yamlio (the fallback for a plain dict)."""
+    return mapping.line_of(key) if isinstance(mapping, LineDict) else fallback
+
+
+def _own_line(value, fallback: int) -> int:
+    """The line a list or mapping from scripts/yamlio starts on (the fallback otherwise)."""
+    return getattr(value, "line", 0) or fallback
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict))
                                                                               and not value)
@@ -258,15 +268,16 @@ class Bilingual(Type):
             at.fail(f"{at.label} must have zh and en, not {describe(value)}", how)
         for key in value:
             if key not in ("zh", "en"):
-                at.fail(f"unknown field {key!r} in {at.label}", did_you_mean(key, ("zh", "en")), value.line_of(key))
+                at.fail(f"unknown field {key!r} in {at.label}", did_you_mean(key, ("zh", "en")),
+                        _line_of(value, key, at.line))
         out = LineDict()
-        out.line, out.key_lines = value.line, dict(value.key_lines)
+        out.line, out.key_lines = _own_line(value, at.line), dict(getattr(value, "key_lines", {}))
         for lang in ("zh", "en"):
-            text = value.get(lang)
-            text = "" if text is None else Text(numbers=True).check(text, at.item(f"{at.label}.{lang}", value.line_of(lang),
+            text, line = value.get(lang), _line_of(value, lang, at.line)
+            text = "" if text is None else Text(numbers=True).check(text, at.item(f"{at.label}.{lang}", line,
                                                                                    how[6:])).strip()
             if not text and lang in self.required:
-                at.fail(f"{at.label} has no {lang!r} text", how, value.line_of(lang))
+                at.fail(f"{at.label} has no {lang!r} text", how, line)
             out[lang] = text
         return out
 
@@ -300,10 +311,10 @@ class ListOf(Type):
             at.fail(f"{at.label} must have at least {self.min} item{'s' if self.min > 1 else ''}",
                     f"write {at.example}" if at.example else f"add items under `{at.label}:`")
         out = LineList()
-        out.line, out.item_lines = value.line, list(getattr(value, "item_lines", []))
+        out.line, out.item_lines = _own_line(value, at.line), list(getattr(value, "item_lines", []))
         seen: dict = {}
         for i, item in enumerate(value):
-            line = value.line_at(i)
+            line = out.line_at(i)
             checked = self.item.check(item, at.item(f"item {i + 1} of {at.label}", line, at.example))
             if self.unique:
                 key = self.unique.key(checked)
@@ -372,26 +383,28 @@ class Record(Type):
         what = self.name
         if self.ident and isinstance(value.get(self.ident), (str, int)) and not isinstance(value.get(self.ident), bool):
             what = f"{self.name} {str(value[self.ident])!r}"
+        line = _own_line(value, at.line)
         for key in value:
             if key not in self.names:
-                at.fail(f"unknown field {key!r} in {what}", did_you_mean(key, tuple(self.names)), value.line_of(key))
+                at.fail(f"unknown field {key!r} in {what}", did_you_mean(key, tuple(self.names)),
+                        _line_of(value, key, line))
         out = LineDict()
-        out.line, out.key_lines = value.line, dict(value.key_lines)
+        out.line, out.key_lines = line, dict(getattr(value, "key_lines", {}))
         for key, v in value.items():
             f = self.names[key]
             if f.required and _blank(v):
                 at.fail(f"{key!r} of {what} is empty", f"write {f.example}" if f.example else f"write {key}: …",
-                        value.line_of(key))
+                        _line_of(value, key, line))
             if v is not None:
-                out[key] = f.type.check(v, at.item(key, value.line_of(key), f.example))
+                out[key] = f.type.check(v, at.item(key, _line_of(value, key, line), f.example))
         for f in self.fields:
             if f.name not in out:
                 if f.required:
                     at.fail(f"{what} lacks {f.name}", f"add `{f.name}:`" + (f" (e.g. {f.example})" if f.example else ""),
-                            value.line)
+                            line)
                 out[f.name] = f.default
         for rule in self.checks:
-            rule(out, at.item(what, value.line))
+            rule(out, at.item(what, line))
         return out
 
 
