@@ -85,7 +85,7 @@ _SCALARS = {tag: f for tag, f in yaml.SafeLoader.yaml_constructors.items()
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
-def _build(loader: _Loader):
+def _build(loader: _Loader, drop_aliases: bool = False):
     """The document as LineDict / LineList / scalars, built straight from the parser's events with an
     explicit stack (no recursion, no node tree). Aliases and nesting deeper than MAX_DEPTH stop it at
     once; broken syntax anywhere is reported before the first tag other than the plain ones, key that
@@ -134,7 +134,10 @@ def _build(loader: _Loader):
         elif kind is DocumentEndEvent:
             break
         elif kind is AliasEvent:
-            raise BuildError(path, "YAML aliases (*name) are not allowed", _line(event), "write the value out in full")
+            if not drop_aliases:
+                raise BuildError(path, "YAML aliases (*name) are not allowed", _line(event),
+                                 "write the value out in full")
+            value, kind = None, ScalarEvent               # read as nothing: never expanded
         else:                                            # nothing else occurs inside a document
             raise BuildError(path, f"unexpected YAML ({kind.__name__})", _line(event), "")
         if not stack:
@@ -172,8 +175,15 @@ def _build(loader: _Loader):
 _NO_KEY = object()
 
 
-def loads(text: str, path: str | Path = "<yaml>"):
-    """Parse YAML text into LineDict / LineList / scalars; any problem is a one-line BuildError."""
+def loads(text: str, path: str | Path = "<yaml>", drop_aliases: bool = False):
+    """Parse YAML text into LineDict / LineList / scalars; any problem is a one-line BuildError.
+
+    Our data files refuse aliases; YAML that is not ours (a scrape's front matter) may be read with
+    `drop_aliases`, each alias then read as nothing (None), never expanded.
+
+    >>> loads("a: &x [1]\\nb: *x\\nc: 2\\n", drop_aliases=True)
+    {'a': [1], 'b': None, 'c': 2}
+    """
     path = shown(path)
     if len(text) > MAX_BYTES:
         raise BuildError(path, f"file too large ({len(text.encode('utf-8')) / 1e6:.1f} MB, limit "
@@ -181,7 +191,7 @@ def loads(text: str, path: str | Path = "<yaml>"):
     loader = _Loader(text)
     loader.path = path
     try:
-        return _build(loader)
+        return _build(loader, drop_aliases)
     except BuildError:
         raise
     except yaml.MarkedYAMLError as exc:
