@@ -14,7 +14,6 @@ from pathlib import Path
 from .. import fonts
 from ..annotate.numbers import CURRENCY, MINUS, MONTHS, english_scale
 from ..chinese import HAN_RE
-from ..errors import BuildError
 from ..yamlio import shown
 from .model import Bilingual, Dataset, Point, english_reading, qualifier
 from .svg import compact
