@@ -14,13 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlio
 from .errors import BuildError
 
 MAX_SEED_BYTES = 2_000_000
-STATUSES = ("draft", "published")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 @dataclass(frozen=True)
@@ -35,12 +31,14 @@ class Seed:
 
 @dataclass(frozen=True)
 class Bilingual:
+    """A text in Chinese and English (either may be empty)."""
     zh: str = ""
     en: str = ""
 
 
 @dataclass(frozen=True)
 class Person:
+    """Someone the article names as its author, editor…"""
     zh: str
     en: str = ""
     role: str = "author"
@@ -57,6 +55,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class Meta:
+    """What the side file says about an article (see seeds/README.md)."""
     slug: str
     status: str = "draft"
     title: Bilingual = Bilingual()
@@ -177,80 +176,30 @@ def read_seed(path: Path) -> Seed:
 
 
 def side_file(seed_path: Path) -> Path:
+    """seeds/NAME.yml for seeds/NAME.txt."""
     return seed_path.with_suffix(".yml")
 
 
 def tm_file(seed_path: Path) -> Path:
+    """seeds/NAME.en.yml, the translation memory, for seeds/NAME.txt."""
     return seed_path.with_suffix(".en.yml")
 
 
-def _bilingual(value, path, line, field_name) -> Bilingual:
-    if value is None:
-        return Bilingual()
-    if isinstance(value, str):
-        return Bilingual(zh=value)
-    yamlio.expect(isinstance(value, dict) and set(value) <= {"zh", "en"}, path, line,
-                  f"{field_name} must be a mapping with zh and en", f"write {field_name}: {{zh: …, en: …}}")
-    return Bilingual(str(value.get("zh") or ""), str(value.get("en") or ""))
-
-
-_META_KEYS = {"slug", "status", "title", "outlet", "people", "published", "date_evidence", "url",
-              "notes", "mojibake", "kinds"}
-
-
 def load_meta(seed_path: Path) -> Meta:
+    """The seed's side file NAME.yml, checked against scripts/schema (files.SIDE_FILE); defaults when
+    there is none."""
+    from . import schema            # here: the schema reads the number stage's units, which imports this module
     path = side_file(seed_path)
     default_slug = re.sub(r"[^a-z0-9-]+", "-", seed_path.stem.lower()).strip("-") or "article"
     if not path.exists():
         return Meta(slug=default_slug)
-    data = yamlio.load(path)
-    if data is None:
-        return Meta(slug=default_slug, path=path)
-    yamlio.expect(isinstance(data, dict), path, 1, "side file must be a mapping", "see seeds/README.md")
-    for key in data:
-        yamlio.expect(key in _META_KEYS, path, data.line_of(key), f"unknown field {key!r}",
-                      f"use one of {', '.join(sorted(_META_KEYS))}")
-    slug = str(data.get("slug") or default_slug)
-    yamlio.expect(bool(_SLUG.match(slug)), path, data.line_of("slug"), f"bad slug {slug!r}",
-                  "use lowercase letters, digits and hyphens")
-    status = str(data.get("status") or "draft")
-    yamlio.expect(status in STATUSES, path, data.line_of("status"), f"bad status {status!r}",
-                  "use draft or published")
-    published = str(data.get("published") or "")
-    yamlio.expect(not published or bool(_DATE.match(published)), path, data.line_of("published"),
-                  f"bad date {published!r}", "write YYYY-MM-DD (or YYYY-MM)")
-    people = []
-    for item in data.get("people") or []:
-        line = getattr(item, "line", data.line_of("people"))
-        yamlio.expect(isinstance(item, dict) and "zh" in item, path, line,
-                      "each person needs at least zh", "write - {zh: 俞琪, en: Yu Qi, role: editor}")
-        people.append(Person(str(item["zh"]), str(item.get("en") or ""), str(item.get("role") or "author")))
-    decisions = []
-    for item in data.get("mojibake") or []:
-        line = getattr(item, "line", data.line_of("mojibake"))
-        ok = isinstance(item, dict) and (("garbled" in item and "fixed" in item) or "keep" in item)
-        yamlio.expect(ok, path, line, "a mojibake decision needs garbled+fixed, or keep",
-                      "write - {garbled: …, fixed: …, note: …} or - {keep: …, note: …}")
-        yamlio.expect(bool(item.get("note")), path, line, "a mojibake decision needs a note",
-                      "say in one line why")
-        if "keep" in item:
-            decisions.append(Decision(str(item["keep"]), None, str(item["note"]), line))
-        else:
-            yamlio.expect(bool(str(item["garbled"])), path, line, "empty garbled text", "")
-            decisions.append(Decision(str(item["garbled"]), str(item["fixed"]), str(item["note"]), line))
-    kinds = []
-    for item in data.get("kinds") or []:
-        line = getattr(item, "line", data.line_of("kinds"))
-        yamlio.expect(isinstance(item, dict) and item.get("kind") in ("heading", "paragraph", "caption")
-                      and item.get("match"), path, line, "a kind override needs match and kind",
-                      "write - {match: 开头的文字, kind: caption}")
-        kinds.append((str(item["match"]), str(item["kind"])))
+    d = schema.load(path, schema.files.SIDE_FILE)
     return Meta(
-        slug=slug, status=status,
-        title=_bilingual(data.get("title"), path, data.line_of("title"), "title"),
-        outlet=_bilingual(data.get("outlet"), path, data.line_of("outlet"), "outlet"),
-        people=tuple(people), published=published,
-        date_evidence=str(data.get("date_evidence") or ""), url=str(data.get("url") or ""),
-        notes=tuple(str(n) for n in data.get("notes") or []),
-        decisions=tuple(decisions), kinds=tuple(kinds), path=path,
+        slug=d["slug"] or default_slug, status=d["status"],
+        title=Bilingual(**(d["title"] or {})), outlet=Bilingual(**(d["outlet"] or {})),
+        people=tuple(Person(p["zh"], p["en"], p["role"]) for p in d["people"]),
+        published=d["published"], date_evidence=d["date_evidence"], url=d["url"], notes=tuple(d["notes"]),
+        decisions=tuple(Decision(m["keep"], None, m["note"], m.line) if m["keep"] is not None
+                        else Decision(m["garbled"], m["fixed"], m["note"], m.line) for m in d["mojibake"]),
+        kinds=tuple((k["match"], k["kind"]) for k in d["kinds"]), path=path,
     )

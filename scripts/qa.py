@@ -340,11 +340,13 @@ def check_multiples(zh: str, en: str) -> list[str]:
 
 @functools.lru_cache(maxsize=8)
 def load_calques(path: str) -> tuple[tuple[re.Pattern, str, str], ...]:
-    """The calque list of data/style.yml as (pattern, suggestion, source) triples."""
-    from .yamlio import load
-    data = load(path) if Path(path).exists() else {}
-    return tuple((re.compile(rf"\b(?:{c['pattern']})\b", re.I), str(c["suggestion"]), str(c.get("source", "")))
-                 for c in (data or {}).get("calques") or [])
+    """The calque list of data/style.yml (checked against scripts/schema: files.STYLE) as
+    (pattern, suggestion, source) triples."""
+    from . import schema
+    if not Path(path).exists():
+        return ()
+    return tuple((re.compile(rf"\b(?:{c['pattern'].pattern})\b", re.I), c["suggestion"], c["source"])
+                 for c in schema.load(path, schema.files.STYLE)["calques"])
 
 
 def check_calques(en: str, calques) -> list[tuple[str, str]]:

@@ -94,7 +94,7 @@ def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candi
     from .. import yamlio
     from ..errors import BuildError
     try:
-        data = yamlio.loads(yaml_text, "<front matter>")
+        data = yamlio.loads(yaml_text, "<front matter>", drop_aliases=True)
     except (BuildError, RecursionError):
         return []
     if not isinstance(data, dict):
