@@ -98,8 +98,11 @@ def _frame(fig: Figure, title: Bilingual, source: str) -> None:
 
 
 def _source(articles) -> str:
-    ids = ", ".join(articles)
-    return f"来源 Source: 文章 article {ids} · 数字取自原文 figures as stated in the text"
+    """The chart's own footer: where its numbers come from, in words a reader can use (the caption
+    under it names the outlet, date and paragraphs; no internal article ids here)."""
+    many = len(set(articles)) > 1
+    return (f"来源 Source: 数字取自{'各篇' if many else ''}原文 figures as stated in the article{'s' if many else ''} "
+            "· 百模志 The Hundred-Model Chronicle")
 
 
 def _unit_label(unit: str, word: str) -> str:
