@@ -220,7 +220,8 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     total = sum(c.values())
     removed = sum(1 for ch in a.cleaned.report if ch.action == "removed")
     meta_rows = [
-        ("Outlet", f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>' + (f" · {h.text(a.outlet_en)}" if a.outlet_en else "")),
+        ("Outlet", f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
+                   + (f" · {h.text(a.outlet_en)}" if a.outlet_en and a.outlet_en != a.outlet_zh else "")),
         ("Published", (f'<time datetime="{h.attr(a.published)}">{h.text(human_date(a.published))}</time>'
                        if a.published else "unknown")),
     ]
@@ -362,7 +363,8 @@ def article_cards(articles: list[Article], base: str = "", newest_first: bool = 
             f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
             f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
             f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
-            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
+            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
+            f'{(" · " + h.text(a.outlet_en)) if a.outlet_en and a.outlet_en != a.outlet_zh else ""}'
             f' · {state} · {h.text(a.meta.status)}</span></li>')
     return '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>"
 
