@@ -31,10 +31,8 @@ def cmd_clean(args, paths):
     seed_path = _seed(paths, args.id)
     if args.flags:
         seed, meta = ingest.read_seed(seed_path), ingest.load_meta(seed_path)
-        for flag, raw, decision in list_flags(seed, meta, ctx.rules):
-            verdict = "UNDECIDED" if decision is None else ("keep" if decision.fixed is None else f"repair -> {decision.fixed}")
-            context = raw[max(0, flag.start - 6):flag.end + 6]
-            print(f"{seed_path.name}:{flag.line}:{flag.start + 1}\t{flag.text!r}\t{flag.why}\t…{context}…\t{verdict}")
+        for line in flag_lines(seed_path.name, list_flags(seed, meta, ctx.rules)):
+            print(line)
         return
     article = process(seed_path, ctx)
     if args.report:
@@ -67,8 +65,8 @@ def report_text(article) -> str:
     for ch in c.report:
         if ch.action == "removed":
             rows.append((ch.line, 1, f"{ch.line:>4} removed  {ch.why}: {ch.before}"))
-        elif ch.action == "repaired":
-            rows.append((ch.line, 2, f"{ch.line:>4} repaired {ch.before!r} -> {ch.after!r}: {ch.why}"))
+        elif ch.action in ("repaired", "flagged"):
+            rows.append((ch.line, 2, f"{ch.line:>4} {ch.action} {ch.before!r} -> {ch.after!r}: {ch.why}"))
         else:
             rows.append((ch.line, 3, f"{ch.line:>4} changed  ({ch.why})\n       - {ch.before}\n       + {ch.after}"))
     out.extend(row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1])))
@@ -77,6 +75,55 @@ def report_text(article) -> str:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def flag_lines(name: str, flags) -> list[str]:
+    """`clean --flags`: one block per finding — where, what, the decision, the byte evidence."""
+    out = []
+    for f, raw, decision, verdict in flags:
+        if f is None:
+            out.append(f"{name}:?\trecorded repair {decision.text!r} -> {decision.fixed!r}: the detector finds no "
+                       f"damage there (kept as recorded)")
+            continue
+        if decision is None:
+            state = f"UNDECIDED, proposed {f.fixed!r}" if f.fixed else "UNDECIDED, not repaired: keep it or write a repair"
+        elif decision.fixed is None:
+            state = "keep (recorded)"
+        else:
+            state = f"repair -> {decision.fixed!r} (recorded; {'' if verdict.ok else 'DISAGREES: '}{verdict.message})"
+        context = raw[max(0, f.start - 6):f.end + 6]
+        out.append(f"{name}:{f.line}:{f.start + 1}\t[{f.id}] {f.text!r}\t{f.why}\t…{context}…\t{state}")
+        out.append(f"    evidence: {f.evidence}")
+        if f.inferred:
+            out.append(f"    INFERRED: {f.inferred}")
+    return out
+
+
+def cmd_accept_repairs(args, paths):
+    """Write proposed repairs into the side file's mojibake: list (ruamel round trip, atomic)."""
+    from . import ingest
+    from .clean import list_flags
+    from .pipeline import Context
+    from .mojibake import accept_repairs
+    seed_path = _seed(paths, args.id)
+    seed, meta = ingest.read_seed(seed_path), ingest.load_meta(seed_path)
+    pending = [f for f, _, decision, _ in list_flags(seed, meta, Context.load(paths).rules)
+               if f is not None and decision is None]
+    if not args.all and not args.flags:
+        raise BuildError(seed_path, "name the findings to accept", None,
+                         f"give their ids from `python -m scripts clean {args.id} --flags`, or --all")
+    chosen = pending if args.all else [f for f in pending if f.id in args.flags]
+    unknown = sorted(set(args.flags) - {f.id for f in pending})
+    if unknown:
+        raise BuildError(seed_path, f"no undecided finding {unknown[0]}", None,
+                         f"see `python -m scripts clean {args.id} --flags`")
+    written = accept_repairs(ingest.side_file(seed_path), chosen)
+    for f in written:
+        print(f"{f.id}: {f.text!r} -> {f.fixed!r}")
+    skipped = [f for f in chosen if f.fixed is None]
+    for f in skipped:
+        print(f"{f.id}: {f.text!r} not repaired by the bytes: decide it by hand (keep or repair)")
+    print(f"{len(written)} repair(s) written to {ingest.side_file(seed_path).name}")
 
 
 def cmd_status(args, paths):
@@ -135,7 +182,14 @@ def cmd_pdf(args, paths):
     print(make_pdf(paths.root))
 
 
+def cmd_font(args, paths):
+    from . import fonts
+    raise SystemExit(fonts.run(paths.data, paths.docs / "assets" / "fonts", args.check,
+                               tuple(args.source or fonts.SOURCE_DIRS)))
+
+
 def main(argv=None) -> int:
+    from .fonts import add_arguments as font_arguments
     parser = argparse.ArgumentParser(prog="python -m scripts", description="百模志 build pipeline")
     parser.add_argument("--root", type=Path, default=None, help="project root (default: this checkout)")
     sub = parser.add_subparsers(dest="verb", required=True)
@@ -145,6 +199,11 @@ def main(argv=None) -> int:
     p.add_argument("--report", action="store_true", help="each removed or changed line and why")
     p.add_argument("--flags", action="store_true", help="mojibake flags and their decisions")
     p.set_defaults(fn=cmd_clean)
+    p = sub.add_parser("accept-repairs", help="write repairs the bytes propose into the side file's mojibake: list")
+    p.add_argument("id")
+    p.add_argument("flags", nargs="*", metavar="FLAG", help="finding ids from `clean ID --flags` (line:column)")
+    p.add_argument("--all", action="store_true", help="every undecided repair the bytes propose")
+    p.set_defaults(fn=cmd_accept_repairs)
     sub.add_parser("status", help="translated / stale / pending per article").set_defaults(fn=cmd_status)
     sub.add_parser("qa", help="translation QA report (exit 1 on errors in published articles)").set_defaults(fn=cmd_qa)
     p = sub.add_parser("accept", help="mark a reviewed stale translation as current")
@@ -153,6 +212,9 @@ def main(argv=None) -> int:
     p.set_defaults(fn=cmd_accept)
     sub.add_parser("bench", help="performance benchmark against a plain MkDocs build").set_defaults(fn=cmd_bench)
     sub.add_parser("pdf", help="the built site (site/) as one PDF in dist/").set_defaults(fn=cmd_pdf)
+    p = sub.add_parser("font", help="regenerate the bundled CJK font (docs/assets/fonts/) from fonts-noto-cjk")
+    font_arguments(p)
+    p.set_defaults(fn=cmd_font)
     p = sub.add_parser("sync", help="add skeleton entries for new segments to the translation memory")
     p.add_argument("id", nargs="?")
     p.set_defaults(fn=cmd_sync)

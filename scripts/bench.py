@@ -32,7 +32,9 @@ def plain_project(dest: Path) -> Path:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     keep = [block for block in config.split("\n\n")
             if not block.startswith(("hooks:", "watch:", "extra:", "extra_css:", "extra_javascript:"))]
-    (dest / "mkdocs.yml").write_text("\n\n".join(keep), encoding="utf-8")
+    # the theme override only announces our feed; the plain build has none
+    plain = "\n\n".join(keep).replace("  custom_dir: overrides\n", "")
+    (dest / "mkdocs.yml").write_text(plain, encoding="utf-8")
     (dest / "docs" / "index.md").write_text("# Plain build\n", encoding="utf-8")
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
         (dest / "docs" / f"{seed.stem}.md").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")

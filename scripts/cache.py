@@ -1,8 +1,9 @@
 """Build caches, so that unchanged work is not done again — one object, `Cache`, owns them all.
 
-- Whole build: a fingerprint of every input (seeds and their data files, data/, the code). When it
-  matches the manifest of the last successful build and the outputs on disk are intact, the build
-  does nothing (this is what a warm `mkdocs build` or an unchanged `mkdocs serve` rebuild costs).
+- Whole build: a fingerprint of every input (seeds and their data files, data/, the code, the figure
+  font). When it matches the manifest of the last successful build and the outputs on disk are
+  intact, the build does nothing (this is what a warm `mkdocs build` or an unchanged `mkdocs serve`
+  rebuild costs).
 - Per article, in memory: an article whose own files and the shared inputs are unchanged keeps its
   processed text and rendered page, so editing one translation during `mkdocs serve` re-renders
   one article.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from . import fonts
 from .paths import Paths, atomic_write
 
 CODE = Path(__file__).resolve().parent
@@ -59,7 +61,7 @@ def inputs(paths: Paths) -> Inputs:
     data = sorted(p for p in paths.data.rglob("*") if p.is_file())
     sides = sorted(p for p in paths.seeds.glob("*.yml") if not p.name.endswith(".en.yml"))
     overrides = sorted(p for p in (paths.root / "overrides").rglob("*") if p.is_file())
-    shared = _digest(code + data + sides + overrides + [paths.root / "mkdocs.yml"])
+    shared = _digest(code + data + sides + overrides + [paths.root / "mkdocs.yml"] + fonts.files())  # figures are drawn in the font
     shared = hashlib.sha256(f"{shared}:{os.environ.get('SITE_URL', '')}".encode()).hexdigest()   # permalinks, feed
     from .ingest import find_seeds
     articles = {}

@@ -20,8 +20,8 @@ from .metadata import Evidence
 from .readers import Candidate, Document
 from .chinese import CJK_CONTEXT, HAN, MARK_CLOSE, MARK_OPEN, to_simplified, to_traditional
 from .errors import BuildError
-from .ingest import Decision, Meta, Seed
-from .mojibake import covered, flag_line
+from .ingest import Meta, Seed
+from .mojibake import Repair, article_facts, resolve_line, scan_line, verify
 
 
 # ---------------------------------------------------------------- rules from data/cleaning.yml
@@ -191,12 +191,13 @@ class Cleaned:
     lines: list[CleanLine]
     report: list[Change]
     extracted: dict[str, str]                                # metadata field -> inferred value
-    repairs: list[Decision] = field(default_factory=list)   # one per repaired span, in text order
+    repairs: list[Repair] = field(default_factory=list)     # one per marked span, in text order
     format: str = "text"                                     # text | markdown | html (scripts/readers)
     format_why: str = ""
     verdicts: list[Verdict] = field(default_factory=list)   # every block, kept or removed, and why
     evidence: dict[str, Evidence] = field(default_factory=dict)   # for each extracted field, its evidence
     candidates: list[Candidate] = field(default_factory=list)     # every metadata candidate seen
+    undecided: list = field(default_factory=list)            # mojibake findings no decision covers
 
 
 DATELINE_WITHIN = 3   # a dateline is looked for at the start of the first kept blocks
@@ -250,28 +251,62 @@ def infer_metadata(seed: Seed, rules: tuple[ChromeRule, ...]) -> dict[str, Evide
     return choose_metadata(metadata_candidates(document, classify_blocks(document, rules)), fixers)
 
 
-def _apply_repairs(text: str, decisions: list[Decision], used: set, out: list[Decision]) -> str:
-    repairs = sorted((d for d in decisions if d.fixed is not None), key=lambda d: -len(d.text))
-    if not repairs:
-        return text
-    by_text = {d.text: d for d in repairs}
-    pattern = re.compile("|".join(re.escape(d.text) for d in repairs))
+class _Mojibake:
+    """Per article: the detector's facts (computed once, only if a line needs them), the decisions
+    that matched, and the findings left undecided."""
 
-    def repl(m: re.Match) -> str:
-        d = by_text[m.group(0)]
-        used.add(d.line)
-        out.append(d)
-        return MARK_OPEN + d.fixed + MARK_CLOSE
-    return pattern.sub(repl, text)
+    def __init__(self, seed: Seed, meta: Meta):
+        self.seed, self.meta = seed, meta
+        self.used: set[int] = set()
+        self.undecided: list = []
+        self._facts = None
+
+    def facts(self):
+        if self._facts is None:
+            self._facts = article_facts(self.seed.text)
+        return self._facts
+
+
+def _apply_repairs(raw: str, number: int, state: _Mojibake, out: list, report: list) -> str:
+    """Repair one body line: recorded decisions first, then the detector's proposals (marked as
+    such), each span between MARK_OPEN and MARK_CLOSE; report every repair with its evidence."""
+    text, repairs, undecided = resolve_line(raw, number, state.meta.decisions, state.facts, state.used)
+    out.extend(repairs)
+    state.undecided.extend(undecided)
+    for r in repairs:
+        why = r.note if r.status == "reviewed" else f"{r.status.upper()}: {r.note}"
+        if r.status == "reviewed" and r.evidence:
+            why += f" [bytes: {r.evidence}]"
+        report.append(Change(number, "repaired" if r.status != "flagged" else "flagged", r.text, r.fixed, why))
+    return text
+
+
+def _check_decisions(seed: Seed, meta: Meta, state: _Mojibake, lines: list) -> list:
+    """Undecided findings on kept lines; a published article may have none (the build stops on the
+    first, with the count of the rest); a decision that matches nothing is an error either way."""
+    kept = {l.line for l in lines}
+    undecided = [f for f in state.undecided if f.line in kept]
+    if undecided and meta.status == "published":
+        f = undecided[0]
+        more = f" (and {len(undecided) - 1} more)" if len(undecided) > 1 else ""
+        side = meta.path or seed.path.with_suffix(".yml")
+        proposal = f"; the bytes propose {f.fixed!r}" if f.fixed else ""
+        raise BuildError(seed.path, f"undecided mojibake {f.text!r} at column {f.start + 1}: {f.category}{proposal}{more}",
+                         f.line, f"accept it (`python -m scripts accept-repairs {seed.stem} {f.id}`), or write a "
+                         f"repair or a keep under 'mojibake:' in {side.name}; `python -m scripts clean {seed.stem} "
+                         f"--flags` lists them all")
+    for d in meta.decisions:
+        if d.line not in state.used:
+            raise BuildError(meta.path or seed.path, f"mojibake decision {d.text!r} matches nothing in the article",
+                             d.line, "remove it or correct the text")
+    return undecided
 
 
 def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
-    decisions = list(meta.decisions)
     report: list[Change] = []
     lines: list[CleanLine] = []
-    undecided = []
-    used: set[int] = set()
-    repairs: list[Decision] = []
+    mojibake = _Mojibake(seed, meta)
+    repairs: list[Repair] = []
     fixers = FIXERS if is_traditional(seed.text) else tuple(f for f in FIXERS if f is not to_simplified_chars)
     document = read_document(seed)
     verdicts = classify_blocks(document, rules)
@@ -280,16 +315,7 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
         if not verdict.keep:
             report.append(Change(number, "removed", raw, "", verdict.reason))
             continue
-        for flag in flag_line(raw, number):
-            hits = [d for d in decisions if covered(flag, raw, d.text)]
-            if hits:
-                used.update(d.line for d in hits if d.fixed is None)
-            else:
-                undecided.append(flag)
-        before_repairs = len(repairs)
-        text = _apply_repairs(raw, decisions, used, repairs)
-        for d in repairs[before_repairs:]:
-            report.append(Change(number, "repaired", d.text, d.fixed or "", d.note))
+        text = _apply_repairs(raw, number, mojibake, repairs, report)
         whys = []
         for fixer in fixers:
             new = fixer(text)
@@ -303,21 +329,10 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
     lines = _drop_site_names(lines, report)
     candidates = metadata_candidates(document, verdicts)
     chosen = choose_metadata(candidates, fixers)
-    if undecided:
-        undecided = [f for f in undecided if any(l.line == f.line for l in lines)]
-    if undecided:
-        f = undecided[0]
-        more = f" (and {len(undecided) - 1} more)" if len(undecided) > 1 else ""
-        side = meta.path or seed.path.with_suffix(".yml")
-        raise BuildError(seed.path, f"undecided mojibake {f.text!r} at column {f.start + 1}: {f.why}{more}",
-                         f.line, f"add a repair (garbled/fixed/note) or a keep under 'mojibake:' in {side.name}; "
-                         f"`python -m scripts clean {seed.stem} --flags` lists them all")
-    for d in decisions:
-        if d.line not in used:
-            raise BuildError(meta.path or seed.path, f"mojibake decision {d.text!r} matches nothing in the article",
-                             d.line, "remove it or correct the text")
+    undecided = _check_decisions(seed, meta, mojibake, lines)
     extracted = {name: e.value for name, e in chosen.items()}
-    return Cleaned(lines, report, extracted, repairs, document.format, document.why, verdicts, chosen, candidates)
+    return Cleaned(lines, report, extracted, repairs, document.format, document.why, verdicts, chosen, candidates,
+                   undecided)
 
 
 SITE_NAME_MAX = 16
@@ -336,13 +351,31 @@ def _drop_site_names(lines: list[CleanLine], report: list[Change]) -> list[Clean
 
 
 def list_flags(seed: Seed, meta: Meta, rules) -> list[tuple]:
-    """All flags on body lines with their decision (or None) — for `clean --flags`."""
+    """Every mojibake finding on a body block, for `clean --flags` and `accept-repairs`:
+    (finding, line text, decision or None, verdict or None). A recorded repair is checked against
+    the bytes (verdict); a recorded repair no finding covers is listed with finding None."""
     out = []
-    for verdict in classify_blocks(read_document(seed), rules):
-        if not verdict.keep:
+    facts = None
+    for block in classify_blocks(read_document(seed), rules):
+        if not block.keep:
             continue
-        number, raw = verdict.block.line, verdict.block.text
-        for flag in flag_line(raw, number):
-            hit = next((d for d in meta.decisions if covered(flag, raw, d.text)), None)
-            out.append((flag, raw, hit))
+        number, raw = block.block.line, block.block.text
+        facts = facts or article_facts(seed.text)
+        findings = scan_line(raw, number, facts)
+        for f in findings:
+            hit = next((d for d in meta.decisions if _overlaps(raw, d.text, f)), None)
+            verdict = verify(raw, f, hit.text, hit.fixed, facts, findings) if hit and hit.fixed is not None else None
+            out.append((f, raw, hit, verdict))
+        for d in meta.decisions:
+            if d.fixed is not None and d.text in raw and not any(_overlaps(raw, d.text, f) for f in findings):
+                out.append((None, raw, d, None))
     return out
+
+
+def _overlaps(raw: str, text: str, f) -> bool:
+    pos = raw.find(text)
+    while pos != -1:
+        if pos < f.end and f.start < pos + len(text):
+            return True
+        pos = raw.find(text, pos + 1)
+    return False

@@ -1,20 +1,21 @@
 """Figures on the site: the Figures and Timeline pages, figures placed in their articles, CSV downloads.
 
 Every point and event is traced to the segment whose text holds its quote, so captions link to the
-paragraphs a figure draws on. SVGs are cached by the hash of their data and of the drawing code.
+paragraphs a figure draws on. SVGs are cached by the hash of their data, of the drawing code and of the font.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
-from . import figures
+from . import figures, fonts
 from . import html as h
 from .errors import BuildError
 from .paths import atomic_write
 
-_CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes()).hexdigest()[:16]
+_CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes() + fonts.digest().encode()).hexdigest()[:16]
 _MEMORY: dict[str, bytes] = {}
 
 
@@ -36,6 +37,32 @@ def cached_svg(key_source: bytes, draw, cache_dir: Path) -> bytes:
         atomic_write(path, data)
     _MEMORY[key] = data
     return data
+
+
+class Source(NamedTuple):
+    """The paragraph a figure's data point or a timeline event comes from, as a reader cites it."""
+    slug: str
+    seg: str
+    title: str
+    paragraph: int          # ¶ number in its article
+    outlet: str
+    published: str
+
+
+def cite_sources(sources, root: str) -> str:
+    """'Securities Times, July 23, 2023, ¶3, ¶5; …': outlet, date and ¶ links per article, no internal ids."""
+    from .render import human_date
+    by_article: dict[str, list] = {}
+    for s in sources:
+        by_article.setdefault(s.slug, []).append(s)
+    parts = []
+    for slug, items in by_article.items():
+        first = items[0]
+        paras = ", ".join(f'<a href="{root}articles/{slug}/#{s.seg}">¶{s.paragraph}</a>'
+                          for s in sorted(items, key=lambda s: s.paragraph))
+        when = f", {h.text(human_date(first.published))}" if first.published else ""
+        parts.append(f'<span title="{h.attr(first.title)}">{h.text(first.outlet or first.title)}</span>{when}, {paras}')
+    return "; ".join(parts)
 
 
 @dataclass
@@ -62,16 +89,17 @@ def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
             texts[k] = text
     figures.check_quotes(datasets, events, texts)
     placed = Placed(datasets, events)
+    order = {a.slug: {i.segment.id: n for n, i in enumerate(a.alignment.items)} for a in articles}
 
     def find(article_key: str, quote: str):
         a = by_key[article_key]
         for item in a.alignment.items:
             if quote in item.segment.plain:
-                return a.slug, item.segment.id, a.title_en or a.title_zh
+                return Source(a.slug, item.segment.id, a.title_en or a.title_zh, order[a.slug][item.segment.id] + 1,
+                              a.outlet_en or a.outlet_zh, a.published)
         raise BuildError(data_dir, f"quote spans two paragraphs of {article_key}: {quote[:30]}…", None,
                          "quote from one paragraph")
 
-    order = {a.slug: {i.segment.id: n for n, i in enumerate(a.alignment.items)} for a in articles}
     for ds in datasets:
         srcs = list(dict.fromkeys(find(p.article, p.quote) for p in ds.points))
         placed.sources[ds.id] = srcs
@@ -84,14 +112,14 @@ def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
 
 
 def figure_html(ds, placed: Placed, root: str) -> str:
-    links = []
-    for slug, seg, title in placed.sources[ds.id]:
-        links.append(f'<a href="{root}articles/{slug}/#{seg}">{h.text(title)} §{seg}</a>')
+    underlying = getattr(ds, "source", None)
+    origin = f"Source: {h.text(underlying.en)} (via the article) · " if underlying and getattr(underlying, "en", "") else ""
+    svg = f"{root}assets/figures/{ds.id}.svg"
     return (f'<figure class="bm-figure" id="fig-{ds.id}">\n'
-            f'<img src="{root}assets/figures/{ds.id}.svg" alt="{h.attr(ds.alt)}" loading="lazy">\n'
+            f'<a class="bm-figure-full" href="{svg}" title="Open the chart full size"><img src="{svg}" alt="{h.attr(ds.alt)}" loading="lazy"></a>\n'
             f'<figcaption><strong><span lang="zh-Hans">{h.text(ds.title.zh)}</span> · {h.text(ds.title.en)}</strong><br>\n'
             f'{h.text(ds.caption.en)} <span lang="zh-Hans">{h.text(ds.caption.zh)}</span><br>\n'
-            f'Data from: {"; ".join(links)}. '
+            f'{origin}Figures as reported by {cite_sources(placed.sources[ds.id], root)}. '
             f'<a href="{root}data/figures/{ds.id}.csv" download>Data (CSV)</a> · '
             f'<a href="{root}figures/#fig-{ds.id}">All figures</a></figcaption>\n</figure>')
 
@@ -290,9 +318,8 @@ def timeline_page(placed: Placed) -> str:
                      f'to {max(e.date for e in placed.events)[:7]}, as listed below." loading="lazy"></figure>\n')
     rows = []
     for n, ev in sorted(enumerate(placed.events), key=lambda x: (x[1].date, x[0])):
-        slug, seg, title = placed.event_source[n]
         rows.append(f'<li id="event-{n + 1}"><time datetime="{h.attr(ev.date)}">{h.text(ev.date)}</time> '
                     f'<span lang="zh-Hans">{h.text(ev.event.zh)}</span> — {h.text(ev.event.en)} '
-                    f'<a href="../articles/{slug}/#{seg}">source: {h.text(title)} §{seg}</a></li>')
+                    f'(source: {cite_sources([placed.event_source[n]], "../")})</li>')
     parts.append('<ol class="bm-timeline">' + "".join(rows) + "</ol>\n")
     return "\n".join(parts)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
 
-from . import ingest
+from . import fonts, ingest
 from .errors import BuildError
 from .yamlio import load
 
@@ -42,12 +42,10 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 # The house style: the only module-level state. Figures are drawn on white with dark text, so they
 # read the same on the site's light and dark themes (the page shows them on a white card).
 STYLE = {
-    "fonts": ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR"),
     # The timeline's text stays text (see render_timeline_svg): the reader's font, this one if present.
     "font_stack": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
                   "'Microsoft YaHei', sans-serif",
     "text_headroom": 0.12,             # of the width, right of the longest timeline line (a wider font)
-    "fallback_fonts": ("DejaVu Sans",),
     "width": 8.0,                      # inches, every figure
     "title_band": 0.95,                # inches above the axes for the two-line title
     "footer_band": 0.32,               # inches below for the source line
@@ -481,14 +479,7 @@ def dataset_csv(dataset: Dataset) -> str:
 # ---------------------------------------------------------------- drawing
 
 def _font_family() -> list[str]:
-    for name in STYLE["fonts"]:
-        try:
-            font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
-        except ValueError:
-            continue
-        return [name, *STYLE["fallback_fonts"]]
-    raise BuildError("fonts", "no Noto Sans CJK font found, so Chinese in figures would show as boxes", None,
-                     "install it: apt-get install fonts-noto-cjk")
+    return list(fonts.matplotlib_family())      # the bundled font only, registered by path
 
 
 def _rc() -> dict:
@@ -826,8 +817,7 @@ def _drawing(path, what: str):
     for w in caught:
         text = str(w.message)
         if "missing from font" in text:
-            raise BuildError(_shown(path), f"{what}: {text.split(' missing')[0]} is not in the figure font",
-                             None, "use a character Noto Sans CJK has (a common Simplified form)")
+            raise fonts.missing_glyph(_shown(path), what, text)
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
@@ -842,6 +832,7 @@ def _load_matplotlib() -> None:
     """Import matplotlib on first drawing only: loading and checking data, and builds whose SVGs are
     cached, do not pay for it."""
     global matplotlib, font_manager, FigureCanvasAgg, Figure, Line2D, FuncFormatter, MaxNLocator
+    fonts.matplotlib_family()       # first: matplotlib's cache in .cache/, the bundled fonts registered
     import matplotlib
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg

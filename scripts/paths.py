@@ -64,6 +64,7 @@ def copy_project(dest: Path, seeds: bool = True, figures: bool = True, source: P
     for p in (source / "docs" / "assets").iterdir():
         if p.is_file():
             shutil.copy(p, dest / "docs" / "assets" / p.name)
+    shutil.copytree(source / "docs" / "assets" / "fonts", dest / "docs" / "assets" / "fonts")
     shutil.copy(source / "mkdocs.yml", dest / "mkdocs.yml")
     if Paths(source).lib.exists():
         shutil.copytree(Paths(source).lib, Paths(dest).lib)

@@ -15,7 +15,9 @@ Each part is printed separately with page.pdf(format="A4", print_background=True
 joined with `pdfunite` (poppler-utils). Page numbers run through the whole book: print.css puts
 counter(page) in the bottom margin and each part gets its starting number injected. Requests that
 would leave 127.0.0.1 are blocked, so the book is built offline and from the site alone. Nothing
-time-dependent is printed in the body; Chromium embeds subsets of the local Noto CJK fonts.
+time-dependent is printed in the body. Chinese is set in the font the site carries (assets/fonts/,
+declared in print.css and in BOOK_CSS for the cover and contents, which are served from the same
+address so the font loads); a character outside it falls back to the system's CJK fonts.
 
 Reading options (bm.js's `bm-options`) default to the site's defaults: both languages side by side,
 Simplified, no pinyin. Pass options={"lang": "en"} etc. to print another edition.
@@ -47,8 +49,8 @@ REFERENCE_PAGES = (("glossary", "Glossary", True), ("who", "Who’s who", True),
 DEFAULT_TITLE = "百模志 · The Hundred-Model Chronicle"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
-ZH_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
-EN_FONT = '"Liberation Sans", Arial, Helvetica, "Noto Sans CJK SC", sans-serif'
+ZH_FONT = '"Baimozhi Sans SC", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
+EN_FONT = '"Liberation Sans", Arial, Helvetica, "Baimozhi Sans SC", "Noto Sans CJK SC", sans-serif'
 
 
 def log(msg: str) -> None:
@@ -155,6 +157,8 @@ def date_range(cards: list[Card]) -> str:
 # ---------------------------------------------------------------- generated pages
 
 BOOK_CSS = f"""
+@font-face {{ font-family: "Baimozhi Sans SC"; font-weight: 400; src: url("/assets/fonts/BaimozhiSansSC-Regular.otf"); }}
+@font-face {{ font-family: "Baimozhi Sans SC"; font-weight: 700; src: url("/assets/fonts/BaimozhiSansSC-Bold.otf"); }}
 @page {{ size: A4; margin: 22mm 20mm 22mm 20mm; }}
 html {{ font-family: {EN_FONT}; color: #111; }}
 body {{ margin: 0; }}
@@ -222,18 +226,41 @@ li {{ display: flex; align-items: baseline; gap: 3mm; margin: 0 0 4mm; break-ins
 # ---------------------------------------------------------------- printing
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Files from the site, and the generated pages (cover, contents) from memory under /_book/."""
+
+    def __init__(self, *args, pages: dict[str, bytes], **kwargs):
+        self.pages = pages
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self):  # noqa: N802 - name fixed by the base class
+        body = self.pages.get(self.path)
+        if body is None:
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
         pass
 
 
 class SiteServer:
-    """site/ over HTTP on 127.0.0.1, a free port, in a background thread (context manager)."""
+    """site/ over HTTP on 127.0.0.1, a free port, in a background thread (context manager).
+    `page(name, html)` serves a generated page from the same address (so it can use the site's fonts)."""
 
     def __init__(self, site: Path):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+        self.pages: dict[str, bytes] = {}
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site),
+                                                                            pages=self.pages))
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def page(self, name: str, html_text: str) -> str:
+        self.pages[f"/_book/{name}"] = html_text.encode("utf-8")
+        return f"{self.url}_book/{name}"
 
     def __enter__(self) -> "SiteServer":
         self.thread.start()
@@ -278,14 +305,21 @@ def _print_page(page, url: str, out: Path, start: int, print_css: Path) -> None:
         page.add_style_tag(path=str(print_css))      # until print.css is listed in extra_css
     # Running page numbers: this part starts at `start`.
     page.add_style_tag(content=f"@media print {{ @page :first {{ counter-increment: page {start}; }} }}")
-    page.evaluate("() => document.fonts.ready.then(() => true)")
+    _fonts_loaded(page)
     page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
 
 
-def _print_html(page, content: str, out: Path) -> None:
-    page.set_content(content, wait_until="load")
+def _fonts_loaded(page) -> None:
+    """Wait until the bundled CJK font (both weights) and any other font in use has loaded: a font
+    still loading when the page is printed would be left out."""
+    page.evaluate("""() => Promise.all(['16px', 'bold 16px'].map(f => document.fonts.load(`${f} "Baimozhi Sans SC"`, '中')))
+                         .then(() => document.fonts.ready).then(() => true)""")
+
+
+def _print_html(page, url: str, out: Path) -> None:
+    page.goto(url, wait_until="load")
     page.emulate_media(media="print")
-    page.evaluate("() => document.fonts.ready.then(() => true)")
+    _fonts_loaded(page)
     page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
 
 
@@ -331,11 +365,11 @@ def main(root: Path, options: dict | None = None, output: Path | None = None) ->
                 page = context.new_page()
 
                 cover = tmp / "000-cover.pdf"
-                _print_html(page, cover_html(meta, cards), cover)
+                _print_html(page, server.page("cover.html", cover_html(meta, cards)), cover)
                 cover_pages = pdf_pages(cover)
 
                 contents_pages = 1
-                for _attempt in range(3):
+                for attempt in range(3):
                     start = cover_pages + contents_pages + 1
                     for i, part in enumerate(parts, 1):
                         if part.pdf is None or part.start != start:
@@ -347,7 +381,7 @@ def main(root: Path, options: dict | None = None, output: Path | None = None) ->
                         start += part.pages
                     contents = tmp / "001-contents.pdf"
                     entries = [(pt.zh, pt.en, pt.start) for pt in parts]
-                    _print_html(page, contents_html(meta, entries, cover_pages + 1), contents)
+                    _print_html(page, server.page(f"contents-{attempt}.html", contents_html(meta, entries, cover_pages + 1)), contents)
                     actual = pdf_pages(contents)
                     if actual == contents_pages:
                         break

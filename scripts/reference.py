@@ -45,9 +45,13 @@ def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[
     title = "Glossary" if kind == "glossary" else "Who’s who"
     intro = ("Terms of China’s large-model industry and of Chinese finance, as the articles use them."
              if kind == "glossary" else "Companies, models and products, people, institutions and media the articles name.")
-    parts = [f"---\ntitle: \"{title}\"\n---\n", f"# {title}\n",
+    boost = "search:\n  boost: 2\n" if kind != "glossary" else ""     # names before idioms in search
+    parts = [f"---\ntitle: \"{title}\"\n{boost}---\n", f"# {title}\n",
              f'<p class="bm-lede">{intro} {len(terms)} entries, ordered by pinyin within each group. '
-             "Each lists every paragraph it occurs in.</p>\n"]
+             "Each lists every paragraph it occurs in.</p>\n",
+             indexes(terms),
+             '<p class="bm-filter"><label for="bm-filter">Filter</label> <input type="search" id="bm-filter" '
+             'placeholder="English, 中文 or pinyin" autocomplete="off"> <span id="bm-filter-count" aria-live="polite"></span></p>\n']
     for cat in cats:
         group = sorted((t for t in terms if t.category == cat), key=pinyin_key)
         if not group:
@@ -74,14 +78,63 @@ def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[
                     f'also <span lang="zh-Hans">{h.text("、".join(forms))}</span>' if forms else "",
                     f"<strong>{h.text(t.en)}</strong>" + (f" (also: {h.text('; '.join(t.variants))})" if t.variants else ""),
                     h.text(t.role) if t.role else ""]
+            heading = (f'<span lang="zh-Hans">{h.text(t.zh)}</span>' if t.zh != t.en else "") + \
+                (" " if t.zh != t.en else "") + f'<span class="bm-entry-en" lang="en">{h.text(t.en)}</span>'
+            aliases = search_aliases(t)
             parts.append(
-                f'<section class="bm-entry" id="{t.id}" data-term="{t.id}">\n'
-                f'<h3 class="bm-entry-h"><span lang="zh-Hans">{h.text(t.zh)}</span> <span class="bm-entry-en" lang="en">{h.text(t.en)}</span></h3>\n'
+                f'<section class="bm-entry" data-term="{t.id}" data-filter="{h.attr(filter_text(t))}">\n'
+                f'<h3 class="bm-entry-h" id="{t.id}">{heading}</h3>\n'
                 f'<p class="bm-entry-meta">{" · ".join(m for m in meta if m)}</p>\n'
-                f'<p lang="en">{h.text(t.definition)}' + (f"<br>Related: {related}" if related else "") + "</p>\n"
+                + (f'<p class="bm-search-alias" aria-hidden="true">{h.text(aliases)}</p>\n' if aliases else "")
+                + f'<p lang="en">{h.text(t.definition)}' + (f"<br>Related: {related}" if related else "") + "</p>\n"
                 f'<details class="bm-uses"><summary>{total} occurrence{"s" if total != 1 else ""} in {len(uses)} paragraph{"s" if len(uses) != 1 else ""}</summary>'
                 f'<ul>{"".join(links)}</ul></details>\n</section>\n')
     return "\n".join(parts)
+
+
+def _plain(pinyin: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", pinyin) if not unicodedata.combining(c)).lower()
+
+
+def filter_text(t: Term) -> str:
+    """What the filter box matches: every form, the English and its variants, pinyin with and without tones."""
+    return " ".join(dict.fromkeys([*t.forms, t.zh_hant, t.en, *t.variants, t.pinyin, _plain(t.pinyin),
+                                   _plain(t.pinyin).replace(" ", "")])).lower()
+
+
+def search_aliases(t: Term) -> str:
+    """The inner parts of a Chinese name, so a search for 小虎 finds 六小虎 (the search index holds
+    glossary words whole). Search-only text: hidden from sight and from screen readers.
+
+    >>> search_aliases(Term("x", "六小虎", ("六小虎",), "", "Six Little Tigers", (), "industry", "", (), "glossary"))
+    '六小 小虎'
+    """
+    out = []
+    for form in t.forms:
+        if 3 <= len(form) <= 8 and all("\u3400" <= c <= "\u9fff" for c in form):
+            out += [form[i:j] for i in range(len(form)) for j in range(i + 2, len(form) + 1) if (i, j) != (0, len(form))]
+    return " ".join(dict.fromkeys(out))
+
+
+def _initial(text: str) -> str:
+    c = text[:1].upper()
+    return c if "A" <= c <= "Z" else "#"
+
+
+def indexes(terms: list[Term]) -> str:
+    """A–Z indexes of the entries by English and by pinyin, linking to each entry."""
+    blocks = []
+    for label, key in (("A–Z by English", lambda t: (t.en.lower(), t.zh)), ("A–Z by pinyin", pinyin_key)):
+        groups: dict[str, list] = {}
+        for t in sorted(terms, key=key):
+            groups.setdefault(_initial(t.en if label.endswith("English") else _plain(t.pinyin) or t.en), []).append(t)
+        rows = "".join(
+            f'\n<dt>{letter}</dt><dd>' + " · ".join(
+                f'<a href="#{t.id}">{h.text(t.en if label.endswith("English") else (t.pinyin or t.en))}</a>'
+                + (f' <span lang="zh-Hans">{h.text(t.zh)}</span>' if t.zh != t.en else "") for t in items) + "</dd>"
+            for letter, items in groups.items())
+        blocks.append(f'<details class="bm-az"><summary>{label}</summary>\n<dl class="bm-az-list">{rows}\n</dl>\n</details>')
+    return "\n".join(blocks) + "\n"
 
 
 def export(terms: list[Term], occ, ids: dict[str, str]) -> list[dict]:

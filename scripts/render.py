@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
-from .ingest import Decision
 
 if TYPE_CHECKING:
     from .pipeline import Article, Context
@@ -99,10 +98,21 @@ def zh_sentences(item: Aligned) -> tuple[str, ...]:
     return seg.sentences
 
 
-def repair_span(decision: Decision, inner_html: str) -> str:
-    """Wrap repaired text in a focusable span whose tooltip shows the scrape's original."""
-    tip = f"Repaired: the scrape has “{decision.text}” here. {decision.note}"
-    return f'<span class="repair" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(decision.text)}">{inner_html}</span>'
+def repair_span(repair, inner_html: str) -> str:
+    """A repaired span with its evidence as a tooltip. A repair nobody has reviewed yet (proposed
+    from the bytes) and damage left as it is (flagged) carry their own class, so a draft shows them."""
+    status = getattr(repair, "status", "reviewed")
+    evidence = getattr(repair, "evidence", "")
+    if status == "proposed":
+        tip, cls = f"Proposed repair, not yet reviewed: the scrape has “{repair.text}” here. {repair.note}", "repair unreviewed"
+    elif status == "flagged":
+        tip, cls = f"Possible damage, left as it is: {repair.note}", "repair flagged"
+    else:
+        tip, cls = f"Repaired: the scrape has “{repair.text}” here. {repair.note}", "repair"
+        if evidence:
+            tip += f" Bytes: {evidence}"
+    return (f'<span class="{cls}" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(repair.text)}">'
+            f'{inner_html}</span>')
 
 
 def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
@@ -213,6 +223,25 @@ def terms_list(annotations, ctx: Context) -> str:
     return "\n".join(sections)
 
 
+def source_line(a: Article) -> str:
+    """Who published the original, under what headline and when, and where to find it: the line a
+    reader needs to find and cite the source (the build's own counts are in the details box)."""
+    parts = [f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
+             + (f" ({h.text(a.outlet_en)})" if a.outlet_en and a.outlet_en != a.outlet_zh else "")
+             if a.outlet_zh or a.outlet_en else "outlet unknown",
+             f'“<span lang="zh-Hans">{h.text(a.title_zh)}</span>”']
+    if a.published:
+        parts.append(f'<time datetime="{h.attr(a.published)}">{h.text(human_date(a.published))}</time>')
+    authors = [p for p in a.people if p.role not in ("editor", "chief editor", "proofreader")]
+    if authors:
+        parts.append("by " + ", ".join(f'<span lang="zh-Hans">{h.text(p.zh)}</span>' + (f" ({h.text(p.en)})" if p.en else "")
+                                       for p in authors))
+    url = getattr(a.meta, "url", "") or ""
+    if url.startswith(("https://", "http://")):
+        parts.append(f'<a href="{h.attr(url)}" rel="noopener nofollow">original</a>')
+    return ", ".join(parts)
+
+
 def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=None) -> str:
     """The whole article page: front matter, title, metadata and provenance, toolbar, the segment
     `blocks`, translator's notes, terms used, and the page's word and dictionary data."""
@@ -220,8 +249,6 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     total = sum(c.values())
     removed = sum(1 for ch in a.cleaned.report if ch.action == "removed")
     meta_rows = [
-        ("Outlet", f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
-                   + (f" · {h.text(a.outlet_en)}" if a.outlet_en and a.outlet_en != a.outlet_zh else "")),
         ("Published", (f'<time datetime="{h.attr(a.published)}">{h.text(human_date(a.published))}</time>'
                        if a.published else "unknown")),
     ]
@@ -230,15 +257,15 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     if profile is not None:
         from .study_pages import level_row
         meta_rows.append(level_row(profile, "vocabulary/"))
-    meta_rows.append(("Source file", f"<code>seeds/{h.text(a.seed.path.name)}</code> — "
-                      f"{len(a.seed.text.splitlines())} lines scraped, {removed} removed as site chrome, "
-                      f"{len(a.cleaned.repairs)} repaired"))
+    meta_rows.insert(0, ("Source", source_line(a)))
     meta_rows.append(("Translation", f'{c["translated"]} of {total} segments translated'
                       + (f', {c["stale"]} out of date' if c["stale"] else "")
                       + (f', {c["pending"]} pending' if c["pending"] else "")
                       + f' · status: <strong>{h.text(a.meta.status)}</strong>'))
     dl = "".join(f"\n<dt>{k}</dt>\n<dd>{v}</dd>" for k, v in meta_rows)
-    prov = []
+    prov = [f"\n<p><strong>Scrape:</strong> <code>seeds/{h.text(a.seed.path.name)}</code> — "
+            f"{len(a.seed.text.splitlines())} lines scraped, {removed} removed as site chrome, "
+            f"{len(a.cleaned.repairs)} repaired.</p>"]
     if a.meta.date_evidence:
         prov.append(f"\n<p><strong>Date:</strong> {h.text(a.meta.date_evidence)}</p>")
     for n in a.meta.notes:
@@ -251,9 +278,9 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     if a.cleaned.repairs:
         seen, items = set(), []
         for d in a.cleaned.repairs:
-            if d.line in seen:
+            if (d.text, d.fixed) in seen:
                 continue
-            seen.add(d.line)
+            seen.add((d.text, d.fixed))
             items.append(f'\n<li><code>{h.text(d.text)}</code> → <span lang="zh-Hans">{h.text(d.fixed or "")}</span>: '
                          f"{h.text(d.note)}</li>")
         prov.append(f"\n<p><strong>Repaired mojibake</strong> (marked in the text; hover for the original):</p>\n<ul>{''.join(items)}\n</ul>")

@@ -6,7 +6,6 @@ import yaml
 
 from scripts import clean
 from scripts.annotate import numbers
-from scripts.mojibake import flag_line
 
 CASES = Path(__file__).parent / "cases"
 
@@ -22,10 +21,7 @@ def test_cleaning_fixer(case):
     fixer = getattr(clean, case["fixer"])
     assert fixer(case["original"]) == case["fixed"]
 
-
-@pytest.mark.parametrize("case", _load("mojibake.yml"))
-def test_mojibake_flags(case):
-    assert [f.text for f in flag_line(case["line"], 1)] == case["flags"]
+# tests/cases/mojibake.yml is read by tests/test_mojibake.py.
 
 
 @pytest.mark.parametrize("case", _load("numbers.yml"))

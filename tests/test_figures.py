@@ -154,8 +154,16 @@ def test_timeline_text_leaves_room_for_a_wider_font():
     assert right <= width * (1 - F.STYLE["text_headroom"]), (right, width)
 
 
-def test_font_is_cjk():
-    assert F._font_family()[0].startswith("Noto Sans CJK")
+def test_font_is_the_bundled_cjk_font():
+    """Figures are drawn in the font the project carries (docs/assets/fonts/), found by path."""
+    from matplotlib import font_manager
+    from scripts import fonts
+    F.warm_up()
+    assert F._font_family() == [fonts.FAMILY]
+    for weight, path in zip(("normal", "bold"), fonts.files()):
+        found = font_manager.findfont(font_manager.FontProperties(family=fonts.FAMILY, weight=weight),
+                                      fallback_to_default=False)
+        assert Path(found) == path
 
 
 @pytest.mark.parametrize("value,unit,expected", [

@@ -1,0 +1,62 @@
+"""Charts as a reader meets them: captions that cite outlet, date and ¶ (no internal ids), a way to
+open the drawing full size, readable on a phone, not a white slab in dark mode, a sensible print size."""
+from __future__ import annotations
+
+import re
+
+from tests.test_browser import ARTIFACTS, PHONE, browser, new_context, server, site  # noqa: F401
+
+INTERNAL_ID = re.compile(r"§p-[0-9a-f]{8}|文章 articles? \d{3}")
+
+
+def test_captions_cite_outlet_date_and_paragraph_without_internal_ids(site):
+    pages = [*sorted((site / "articles").glob("*/index.html")), site / "figures" / "index.html", site / "timeline" / "index.html"]
+    seen = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for cap in re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S):
+            seen += 1
+            text = re.sub(r"<[^>]+>", "", cap)
+            assert not INTERNAL_ID.search(text), text
+            assert re.search(r"Figures as reported by .+?, (?:[A-Z][a-z]+ )?(?:\d{1,2}, )?\d{4}, ¶\d+", text), text
+        if page.parent.name == "timeline":
+            for li in re.findall(r'<li id="event-\d+">(.*?)</li>', html, re.S):
+                assert "§p-" not in li and re.search(r"¶\d+", li), li
+    assert seen >= 20
+
+
+def test_chart_opens_full_size_and_reads_on_a_phone(browser, server):
+    ctx = new_context(browser, server, viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = ctx.new_page()
+    page.goto(server + "figures/")
+    img = page.locator(".bm-figure img").first
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.bm-figure img').complete")
+    assert img.bounding_box()["width"] >= 560, "the drawing keeps a readable width and scrolls sideways"
+    href = page.locator(".bm-figure a.bm-figure-full").first.get_attribute("href")
+    assert href.endswith(".svg")
+    page.screenshot(path=str(ARTIFACTS / "chart-phone.png"))
+    response = page.goto(server + "figures/" + href)
+    assert response.ok and "svg" in response.headers.get("content-type", "")
+    ctx.close()
+
+
+def test_dark_mode_does_not_show_a_white_slab(browser, server):
+    ctx = new_context(browser, server, color_scheme="dark")
+    page = ctx.new_page()
+    page.goto(server + "figures/")
+    page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+    flt = page.evaluate("getComputedStyle(document.querySelector('.bm-figure img')).filter")
+    assert "invert" in flt
+    page.screenshot(path=str(ARTIFACTS / "chart-dark.png"))
+    ctx.close()
+
+
+def test_printed_charts_are_bounded(browser, server):
+    ctx = new_context(browser, server)
+    page = ctx.new_page()
+    page.goto(server + "figures/")
+    page.emulate_media(media="print")
+    height = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.bm-figure img')).maxHeight)")
+    assert 0 < height <= 10.5 * 96 / 2.54 + 1
+    ctx.close()
