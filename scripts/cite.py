@@ -40,7 +40,12 @@ def _date_parts(iso: str) -> list[int]:
 
 
 def _outlet(w: Work) -> str:
-    if w.outlet_en and w.outlet_zh:
+    """The outlet in English with its Chinese name; once when the outlet writes its name in Latin letters.
+
+    >>> _outlet(Work("k", "", "", "Cailian Press", "财联社", (), "", "")), _outlet(Work("k", "", "", "AINEXT", "AINEXT", (), "", ""))
+    ('Cailian Press (财联社)', 'AINEXT')
+    """
+    if w.outlet_en and w.outlet_zh and w.outlet_en != w.outlet_zh:
         return f"{w.outlet_en} ({w.outlet_zh})"
     return w.outlet_en or w.outlet_zh
 

@@ -226,7 +226,8 @@ def terms_list(annotations, ctx: Context) -> str:
 def source_line(a: Article) -> str:
     """Who published the original, under what headline and when, and where to find it: the line a
     reader needs to find and cite the source (the build's own counts are in the details box)."""
-    parts = [f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>' + (f" ({h.text(a.outlet_en)})" if a.outlet_en else "")
+    parts = [f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
+             + (f" ({h.text(a.outlet_en)})" if a.outlet_en and a.outlet_en != a.outlet_zh else "")
              if a.outlet_zh or a.outlet_en else "outlet unknown",
              f'“<span lang="zh-Hans">{h.text(a.title_zh)}</span>”']
     if a.published:
@@ -389,7 +390,8 @@ def article_cards(articles: list[Article], base: str = "", newest_first: bool = 
             f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
             f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
             f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
-            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
+            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
+            f'{(" · " + h.text(a.outlet_en)) if a.outlet_en and a.outlet_en != a.outlet_zh else ""}'
             f' · {state} · {h.text(a.meta.status)}</span></li>')
     return '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>"
 
