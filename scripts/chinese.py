@@ -32,6 +32,16 @@ def to_traditional(text: str) -> str:
     return _converter("s2t.json").convert(text) if text else text
 
 
+# The Traditional standards a reader can choose on the page: OpenCC's Taiwan (with Taiwan's own
+# words, 软件 -> 軟體) and Hong Kong configurations.
+HANT_STANDARDS = {"tw": "s2twp.json", "hk": "s2hk.json"}
+
+
+def to_hant(text: str, standard: str) -> str:
+    """Simplified -> Traditional in one of HANT_STANDARDS: to_hant("为群", "tw") == "為群"."""
+    return _converter(HANT_STANDARDS[standard]).convert(text) if text else text
+
+
 @lru_cache(maxsize=65536)
 def char_to_simplified(ch: str) -> str:
     out = to_simplified(ch)
