@@ -123,6 +123,7 @@ def test_anki_fields_are_escaped():
 
 def _open_dictionary(page):
     word = page.locator(".bm-article .zh .w:not(a .w)").filter(has_text=re.compile(r"^[\u4e00-\u9fff]{2,}$")).first
+    word.evaluate("e => e.scrollIntoView({block: 'center'})")
     word.hover()
     page.wait_for_selector(".bm-pop:not([hidden]) .bm-star")
     return word
