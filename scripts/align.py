@@ -48,6 +48,7 @@ class Entry:
     notes: tuple[Note, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     line: int = 0
+    was: tuple[str, ...] = ()   # ids it had before `accept` moved it to edited Chinese (old links)
 
     @property
     def source(self) -> str:
@@ -68,7 +69,7 @@ class Memory:
 
 
 _ID = re.compile(r"^[hpc]-[0-9a-f]{8}(-\d+)?$")
-ENTRY_KEYS = ("id", "pairs", "notes", "waive")
+ENTRY_KEYS = ("id", "was", "pairs", "notes", "waive")
 
 
 def load_memory(path: Path) -> Memory:
@@ -120,7 +121,11 @@ def load_memory(path: Path) -> Memory:
             yamlio.expect(isinstance(w, dict) and w.get("rule") and w.get("text") and w.get("reason"),
                           path, getattr(w, "line", line), f"{sid}: a waiver needs rule, text and reason", "")
             waivers.append(Waiver(str(w["rule"]), str(w["text"]), str(w["reason"])))
-        entries.append(Entry(sid, tuple(zh), tuple(en), tuple(notes), tuple(waivers), line))
+        was = item.get("was") or []
+        yamlio.expect(isinstance(was, list) and all(isinstance(w, str) and _ID.match(w) for w in was), path,
+                      item.line_of("was"), f"{sid}: was must list earlier segment ids",
+                      "`accept` writes it: was: [p-1a2b3c4d]")
+        entries.append(Entry(sid, tuple(zh), tuple(en), tuple(notes), tuple(waivers), line, tuple(was)))
     return Memory(path, tuple(entries))
 
 
@@ -234,8 +239,9 @@ def sync(path: Path, segments: tuple[Segment, ...], seed_name: str) -> int:
 def accept(path: Path, item: Aligned) -> str:
     """The translator has checked a stale entry: point it at the current Chinese.
 
-    Rewrites only that entry's id and zh lines, in place, so comments and layout survive.
-    Returns the new id. Requires the same number of sentences (otherwise re-translate).
+    Rewrites only that entry's id and zh lines, in place, so comments and layout survive, and
+    records the old id under `was:` (the page redirects links to it). Returns the new id.
+    Requires the same number of sentences (otherwise re-translate).
     """
     from .chinese import strip_marks
     from .segment import segment_id
@@ -251,6 +257,14 @@ def accept(path: Path, item: Aligned) -> str:
     lines = path.read_text(encoding="utf-8").split("\n")
     i = next(k for k, line in enumerate(lines) if line.strip() in (f"- id: {entry.id}", f"id: {entry.id}"))
     lines[i] = lines[i].replace(entry.id, new_id)
+    if new_id != entry.id:
+        was = list(dict.fromkeys(entry.was + (entry.id,)))
+        key_indent = len(lines[i]) - len(lines[i].lstrip()) + (2 if lines[i].lstrip().startswith("- ") else 0)
+        was_line = f"{' ' * key_indent}was: [{', '.join(was)}]"
+        if i + 1 < len(lines) and lines[i + 1].strip().startswith("was:"):
+            lines[i + 1] = was_line
+        else:
+            lines.insert(i + 1, was_line)
     k = i + 1
     for old, new in zip(entry.zh, new_zh):
         while not lines[k].lstrip().startswith("- zh:"):

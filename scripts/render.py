@@ -281,24 +281,36 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
                       f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
         parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}\n</ol>\n')
     parts.append(terms_list(annotations, ctx))
-    parts += page_data(annotations, "".join(parts))
+    parts += page_data(annotations, "".join(parts), ctx.lexicon.names, moved_ids(a.alignment.items))
     parts.append("\n</div>\n")
     return "\n".join(parts)
 
 
 _ZH_BLOCK = re.compile(r'<div class="zh" lang="zh-Hans">.*?</div>', re.S)
+_TAG = re.compile(r"<[^>]*>")
 
 
-def page_data(annotations, page_text: str) -> list[str]:
+def moved_ids(items) -> dict[str, str]:
+    """Old segment id -> the id its paragraph has now (`was:` in the translation memory), so a link
+    to a paragraph still lands on it after its Chinese was edited and the new text accepted."""
+    return {old: item.segment.id for item in items if item.entry
+            for old in item.entry.was if old != item.segment.id}
+
+
+def page_data(annotations, page_text: str, names=(), moved=None) -> list[str]:
     """The JSON tables bm.js reads: words (pinyin, Taiwan and Hong Kong forms), the dictionary, the
     glossary entries named, and the Traditional forms of every other Chinese text on the page (its
     title, headings, which the table of contents repeats, captions, metadata, figures: all of
-    `page_text` but the paragraphs' Chinese, which is made of words)."""
+    `page_text` but the paragraphs' Chinese, which is made of words; `names` keep their words)."""
     from .annotate.words import hant_table
-    hant = hant_table([_ZH_BLOCK.sub("", page_text)] + [t[0] for t in annotations.terms.values()])
+    rest = _ZH_BLOCK.sub("", page_text)
+    # runs as the reader sees them (tags dropped: 巨头争相<a>入局</a> is one run in the table of
+    # contents) and as attributes hold them (a figure's Chinese, shown in its pop-up)
+    hant = hant_table([rest, _TAG.sub("", rest)] + [t[0] for t in annotations.terms.values()], names)
     out = []
-    for element_id, data in (("bm-words", annotations.words), ("bm-dict", annotations.dictionary),
-                             ("bm-terms", annotations.terms), ("bm-hant", hant)):
+    tables = [("bm-words", annotations.words), ("bm-dict", annotations.dictionary),
+              ("bm-terms", annotations.terms), ("bm-hant", hant)] + ([("bm-moved", moved)] if moved else [])
+    for element_id, data in tables:
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         safe_json = payload.replace("<", "\\u003c")      # nothing in it can close or open a tag
         out.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')

@@ -11,12 +11,13 @@ Longest match wins; nothing is annotated inside another annotation, a URL or a r
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import html as h
-from ..chinese import HAN_RE, MARK_CLOSE, MARK_OPEN, to_hant, to_traditional
+from ..chinese import HAN_RE, MARK_CLOSE, MARK_OPEN, to_traditional
 from ..ingest import Decision
 from ..render import repair_span
 from . import numbers, words
@@ -29,6 +30,16 @@ _URL = re.compile(r"https?://[^\s，。）)]+|www\.[^\s，。）)]+")
 class Lexicon:
     terms: list[Term]
     matcher: Matcher
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every form of every who's who entry (their Traditional forms keep their words)."""
+        return tuple(f for t in self.terms if t.kind == "entity" for f in t.forms if HAN_RE.search(f))
+
+    @functools.cached_property
+    def names_re(self):
+        names = sorted(self.names, key=len, reverse=True)
+        return re.compile("|".join(re.escape(n) for n in names)) if names else None
 
     @classmethod
     def load(cls, data_dir: Path) -> "Lexicon":
@@ -136,7 +147,7 @@ class ZhAnnotator:
             if free(m.start, m.end):
                 spans.append(Span(m.start, m.end, "number", m))
         spans.sort(key=lambda x: x.start)
-        trad = words.hant_slices(text)
+        trad = words.hant_slices(text, self.lexicon.names_re)
         out, pos = [], 0
         for span in spans:
             out.append(self._words(text, pos, span.start, trad))
@@ -161,7 +172,8 @@ class ZhAnnotator:
             if HAN_RE.search(inner_text):
                 # the surface's own reading (科技巨头, not its entry's 大厂), and its own
                 # dictionary entry where it is a word of its own (a glossary variant)
-                self.page.words[inner_text] = [term.form_pinyin(inner_text)] + self._hant(inner_text, span.start, trad)
+                reading = term.form_pinyin(inner_text)
+                self.page.words[inner_text] = [reading] + self._hant(inner_text, span.start, trad, reading)
                 if inner_text != term.zh and term.kind == "glossary" and inner_text not in self.page.dictionary:
                     own = words.cedict_entries(inner_text)
                     if own:
@@ -177,12 +189,12 @@ class ZhAnnotator:
         inner = self._words(text, span.start, span.end, trad, lookup=False)
         return f'<span class="num" data-x="{index}" data-en="{h.attr(numbers.english(m))}">{inner}</span>'
 
-    @staticmethod
-    def _hant(word: str, pos: int, trad: dict) -> list[str]:
+    def _hant(self, word: str, pos: int, trad: dict, pinyin: str) -> list[str]:
         """The word's Taiwan and Hong Kong forms (words.hant_entry), cut from its sentence's
         conversion where that kept its length, else converted alone."""
-        forms = [trad[std][pos:pos + len(word)] if trad.get(std) else to_hant(word, std) for std in ("tw", "hk")]
-        return words.hant_entry(word, *forms)
+        forms = [trad[std][pos:pos + len(word)] if trad.get(std) else words.hant_text(word, std, self.lexicon.names_re)
+                 for std in ("tw", "hk")]
+        return words.hant_entry(word, *forms, pinyin)
 
     def _words(self, text: str, start: int, end: int, trad, lookup: bool = True) -> str:
         """The text as escaped HTML; its Chinese words are recorded for the page's word table."""
@@ -194,7 +206,8 @@ class ZhAnnotator:
             if HAN_RE.search(w):
                 self._tokens.append((pos, len(w)))
                 if w not in self.page.words:
-                    self.page.words[w] = [words.pinyin_of(w)] + self._hant(w, pos, trad)
+                    reading = words.pinyin_of(w)
+                    self.page.words[w] = [reading] + self._hant(w, pos, trad, reading)
                 if lookup and w not in self.page.dictionary:
                     entries = words.lookup(w)
                     if entries:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..cache import Cache
-from ..chinese import HAN_RE, HANT_STANDARDS, to_hant, to_traditional
+from ..chinese import HAN_RE, HANT_STANDARDS, to_hant, to_simplified, to_traditional
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 MAX_ENTRIES = 3
@@ -229,39 +229,61 @@ def traditional_slices(text: str):
     return t if len(t) == len(text) else None
 
 
-def hant_slices(text: str) -> dict[str, str | None]:
+def hant_slices(text: str, names_re=None) -> dict[str, str | None]:
     """Per Traditional standard (HANT_STANDARDS), the text converted as a whole (so phrases that
-    span words convert as phrases) when that keeps it aligned char-for-char, else None."""
+    span words convert as phrases; `names_re` as in hant_text) when that keeps it aligned
+    char-for-char, else None."""
     out = {}
     for std in HANT_STANDARDS:
-        t = to_hant(text, std)
+        t = hant_text(text, std, names_re)
         out[std] = t if len(t) == len(text) else None
     return out
 
 
-def hant_entry(word: str, tw: str, hk: str) -> list[str]:
+def hant_entry(word: str, tw: str, hk: str, pinyin: str = "") -> list[str]:
     """The Traditional part of a word-table row: [] when both standards write the word as it is,
-    [tw] when Hong Kong agrees with Taiwan, else [tw, hk]; "" stands for the word itself.
+    [tw] when Hong Kong agrees with Taiwan, else [tw, hk]; "" stands for the word itself. When
+    Taiwan uses another word, read otherwise (人工智能 -> 人工智慧), its pinyin follows: [tw, hk,
+    pinyin of tw]. `pinyin` is the word's own (to compare with).
 
-    >>> hant_entry("软件", "軟體", "軟件"), hant_entry("模型", "模型", "模型"), hant_entry("为", "為", "為")
-    (['軟體', '軟件'], [], ['為'])
+    >>> hant_entry("软件", "軟體", "軟件", "ruǎn jiàn"), hant_entry("模型", "模型", "模型"), hant_entry("为", "為", "為")
+    (['軟體', '軟件', 'ruǎn tǐ'], [], ['為'])
     """
+    # another word, not the same one in other characters (行業 is 行业; 人工智慧 is not 人工智能):
+    # read from its own Simplified spelling, which pypinyin reads more reliably
+    other = to_simplified(tw) if pinyin and tw != word else word
+    tw_pinyin = pinyin_of(other) if other != word else ""
     tw, hk = ("" if tw == word else tw), ("" if hk == word else hk)
+    if tw_pinyin and tw_pinyin != pinyin:
+        return [tw, hk, tw_pinyin]
     if hk == tw:
         return [tw] if tw else []
     return [tw, hk]
 
 
-def hant_table(strings) -> dict[str, list[str]]:
+def hant_table(strings, names=()) -> dict[str, list[str]]:
     """Every run of Han characters in `strings` that a Traditional standard writes differently:
     run -> hant_entry. bm.js converts text outside the word spans (titles, the table of contents,
-    captions, pop-ups) with it, so 繁 needs no converter in the browser."""
+    captions, pop-ups) with it, so 繁 needs no converter in the browser. `names` (glossary and
+    who's who forms) change characters only, never words."""
+    names_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
     out = {}
     for s in strings:
         for run in _HAN_RUN.findall(s or ""):
             if run not in out:
-                out[run] = hant_entry(run, to_hant(run, "tw"), to_hant(run, "hk"))
+                out[run] = hant_entry(run, *(hant_text(run, std, names_re) for std in ("tw", "hk")))[:2]
     return {k: v for k, v in sorted(out.items()) if v}
+
+
+def hant_text(text: str, std: str, names_re=None) -> str:
+    """text in a Traditional standard, the names `names_re` finds converted character by character."""
+    if names_re is None:
+        return to_hant(text, std)
+    out, pos = [], 0
+    for m in names_re.finditer(text):
+        out += [to_hant(text[pos:m.start()], std), to_hant(m.group(), std, words=False)]
+        pos = m.end()
+    return "".join(out + [to_hant(text[pos:], std)])
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
