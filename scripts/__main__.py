@@ -38,16 +38,45 @@ def cmd_clean(args, paths):
         return
     article = process(seed_path, ctx)
     if args.report:
-        for ch in sorted(article.cleaned.report, key=lambda c: (c.line, c.action)):
-            if ch.action == "removed":
-                print(f"{ch.line:>4} removed  {ch.why}: {ch.before}")
-            elif ch.action == "repaired":
-                print(f"{ch.line:>4} repaired {ch.before!r} -> {ch.after!r}: {ch.why}")
-            else:
-                print(f"{ch.line:>4} changed  ({ch.why})\n       - {ch.before}\n       + {ch.after}")
+        print(report_text(article))
         return
     for item in article.alignment.items:
         print(f"[{item.segment.id} {item.segment.kind}] {item.segment.plain}")
+
+
+SIDE_FIELDS = {"title": "title", "outlet": "outlet", "published": "published", "authors": "people",
+               "editors": "people"}
+
+
+def report_text(article) -> str:
+    """`clean ID --report`: the seed's form, the metadata found and its evidence, then every block
+    kept or removed and every line changed or repaired, with the reason."""
+    c, meta = article.cleaned, article.meta
+    out = [f"format: {c.format} ({c.format_why})" if c.format_why else f"format: {c.format}", "metadata:"]
+    for name, e in c.evidence.items():
+        side = SIDE_FIELDS.get(name)
+        overridden = side and getattr(meta, side) and (getattr(getattr(meta, side), "zh", True))
+        note = f"  [the side file's {side} is used]" if overridden else ""
+        out.append(f"  {name:<14} {e.value}  ← {e.describe()}{note}")
+    if not c.evidence:
+        out.append("  (nothing found)")
+    out.append("blocks:")
+    removed_later = {ch.line for ch in c.report if ch.action == "removed"}
+    rows = [(v.block.line, 0, f"{v.block.line:>4} kept     {v.reason}: {_short(v.block.text)}")
+            for v in c.verdicts if v.keep and v.block.line not in removed_later]
+    for ch in c.report:
+        if ch.action == "removed":
+            rows.append((ch.line, 1, f"{ch.line:>4} removed  {ch.why}: {ch.before}"))
+        elif ch.action == "repaired":
+            rows.append((ch.line, 2, f"{ch.line:>4} repaired {ch.before!r} -> {ch.after!r}: {ch.why}"))
+        else:
+            rows.append((ch.line, 3, f"{ch.line:>4} changed  ({ch.why})\n       - {ch.before}\n       + {ch.after}"))
+    out.extend(row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1])))
+    return "\n".join(out)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def cmd_status(args, paths):

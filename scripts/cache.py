@@ -29,7 +29,7 @@ CODE = Path(__file__).resolve().parent
 class Inputs:
     """Digests of everything a build reads: the shared inputs, and each article's own files."""
     shared: str                      # data/, side files (titles appear on other pages), code
-    articles: dict                   # seed stem -> digest of NAME.txt, NAME.yml, NAME.en.yml
+    articles: dict                   # seed stem -> digest of NAME.txt|md|html, NAME.yml, NAME.en.yml
 
     @property
     def fingerprint(self) -> str:
@@ -61,8 +61,9 @@ def inputs(paths: Paths) -> Inputs:
     overrides = sorted(p for p in (paths.root / "overrides").rglob("*") if p.is_file())
     shared = _digest(code + data + sides + overrides + [paths.root / "mkdocs.yml"])
     shared = hashlib.sha256(f"{shared}:{os.environ.get('SITE_URL', '')}".encode()).hexdigest()   # permalinks, feed
+    from .ingest import find_seeds
     articles = {}
-    for seed in sorted(paths.seeds.glob("*.txt")):
+    for seed in find_seeds(paths.seeds):
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
     return Inputs(shared, articles)
 

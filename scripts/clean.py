@@ -10,11 +10,14 @@ Order matters: chrome is recognised on a normalised view; mojibake is judged on 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from . import yamlio
+from . import chrome, metadata, readers, yamlio
+from .chrome import Verdict
+from .metadata import Evidence
+from .readers import Candidate, Document
 from .chinese import CJK_CONTEXT, HAN, MARK_CLOSE, MARK_OPEN, to_simplified, to_traditional
 from .errors import BuildError
 from .ingest import Decision, Meta, Seed
@@ -81,6 +84,28 @@ def strip_glued_pinyin(text: str) -> str:
     return _PINYIN.sub(repl, text)
 
 
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[!-~]+", re.I)
+
+
+def _address_end(url: str) -> int:
+    """Where an address found greedily really ends: closing punctuation and unmatched brackets go back."""
+    end = len(url)
+    while end and (url[end - 1] in ".,;:!?'\"" or (url[end - 1] in ")]>" and
+                   url[:end].count(url[end - 1]) > url[:end].count({")": "(", "]": "[", ">": "<"}[url[end - 1]]))):
+        end -= 1
+    return end
+
+
+def strip_web_addresses(text: str) -> str:
+    """A web address is never Chinese text: 申请内测的链接在这里：https://tongyi.aliyun.com -> 申请内测的链接在这里：
+
+    详见www.example.com/a?b=1。 -> 详见。  (见https://x.cn/a_(b)) -> (见)   Bare names such as 36kr.com stay.
+    """
+    if "://" not in text and "www." not in text.lower():
+        return text
+    return _WEB_ADDRESS.sub(lambda m: m.group(0)[_address_end(m.group(0)):], text)
+
+
 def to_simplified_chars(text: str) -> str:
     """Traditional to Simplified with OpenCC: 科大訊飛 -> 科大讯飞."""
     return to_simplified(text)
@@ -115,7 +140,7 @@ def tidy_spaces(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-FIXERS = (strip_glued_pinyin, to_simplified_chars, fullwidth_punctuation, tidy_spaces)
+FIXERS = (strip_web_addresses, strip_glued_pinyin, to_simplified_chars, fullwidth_punctuation, tidy_spaces)
 TRADITIONAL_SHARE = 0.05   # share of Han characters OpenCC would change, above which a text is Traditional
 
 
@@ -158,14 +183,71 @@ class Change:
 class CleanLine:
     line: int
     text: str        # cleaned text; repaired spans sit between MARK_OPEN and MARK_CLOSE
+    kind: str = ""   # what the seed's markup says the block is (heading, list …); "" for plain text
 
 
 @dataclass
 class Cleaned:
     lines: list[CleanLine]
     report: list[Change]
-    extracted: dict[str, str]
+    extracted: dict[str, str]                                # metadata field -> inferred value
     repairs: list[Decision] = field(default_factory=list)   # one per repaired span, in text order
+    format: str = "text"                                     # text | markdown | html (scripts/readers)
+    format_why: str = ""
+    verdicts: list[Verdict] = field(default_factory=list)   # every block, kept or removed, and why
+    evidence: dict[str, Evidence] = field(default_factory=dict)   # for each extracted field, its evidence
+    candidates: list[Candidate] = field(default_factory=list)     # every metadata candidate seen
+
+
+DATELINE_WITHIN = 3   # a dateline is looked for at the start of the first kept blocks
+
+
+def read_document(seed: Seed) -> Document:
+    """The seed read by the reader for its form (scripts/readers)."""
+    return readers.read_document(seed.path.name, seed.text)
+
+
+def classify_blocks(document: Document, rules: tuple[ChromeRule, ...]) -> list[Verdict]:
+    """Body or furniture for every block: the rules as overrides, then scripts/chrome.py."""
+    return chrome.classify(list(document.blocks), [normalised_view(b.text) for b in document.blocks], rules)
+
+
+def metadata_candidates(document: Document, verdicts: list[Verdict]) -> list[Candidate]:
+    """Everything the seed says about itself: the reader's candidates (front matter, page metadata, a
+    level-1 heading unless it was judged furniture), the metadata lines the classifier removed, and
+    datelines at the head of the first kept blocks."""
+    removed = {v.block.line for v in verdicts if not v.keep}
+    candidates = [c for c in document.candidates if not (c.source == "heading" and c.line in removed)]
+    kept = 0
+    for verdict in verdicts:
+        candidates.extend(verdict.candidates)
+        view = normalised_view(verdict.block.text)
+        if verdict.keep:
+            if kept < DATELINE_WITHIN:
+                candidates.extend(metadata.dateline(view, verdict.block.line))
+                candidates.extend(metadata.lead_attribution(view, verdict.block.line))
+            kept += 1
+        else:
+            candidates.extend(metadata.credit_line(view, verdict.block.line))
+    return candidates
+
+
+def choose_metadata(candidates: list[Candidate], fixers=FIXERS) -> dict[str, Evidence]:
+    """One value per field with its evidence; the title spelled as the article's lines are."""
+    chosen = metadata.choose(candidates)
+    if "title" in chosen:
+        title = chosen["title"]
+        for fixer in fixers:
+            title = replace(title, value=fixer(title.value))
+        chosen["title"] = title
+    return chosen
+
+
+def infer_metadata(seed: Seed, rules: tuple[ChromeRule, ...]) -> dict[str, Evidence]:
+    """The metadata a seed states, without the mojibake stage (for reports and the corpus tests)."""
+    document = read_document(seed)
+    fixers = FIXERS if is_traditional(seed.text) else tuple(f for f in FIXERS if f is not to_simplified_chars)
+    return choose_metadata(metadata_candidates(document, classify_blocks(document, rules)), fixers)
 
 
 def _apply_repairs(text: str, decisions: list[Decision], used: set, out: list[Decision]) -> str:
@@ -186,29 +268,17 @@ def _apply_repairs(text: str, decisions: list[Decision], used: set, out: list[De
 def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
     decisions = list(meta.decisions)
     report: list[Change] = []
-    extracted: dict[str, str] = {}
     lines: list[CleanLine] = []
     undecided = []
     used: set[int] = set()
     repairs: list[Decision] = []
     fixers = FIXERS if is_traditional(seed.text) else tuple(f for f in FIXERS if f is not to_simplified_chars)
-    for number, raw in enumerate(seed.text.split("\n"), start=1):
-        raw = raw.replace("\u00a0", " ").strip()
-        if not raw:
-            continue
-        view = normalised_view(raw)
-        removed = False
-        for rule in rules:
-            hit = rule.match(view)
-            if hit:
-                if isinstance(hit, re.Match):
-                    for key, value in hit.groupdict().items():
-                        if value and key not in extracted:
-                            extracted[key] = value.strip()
-                report.append(Change(number, "removed", raw, "", rule.reason))
-                removed = True
-                break
-        if removed:
+    document = read_document(seed)
+    verdicts = classify_blocks(document, rules)
+    for verdict in verdicts:
+        number, raw = verdict.block.line, verdict.block.text
+        if not verdict.keep:
+            report.append(Change(number, "removed", raw, "", verdict.reason))
             continue
         for flag in flag_line(raw, number):
             hits = [d for d in decisions if covered(flag, raw, d.text)]
@@ -229,8 +299,10 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
         if whys:
             report.append(Change(number, "changed", raw, text, ", ".join(whys)))
         if text:
-            lines.append(CleanLine(number, text))
+            lines.append(CleanLine(number, text, verdict.block.kind))
     lines = _drop_site_names(lines, report)
+    candidates = metadata_candidates(document, verdicts)
+    chosen = choose_metadata(candidates, fixers)
     if undecided:
         undecided = [f for f in undecided if any(l.line == f.line for l in lines)]
     if undecided:
@@ -244,7 +316,8 @@ def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
         if d.line not in used:
             raise BuildError(meta.path or seed.path, f"mojibake decision {d.text!r} matches nothing in the article",
                              d.line, "remove it or correct the text")
-    return Cleaned(lines, report, extracted, repairs)
+    extracted = {name: e.value for name, e in chosen.items()}
+    return Cleaned(lines, report, extracted, repairs, document.format, document.why, verdicts, chosen, candidates)
 
 
 SITE_NAME_MAX = 16
@@ -265,10 +338,10 @@ def _drop_site_names(lines: list[CleanLine], report: list[Change]) -> list[Clean
 def list_flags(seed: Seed, meta: Meta, rules) -> list[tuple]:
     """All flags on body lines with their decision (or None) — for `clean --flags`."""
     out = []
-    for number, raw in enumerate(seed.text.split("\n"), start=1):
-        raw = raw.replace("\u00a0", " ").strip()
-        if not raw or any(rule.match(normalised_view(raw)) for rule in rules):
+    for verdict in classify_blocks(read_document(seed), rules):
+        if not verdict.keep:
             continue
+        number, raw = verdict.block.line, verdict.block.text
         for flag in flag_line(raw, number):
             hit = next((d for d in meta.decisions if covered(flag, raw, d.text)), None)
             out.append((flag, raw, hit))

@@ -1,9 +1,11 @@
 """Stage 1 — ingest: find seed articles, decode them strictly, load their side files.
 
-A seed is any `seeds/*.txt`. It must be UTF-8 text; anything else stops the build with one line
-that says what the file is and how to fix it. The seed is never written to.
+A seed is any `seeds/*.txt`, `*.md` or `*.html`: plain text, a Markdown clip or a saved page (the
+form is recognised from the content by scripts/readers). It must be UTF-8 text — a saved page may
+instead be in the legacy Chinese charset it declares — and anything else stops the build with one
+line that says what the file is and how to fix it. The seed is never written to.
 
-Beside a seed `NAME.txt` may stand `NAME.yml` (metadata and mojibake decisions) and
+Beside a seed `NAME.txt` (or `NAME.md`, `NAME.html`) may stand `NAME.yml` (metadata and mojibake decisions) and
 `NAME.en.yml` (the translation memory, read by the align stage).
 """
 from __future__ import annotations
@@ -69,8 +71,14 @@ class Meta:
     path: Path | None = None                  # the side file, if any
 
 
+SEED_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")   # plain text, Markdown clips, saved pages (scripts/readers)
+SEED_SUFFIXES = tuple(g[1:] for g in SEED_GLOBS)
+NOT_SEEDS = ("README.md",)
+
+
 def find_seeds(seeds_dir: Path) -> list[Path]:
-    return sorted(p for p in seeds_dir.glob("*.txt") if p.is_file())
+    return sorted(p for pattern in SEED_GLOBS for p in seeds_dir.glob(pattern)
+                  if p.name not in NOT_SEEDS and p.is_file())
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -90,6 +98,9 @@ def decode(path: Path, data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        declared = declared_charset(data)
+        if declared:
+            return decode_declared(path, data, declared)
         line = data.count(b"\n", 0, exc.start) + 1
         name, codec = guess_encoding(data[:20000])
         if name == "UTF-16":
@@ -101,6 +112,33 @@ def decode(path: Path, data: bytes) -> str:
     if controls > max(8, len(text) // 200):
         raise BuildError(path, f"binary file, not text ({controls} control characters)", None,
                          "remove it from seeds/")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]{2,20})", re.I)
+# A page's declared legacy charset -> the codec that decodes it (GB2312 and GBK pages use GB18030's superset).
+DECLARED_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "big5hkscs",
+                   "big5-hkscs": "big5hkscs"}
+
+
+def declared_charset(data: bytes) -> str:
+    """The legacy Chinese charset an HTML page declares in its first 4 KB, or "".
+
+    >>> declared_charset(b'<html><head><meta charset="gb2312">'), declared_charset(b"plain text")
+    ('gb18030', '')
+    """
+    m = _CHARSET.search(data[:4096])
+    return DECLARED_CODECS.get(m.group(1).decode("ascii").lower(), "") if m else ""
+
+
+def decode_declared(path: Path, data: bytes, codec: str) -> str:
+    """A saved page in the legacy charset it declares, decoded strictly (a wrong byte stops the build)."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BuildError(path, f"not valid {codec.upper()} although the page declares it (byte {exc.start})", line,
+                         "save the page again as UTF-8") from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -114,7 +114,7 @@ def check_side_files(seeds_dir: Path) -> None:
     """A side file or translation memory whose article is gone is an error, never silently dropped."""
     for p in sorted(seeds_dir.glob("*.yml")):
         stem = p.name[: -len(".en.yml")] if p.name.endswith(".en.yml") else p.stem
-        if not (seeds_dir / f"{stem}.txt").exists():
+        if not any((seeds_dir / f"{stem}{suffix}").exists() for suffix in ingest.SEED_SUFFIXES):
             what = "translation memory" if p.name.endswith(".en.yml") else "side file"
             raise BuildError(p, f"{what} for a missing article ({stem}.txt)", None,
                              f"restore seeds/{stem}.txt, or delete this file if the article was withdrawn")

@@ -254,6 +254,11 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
         prov.append(f"\n<p><strong>Date:</strong> {h.text(a.meta.date_evidence)}</p>")
     for n in a.meta.notes:
         prov.append(f"\n<p>{h.text(n)}</p>")
+    if a.meta.status == "draft" and a.cleaned.evidence:    # what the scrape says about itself, and where
+        rows = "".join(f'\n<li>{h.text(k)}: <span lang="zh-Hans">{h.text(e.value)}</span> — {h.text(e.describe())}</li>'
+                       for k, e in a.cleaned.evidence.items() if k not in ("url", "clipped", "dateline"))
+        prov.append(f"\n<p><strong>Found in the scrape</strong> ({h.text(a.cleaned.format)}; the side file, "
+                    f"where there is one, overrides):</p>\n<ul>{rows}\n</ul>")
     if a.cleaned.repairs:
         seen, items = set(), []
         for d in a.cleaned.repairs:

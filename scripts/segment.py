@@ -49,12 +49,14 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in merged) or (text,)
 
 
-def classify(text: str, overrides: tuple[tuple[str, str], ...]) -> tuple[str, str]:
-    """Return (kind, text without heading bullets)."""
+def classify(text: str, overrides: tuple[tuple[str, str], ...], hint: str = "") -> tuple[str, str]:
+    """Return (kind, text without heading bullets). `hint` is what the seed's markup says (Markdown/HTML)."""
     plain = strip_marks(text)
     for prefix, kind in overrides:
         if plain.startswith(prefix):
             return kind, text
+    if hint in ("heading", "caption"):
+        return hint, _HEADING_BULLET.sub("", text) if hint == "heading" else text
     if _HEADING_BULLET.match(text):
         return "heading", _HEADING_BULLET.sub("", text)
     if _CAPTION.match(plain):
@@ -76,7 +78,7 @@ class Segmented:
 
 def segment(cleaned: Cleaned, meta: Meta) -> Segmented:
     lines = list(cleaned.lines)
-    title = meta.title.zh
+    title = meta.title.zh or cleaned.extracted.get("title", "")
     # The article's own title line becomes the page header, not a segment.
     if title:
         for i, item in enumerate(lines[:6]):
@@ -85,7 +87,7 @@ def segment(cleaned: Cleaned, meta: Meta) -> Segmented:
                 del lines[i]
                 break
     elif lines:
-        first_kind, _ = classify(lines[0].text, meta.kinds)
+        first_kind, _ = classify(lines[0].text, meta.kinds, lines[0].kind)
         if first_kind == "heading":
             title = strip_marks(lines[0].text)
             cleaned.report.append(Change(lines[0].line, "removed", lines[0].text, "", "article title (first heading)"))
@@ -94,7 +96,7 @@ def segment(cleaned: Cleaned, meta: Meta) -> Segmented:
     segments = []
     repairs = 0
     for item in lines:
-        kind, text = classify(item.text, meta.kinds)
+        kind, text = classify(item.text, meta.kinds, item.kind)
         plain = strip_marks(text)
         base = segment_id(kind, plain)
         seen[base] = seen.get(base, 0) + 1

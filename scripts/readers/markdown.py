@@ -1,0 +1,254 @@
+"""Markdown web clips, parsed with markdown-it-py (CommonMark), front matter with the project's YAML.
+
+Headings stay headings (ATX or Setext), emphasis and links keep their text, and nothing else of the
+markup reaches a block: link targets, images, HTML comments, inline tags and escapes are resolved by
+the parser, not by patterns. A paragraph's lines stay separate blocks (clippers write one line per
+paragraph or per byline item), and so do the parts of a line split by `<br>`. Inline `<a>` tags
+count as links, like Markdown links.
+
+    >>> blocks, cands = read("---\\ntitle: 大模型\\nauthor: [[张三]]\\n---\\n# 大模型\\n\\n**正文**见[这里](https://x.cn)。![](a.png)")
+    >>> [(b.line, b.kind, b.text) for b in blocks]
+    [(5, 'heading', '大模型'), (7, 'paragraph', '正文见这里。')]
+    >>> [(c.field, c.value, c.source) for c in cands][:2]
+    [('title', '大模型', 'front matter'), ('authors', '张三', 'front matter')]
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import Block, Candidate, FRONT_MATTER, bounded, normalise_date
+from .html import fragment_lines
+
+FRONT_MATTER_MAX = 20_000
+_URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
+
+# front-matter keys (lower case) -> metadata field
+FRONT_MATTER_FIELDS = {
+    "title": "title", "标题": "title",
+    "site": "outlet", "site_name": "outlet", "sitename": "outlet", "publisher": "outlet", "outlet": "outlet",
+    "media": "outlet", "account": "outlet", "公众号": "outlet",
+    "author": "authors", "authors": "authors", "creator": "authors", "by": "authors", "作者": "authors",
+    "editor": "editors", "editors": "editors", "编辑": "editors", "责任编辑": "editors",
+    "date": "published", "published": "published", "publish_date": "published", "published_at": "published",
+    "publishdate": "published", "pubdate": "published", "publish_time": "published", "发布时间": "published",
+    "日期": "published",
+    "created": "clipped", "clipped": "clipped", "saved": "clipped",
+    "url": "url", "link": "url", "original_url": "url", "canonical": "url", "origin": "url",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def split_front_matter(text: str) -> tuple[str, str, int, int]:
+    """(front matter YAML, body, line of the opening ---, number of lines the front matter took)."""
+    m = FRONT_MATTER.match(text)
+    if not m or len(m.group(0)) > FRONT_MATTER_MAX:
+        return "", text, 0, 0
+    opening = text[:m.start(1) if m.group(1) is not None else m.end()].count("\n")   # lines up to the opening ---
+    return (m.group(1) or "", text[m.end():], opening,
+            m.group(0).count("\n") + (0 if m.group(0).endswith("\n") else 1))
+
+
+def _plain_values(value) -> list[str]:
+    """Front-matter values as short strings: lists flattened, wiki links [[x]] unwrapped."""
+    items = value if isinstance(value, list) else [value]
+    items = [x for item in items[:20] for x in (item[:20] if isinstance(item, list) else [item])]  # [[name]] is YAML for a nested list
+    out = []
+    for item in items[:20]:
+        if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
+            continue
+        text = re.sub(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]", r"\1", bounded(item)).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def shown(value, limit: int = 80) -> str:
+    """A front-matter value as short text, never expanding more of it than the limit needs (YAML
+    aliases can make a small file a huge structure).
+
+    >>> shown(["[[张三]]", "[[李四]]"]), shown({"a": 1})
+    ('[[张三]], [[李四]]', '…')
+    """
+    if isinstance(value, list):
+        parts, size = [], 0
+        for item in value[:10]:
+            text = item if isinstance(item, str) else ("…" if isinstance(item, (list, dict)) else str(item))
+            parts.append(bounded(text, limit))
+            size += len(parts[-1])
+            if size > limit:
+                break
+        return bounded(", ".join(parts), limit)
+    if isinstance(value, dict):
+        return "…"
+    return bounded(value, limit)
+
+
+def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candidate]:
+    """Metadata candidates from YAML front matter (broken YAML yields none: it is a scrape)."""
+    from .. import yamlio
+    from ..errors import BuildError
+    try:
+        data = yamlio.loads(yaml_text, "<front matter>")
+    except (BuildError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    out = []
+    for key, value in data.items():
+        name = FRONT_MATTER_FIELDS.get(str(key).strip().lower())
+        if name is None and str(key).strip().lower() == "source":
+            values = _plain_values(value)
+            name = "url" if values and _URL.match(values[0]) else "outlet"
+        if name is None:
+            continue
+        line = lines_before + data.line_of(key)
+        values = _plain_values(value)
+        if name in ("published", "clipped"):
+            values = [d for d in (normalise_date(v) for v in values) if d][:1]
+        elif name in ("authors", "editors"):
+            values = ["、".join(values)] if values else []
+        else:
+            values = values[:1]
+        for v in values:
+            out.append(Candidate(name, v, "front matter", f"front matter `{bounded(key, 40)}: {shown(value)}`", line))
+    return out
+
+
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")                     # Hugo/Jekyll-style template calls
+_CJK_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _unmarked(text: str) -> str:
+    """Markup CommonMark leaves as text: template shortcodes, and strong emphasis its flanking rules do
+    not close next to Chinese (**1.**推测 renders as bold in the clip's own editor).
+
+    >>> _unmarked("**1.**推测{{< youtube x >}}")
+    '1.推测'
+    """
+    return _CJK_STRONG.sub(r"\2", _SHORTCODE.sub("", text))
+
+
+def _after_sentence(parts: list[str]) -> bool:
+    """Does the text so far end a sentence? A link after it (a link card) becomes its own block."""
+    return "".join(parts).rstrip().endswith(("。", "！", "？", "…"))
+
+
+def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
+    """Split an inline token's children into (line, text, link characters) at line breaks."""
+    pieces: list[tuple[int, str, int, bool]] = []
+    line, text, links = first_line, [], 0
+    caption = False                            # text right after an image on its line is its caption
+    in_link = 0
+    skip_link_text = False
+    html_link = 0
+
+    def flush():
+        nonlocal text, links, caption
+        pieces.append((line, "".join(text), links, caption))
+        text, links, caption = [], 0, False
+
+    for tok in children:
+        t = tok.type
+        if t == "text" and ("{{" in tok.content or "**" in tok.content or "__" in tok.content):
+            tok = tok.copy(content=_unmarked(tok.content))
+        if t in ("softbreak", "hardbreak") or (t == "html_inline" and re.match(r"<br\s*/?>", tok.content, re.I)):
+            flush()
+            line += 1 if t != "html_inline" else 0
+        elif t == "link_open":
+            if _after_sentence(text):
+                flush()
+            in_link += 1
+            skip_link_text = tok.markup == "autolink"
+        elif t == "link_close":
+            in_link = max(0, in_link - 1)
+            skip_link_text = False
+        elif t == "html_inline" and re.match(r"<a[\s>]", tok.content, re.I):
+            if _after_sentence(text):
+                flush()
+            html_link += 1
+        elif t == "html_inline" and re.match(r"</a\s*>", tok.content, re.I):
+            html_link = max(0, html_link - 1)
+        elif t == "image":
+            if not "".join(text).strip():
+                caption = True
+        elif t in ("text", "code_inline"):
+            if skip_link_text:
+                continue
+            text.append(tok.content)
+            if in_link or html_link:
+                links += len(tok.content)
+        # html_inline (comments, tags), emphasis markers: nothing visible
+    flush()
+    return pieces
+
+
+def _stripped(pieces: list[tuple[int, str, int, bool]]) -> list[tuple[int, str, int, bool]]:
+    out = []
+    for line, text, links, caption in pieces:
+        text = text.replace("\u00a0", " ").strip()
+        if text:
+            out.append((line, text, min(links, len(text)), caption))
+    return out
+
+
+def read(text: str) -> tuple[list[Block], list[Candidate]]:
+    yaml_text, body, opening, offset = split_front_matter(text)
+    candidates = front_matter_candidates(yaml_text, opening) if offset else []
+    blocks: list[Block] = []
+    containers: list[str] = []
+    current: tuple[str, int] | None = None     # (kind, heading level) of the open leaf block
+    number = ""                                # an ordered list item's number, for its first block
+    for tok in _parser().parse(body):
+        t = tok.type
+        if t == "blockquote_open":
+            containers.append("quote")
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            containers.append("list")
+        elif t in ("blockquote_close", "bullet_list_close", "ordered_list_close") and containers:
+            containers.pop()
+        elif t == "heading_open":
+            current = ("heading", int(tok.tag[1]))
+        elif t == "paragraph_open":
+            current = ((containers[-1] if containers else "paragraph"), 0)
+        elif t == "list_item_open" and tok.info:     # an ordered list's number is visible text
+            number = f"{tok.info}{tok.markup} "
+        elif t in ("th_open", "td_open"):
+            current = ("table", 0)
+        elif t in ("heading_close", "paragraph_close", "th_close", "td_close"):
+            current = None
+        elif t == "inline" and tok.map:
+            kind, level = current or ("paragraph", 0)
+            for line, piece, links, caption in _stripped(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset)):
+                blocks.append(Block(line, number + piece, "caption" if caption and kind == "paragraph" else kind,
+                                    links, level))
+                number = ""
+        elif t in ("fence", "code_block") and tok.map:
+            for i, piece in enumerate(tok.content.split("\n")):
+                if piece.strip():
+                    blocks.append(Block(tok.map[0] + 1 + offset + i + (t == "fence"), piece.strip(), "code"))
+        elif t == "html_block" and tok.map:
+            for i, piece in fragment_lines(tok.content):
+                blocks.append(Block(tok.map[0] + 1 + offset + i, piece, "paragraph"))
+    blocks = _merge_table_rows(blocks)
+    first_h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+    if first_h1:
+        candidates.append(Candidate("title", first_h1.text, "heading", "first level-1 heading", first_h1.line))
+    return blocks, candidates
+
+
+def _merge_table_rows(blocks: list[Block]) -> list[Block]:
+    """Cells of one table row become one block, cells separated by a full-width space."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind == "table" and out and out[-1].kind == "table" and out[-1].line == b.line:
+            prev = out[-1]
+            out[-1] = Block(prev.line, prev.text + "\u3000" + b.text, "table", prev.link_chars + b.link_chars)
+        else:
+            out.append(b)
+    return out
