@@ -115,7 +115,6 @@
     applyAttrs();
     if (opt === "script") { applyScript(); }
     if (opt === "pinyin") { document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord); }
-    if (opt === "lang") { tabStops(); }
     syncButtons();
     hide();
   }
@@ -162,8 +161,8 @@
   function termHtml(a) {
     var id = a.getAttribute("data-term"), t = table("terms")[id];
     if (!t) { return null; }
-    var surface = a.getAttribute("data-z") || t[0], onZh = !!a.closest(".zh");
-    var own = (table("words")[surface] || [""])[0] || t[1], html = "";
+    var surface = a.getAttribute("data-z") || t[0], onZh = !!a.closest(".zh"), w = table("words")[surface];
+    var own = w ? w[0] : surface === t[0] ? t[1] : "", html = "";
     var where = a.classList.contains("ent") ? "Who’s who" : "Glossary";
     if (onZh) {
       html += line("bm-pop-entry", hz(surface) + py(own));
@@ -313,35 +312,37 @@
     });
   }
 
-  /* ---------- keyboard: one Tab stop per term per paragraph, arrow keys word by word ---------- */
-  function tabStops() {
-    var side = opts.lang === "en" ? ".en" : ".zh";
-    document.querySelectorAll(".bm-article [data-seg]").forEach(function (seg) {
-      var seen = {};
-      seg.querySelectorAll("a.gl").forEach(function (a) {
-        var id = a.getAttribute("data-term"), first = a.closest(side) && !seen[id];
-        if (first) { seen[id] = true; a.removeAttribute("tabindex"); } else { a.setAttribute("tabindex", "-1"); }
-      });
-    });
-  }
-  /* a block's stops: its words, with a link, figure or repair counting once */
+  /* ---------- keyboard: one Tab stop per language per paragraph (roving focus); arrow keys move
+     word by word in the Chinese and link by link, figure by figure in the English; Enter looks up */
+  var STOP = { zh: ".w, a.gl, .num, .repair", en: "a.gl, .num" };
+  /* a block's stops: a link, figure or repair counts once, however many words it holds */
   function stops(block) {
     var out = [], last = null;
-    block.querySelectorAll(".w, a.gl, .num, .repair").forEach(function (el) {
+    block.querySelectorAll(STOP[block.classList.contains("zh") ? "zh" : "en"]).forEach(function (el) {
       var box = el.closest("a.gl, .num, .repair"), key = box && block.contains(box) ? box : el;
       if (key !== last) { out.push(key); }
       last = key;
     });
     return out;
   }
-  var STOP = ".w, a.gl, .num, .repair";
-  function blocks() { return Array.prototype.slice.call(document.querySelectorAll(".bm-article [data-seg] > .zh")); }
-  function cursorTo(block, item) {
-    if (item.tagName !== "A") {
-      block.querySelectorAll('[tabindex="0"]:not(a)').forEach(function (w) { if (w !== item) { w.removeAttribute("tabindex"); w.removeAttribute("aria-describedby"); } });
+  function blocks() {
+    return Array.prototype.filter.call(document.querySelectorAll(".bm-article [data-seg] > .zh, .bm-article [data-seg] > .en"),
+      function (b) { return b.getClientRects().length > 0; });
+  }
+  function hold(item, on) {   /* the block's one Tab stop */
+    if (on) {
       item.setAttribute("tabindex", "0");
-      item.setAttribute("aria-describedby", "bm-kbd");
+      var ids = (item.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (ids.indexOf("bm-kbd") < 0) { item.setAttribute("aria-describedby", ids.concat("bm-kbd").join(" ")); }
+    } else {
+      if (item.tagName === "A") { item.setAttribute("tabindex", "-1"); } else { item.removeAttribute("tabindex"); }
+      var rest = (item.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== "bm-kbd"; });
+      if (rest.length) { item.setAttribute("aria-describedby", rest.join(" ")); } else { item.removeAttribute("aria-describedby"); }
     }
+  }
+  function cursorTo(block, item) {
+    block.querySelectorAll('[tabindex="0"]').forEach(function (x) { if (x !== item) { hold(x, false); } });
+    hold(item, true);
     item.focus();
   }
   function initCursors() {
@@ -349,17 +350,18 @@
       var hint = document.createElement("span");
       hint.id = "bm-kbd";
       hint.hidden = true;
-      hint.textContent = "Chinese words: left and right arrow keys move word by word, Enter looks the word up, Escape closes.";
+      hint.textContent = "Left and right arrow keys: previous and next word; Enter: look it up; Escape: close.";
       document.body.appendChild(hint);
     }
-    blocks().forEach(function (block) {
-      var first = stops(block).filter(function (x) { return x.tagName !== "A"; })[0];
-      if (first) { first.setAttribute("tabindex", "0"); first.setAttribute("aria-describedby", "bm-kbd"); }
+    document.querySelectorAll(".bm-article [data-seg] a.gl").forEach(function (a) { a.setAttribute("tabindex", "-1"); });
+    document.querySelectorAll(".bm-article [data-seg] > .zh, .bm-article [data-seg] > .en").forEach(function (block) {
+      var first = stops(block)[0];
+      if (first) { hold(first, true); }
     });
   }
   function step(ev) {
-    var item = ev.target, block = item.closest(".bm-article [data-seg] > .zh");
-    if (!block || !item.matches(STOP)) { return false; }
+    var item = ev.target, block = item.closest(".bm-article [data-seg] > .zh, .bm-article [data-seg] > .en");
+    if (!block || !item.matches(STOP.zh)) { return false; }
     if (ev.key === "Enter" || ev.key === " ") {
       if (item.tagName === "A") { return false; }
       if (popFor === annotationOf(item)) { hide(); } else { show(annotationOf(item)); }
@@ -369,9 +371,9 @@
     if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
       var d = ev.key === "ArrowRight" ? 1 : -1;
       target = list[i + d];
-      for (var j = b + d; !target && j >= 0 && j < all.length; j += d) {   /* on into the next paragraph */
+      for (var j = b + d; !target && j >= 0 && j < all.length; j += d) {   /* on into the next block */
         var next = stops(all[j]);
-        if (next.length && all[j].offsetParent) { block = all[j]; target = d > 0 ? next[0] : next[next.length - 1]; }
+        if (next.length) { block = all[j]; target = d > 0 ? next[0] : next[next.length - 1]; }
       }
     } else if (ev.key === "Home" || ev.key === "End") {
       target = ev.key === "Home" ? list[0] : list[list.length - 1];
@@ -464,7 +466,6 @@
     document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { hide(); } });
     var article = document.querySelector(".bm-article");
     if (!article) { return; }
-    tabStops();
     initCursors();
     paragraphBars();
     redirect();
