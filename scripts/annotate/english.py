@@ -41,23 +41,51 @@ class Span:
     payload: object      # Term, or the index of the Chinese figure
 
 
-@lru_cache(maxsize=4096)
-def _option_re(option: str) -> re.Pattern:
-    """One rendering as a pattern: any case, spaces and hyphens alike, straight or curly
-    apostrophes, an optional plural -s; whole words only (not the "raising" of "fund-raising")."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-–]+", option.strip()) if p]
-    body = r"[\s\-–]+".join(parts).replace("'", "['’]").replace("’", "['’]")
-    plural = "(?:e?s)?" if option[-1:].isalpha() else ""
-    return re.compile(rf"(?<![\w\-–]){body}{plural}(?![\w\-–])", re.I)
+# Case and hyphens folded one character for one, so offsets in the folded text are offsets in the text.
+_FOLD = str.maketrans({**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}, "-": " ", "–": " ", "’": "'"})
+
+
+@lru_cache(maxsize=8192)
+def _fold(option: str) -> str:
+    return " ".join(option.translate(_FOLD).split())
+
+
+def _edge(text: str, i: int) -> bool:
+    """Is offset i outside a word (not a letter, digit or hyphen)?"""
+    return i < 0 or i >= len(text) or not (text[i].isalnum() or text[i] in "-–_")
+
+
+def occurrences(text: str, option: str, folded: str | None = None) -> list[tuple[int, int]]:
+    """Where one rendering occurs: any case, a space or a hyphen alike, straight or curly
+    apostrophes, an optional plural -s/-es; whole words only (not the "raising" of "fund-raising").
+
+    >>> occurrences("Tech giants and a tech-giant; fund-raising", "tech giant")
+    [(0, 11), (18, 28)]
+    """
+    folded = text.translate(_FOLD) if folded is None else folded
+    needle, out = _fold(option), []
+    if not needle:
+        return out
+    k = folded.find(needle)
+    while k != -1:
+        end = k + len(needle)
+        if needle[-1].isalpha():
+            for plural in ("es", "s"):
+                if folded.startswith(plural, end) and _edge(text, end + len(plural)):
+                    end += len(plural)
+                    break
+        if _edge(text, k - 1) and _edge(text, end):
+            out.append((k, end))
+        k = folded.find(needle, k + 1)
+    return out
 
 
 def find_terms(text: str, terms: list[Term]) -> list[Span]:
     """Where the English renders the given terms: longest first, never overlapping."""
-    hits = []
+    hits, folded = [], text.translate(_FOLD)
     for t in terms:
         for option in dict.fromkeys((t.en,) + t.variants):
-            if option.strip():
-                hits += [(m.start(), m.end(), t) for m in _option_re(option).finditer(text)]
+            hits += [(s, e, t) for s, e in occurrences(text, option, folded)]
     hits.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[Span] = []
     for s, e, t in hits:

@@ -251,7 +251,7 @@ def hant_entry(word: str, tw: str, hk: str, pinyin: str = "") -> list[str]:
     """
     # another word, not the same one in other characters (行業 is 行业; 人工智慧 is not 人工智能):
     # read from its own Simplified spelling, which pypinyin reads more reliably
-    other = to_simplified(tw) if pinyin and tw != word else word
+    other = _simplified(tw) if pinyin and tw != word else word
     tw_pinyin = pinyin_of(other) if other != word else ""
     tw, hk = ("" if tw == word else tw), ("" if hk == word else hk)
     if tw_pinyin and tw_pinyin != pinyin:
@@ -278,12 +278,22 @@ def hant_table(strings, names=()) -> dict[str, list[str]]:
 def hant_text(text: str, std: str, names_re=None) -> str:
     """text in a Traditional standard, the names `names_re` finds converted character by character."""
     if names_re is None:
-        return to_hant(text, std)
+        return _hant(text, std, True)
     out, pos = [], 0
     for m in names_re.finditer(text):
-        out += [to_hant(text[pos:m.start()], std), to_hant(m.group(), std, words=False)]
+        out += [_hant(text[pos:m.start()], std, True), _hant(m.group(), std, False)]
         pos = m.end()
-    return "".join(out + [to_hant(text[pos:], std)])
+    return "".join(out + [_hant(text[pos:], std, True)])
+
+
+@lru_cache(maxsize=65536)
+def _hant(text: str, std: str, words: bool) -> str:
+    return to_hant(text, std, words)
+
+
+@lru_cache(maxsize=65536)
+def _simplified(text: str) -> str:
+    return to_simplified(text)
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
