@@ -485,6 +485,25 @@ def test_traditional_converts_every_visible_string(page, server, site, lexicon, 
     assert page.evaluate(VISIBLE_TEXT_JS) == before, "back to Simplified, everything as it was"
 
 
+def test_taiwan_words_carry_their_own_pinyin(page, server, site):
+    """Where Taiwan uses another word (人工智能 -> 人工智慧), the ruby reads that word."""
+    goto(page, server, f"articles/{biggest_article(site)}/")
+    page.click('.bm-toolbar button[data-opt="pinyin"]')
+    set_option(page, "script", "hant")
+    got = page.evaluate("""() => { const t = JSON.parse(document.getElementById('bm-words').textContent);
+        return [...document.querySelectorAll('.bm-article .w[data-z]')].filter(w => (t[w.dataset.z] || []).length > 3)
+          .map(w => [w.dataset.z, w.querySelector('ruby') ? [...w.querySelectorAll('rt')].map(r => r.textContent).join(' ') : '',
+                     t[w.dataset.z][3], w.textContent]); }""")
+    assert got, "no word that Taiwan writes as another word"
+    for word, shown, reading, text in got:
+        assert shown == reading, f"{word} shows as {text} read {shown!r}, not {reading!r}"
+    set_option(page, "script", "hk")
+    back = page.evaluate("""() => [...document.querySelectorAll('.bm-article .w[data-z]')].filter(w => w.dataset.z === %s)
+        .map(w => [...w.querySelectorAll('rt')].map(r => r.textContent).join(' '))""" % json.dumps(got[0][0]))
+    assert back and all(r == page.evaluate("w => document.querySelector(`.w[data-z='${w}']`).dataset.p", got[0][0])
+                        for r in back), "Hong Kong keeps the word and its reading"
+
+
 def test_traditional_standards_differ_where_they_should(page, server, site):
     """Taiwan writes 為 and 群, Hong Kong 為 and 羣; OpenCC's plain s2t would give 爲 and 羣."""
     slug = biggest_article(site)

@@ -47,19 +47,22 @@
     var tw = forms[0] || s;
     return opts.script === "hk" && forms.length > 1 ? forms[1] || s : tw;
   }
-  function wordForm(s) { var e = table("words")[s]; return e ? pick(e.slice(1), s) : s; }
+  function row(name, key) { var t = table(name); return has(t, key) ? t[key] : null; }
+  function wordForm(s) { var e = row("words", s); return e ? pick(e.slice(1, 3), s) : s; }
   function convert(text) {
     if (opts.script === "hans" || !text) { return text; }
     var runs = table("hant"), words = table("words");
     return text.replace(HAN_RUN, function (run) {
       if (has(runs, run)) { return pick(runs[run], run); }
-      return has(words, run) ? pick(words[run].slice(1), run) : run;
+      return has(words, run) ? pick(words[run].slice(1, 3), run) : run;
     });
   }
 
   /* ---------- a word: its characters in the chosen script, with pinyin as ruby when on ---------- */
   function renderWord(w) {
-    var s = w.getAttribute("data-z"), text = wordForm(s), py = opts.pinyin === "on" && w.getAttribute("data-p");
+    var s = w.getAttribute("data-z"), text = wordForm(s), e = row("words", s);
+    /* Taiwan's own word (人工智能 -> 人工智慧) has its own reading, the fourth item of the row */
+    var py = opts.pinyin === "on" && (opts.script === "hant" && e && e.length > 3 ? e[3] : w.getAttribute("data-p"));
     if (!py) {
       if (w.childNodes.length !== 1 || w.firstChild.nodeType !== 3 || w.textContent !== text) { w.textContent = text; }
       return;
@@ -148,7 +151,7 @@
   }
 
   function dictionaryHtml(key) {
-    var entries = table("dict")[key];
+    var entries = row("dict", key);
     if (!entries) { return null; }
     var html = "";
     entries.forEach(function (e) {
@@ -159,15 +162,15 @@
     return { html: html + line("bm-pop-src", "CC-CEDICT"), word: key, pinyin: entries[0][2], english: entries[0][3] };
   }
   function termHtml(a) {
-    var id = a.getAttribute("data-term"), t = table("terms")[id];
+    var id = a.getAttribute("data-term"), t = row("terms", id);
     if (!t) { return null; }
-    var surface = a.getAttribute("data-z") || t[0], onZh = !!a.closest(".zh"), w = table("words")[surface];
+    var surface = a.getAttribute("data-z") || t[0], onZh = !!a.closest(".zh"), w = row("words", surface);
     var own = w ? w[0] : surface === t[0] ? t[1] : "", html = "";
     var where = a.classList.contains("ent") ? "Who’s who" : "Glossary";
     if (onZh) {
       html += line("bm-pop-entry", hz(surface) + py(own));
       if (surface !== t[0]) {
-        var d = table("dict")[surface];
+        var d = row("dict", surface);
         if (d) { html += line("bm-pop-def", esc(d[0][3])); }
         html += line("bm-pop-entry", "→ " + hz(t[0]) + py(t[1]) + " · " + esc(t[2]));
       } else {
@@ -266,7 +269,7 @@
     return out;
   }
   function buildWords() {
-    var words = table("words"), terms = table("terms"), links = new Map();
+    var links = new Map();
     document.querySelectorAll(".bm-article a.gl").forEach(function (a) { a.setAttribute("data-z", a.textContent); });
     document.querySelectorAll(".bm-article .zh .num").forEach(function (n) { n.setAttribute("data-zh", n.textContent); });
     document.querySelectorAll(".bm-article .zh .s[data-w]").forEach(function (s) {
@@ -282,7 +285,7 @@
           var ws = list[k][0] - start, we = ws + list[k][1];
           k++;
           if (ws < cursor || we > text.length) { continue; }
-          var word = text.slice(ws, we), py = (words[word] || [""])[0];
+          var word = text.slice(ws, we), py = (row("words", word) || [""])[0];
           var span = document.createElement("span");
           span.className = "w";
           span.textContent = word;
@@ -290,8 +293,8 @@
           var link = node.parentNode.closest("a.gl");
           if (link) {   /* the syllables of the linked form, cut word by word */
             if (!links.has(link)) {
-              var surface = link.getAttribute("data-z"), t = terms[link.getAttribute("data-term")] || ["", ""];
-              var syl = (surface === t[0] ? t[1] : (words[surface] || [""])[0]).split(" ");
+              var surface = link.getAttribute("data-z"), t = row("terms", link.getAttribute("data-term")) || ["", ""];
+              var syl = (surface === t[0] ? t[1] : (row("words", surface) || [""])[0]).split(" ");
               links.set(link, { syl: Array.from(surface).filter(isHan).length === syl.length ? syl : null, i: 0 });
             }
             var st = links.get(link), n = Array.from(word).filter(isHan).length;
