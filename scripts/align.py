@@ -50,6 +50,7 @@ class Entry:
     notes: tuple[Note, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     line: int = 0
+    was: tuple[str, ...] = ()   # ids it had before `accept` moved it to edited Chinese (old links)
 
     @property
     def source(self) -> str:
@@ -83,7 +84,8 @@ def load_memory(path: Path) -> Memory:
     return Memory(path, tuple(
         Entry(item["id"], tuple(p["zh"] for p in item["pairs"]), tuple(p["en"] for p in item["pairs"]),
               tuple(Note(n) if isinstance(n, str) else Note(n["text"], n["after"]) for n in item["notes"]),
-              tuple(Waiver(w["rule"], w["text"], w["reason"]) for w in item["waive"]), item.line)
+              tuple(Waiver(w["rule"], w["text"], w["reason"]) for w in item["waive"]), item.line,
+              tuple(item.get("was") or ()))
         for item in data["segments"]))
 
 
@@ -197,8 +199,9 @@ def sync(path: Path, segments: tuple[Segment, ...], seed_name: str) -> int:
 def accept(path: Path, item: Aligned) -> str:
     """The translator has checked a stale entry: point it at the current Chinese.
 
-    Rewrites only that entry's id and zh lines, in place, so comments and layout survive.
-    Returns the new id. Requires the same number of sentences (otherwise re-translate).
+    Rewrites only that entry's id and zh lines, in place, so comments and layout survive, and
+    records the old id under `was:` (the page redirects links to it). Returns the new id.
+    Requires the same number of sentences (otherwise re-translate).
     """
     from .chinese import strip_marks
     from .segment import segment_id
@@ -214,6 +217,14 @@ def accept(path: Path, item: Aligned) -> str:
     lines = path.read_text(encoding="utf-8").split("\n")
     i = next(k for k, line in enumerate(lines) if line.strip() in (f"- id: {entry.id}", f"id: {entry.id}"))
     lines[i] = lines[i].replace(entry.id, new_id)
+    if new_id != entry.id:
+        was = list(dict.fromkeys(entry.was + (entry.id,)))
+        key_indent = len(lines[i]) - len(lines[i].lstrip()) + (2 if lines[i].lstrip().startswith("- ") else 0)
+        was_line = f"{' ' * key_indent}was: [{', '.join(was)}]"
+        if i + 1 < len(lines) and lines[i + 1].strip().startswith("was:"):
+            lines[i + 1] = was_line
+        else:
+            lines.insert(i + 1, was_line)
     k = i + 1
     for old, new in zip(entry.zh, new_zh):
         while not lines[k].lstrip().startswith("- zh:"):

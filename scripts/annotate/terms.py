@@ -53,11 +53,31 @@ class Term:
         """The page it is listed on: glossary or who."""
         return "glossary" if self.kind == "glossary" else "who"
 
+    @property
+    def short_definition(self) -> str:
+        """The definition's first sentence."""
+        return re.split(r"(?<=[.!?])\s", self.definition.strip(), maxsplit=1)[0]
+
     def tooltip(self) -> str:
-        """Pinyin · English — the definition's first sentence."""
-        first = re.split(r"(?<=[.!?])\s", self.definition.strip(), maxsplit=1)[0]
+        first = self.short_definition
         head = " · ".join(x for x in (self.pinyin, self.en) if x)
         return f"{head} — {first}" if first else head
+
+    def form_pinyin(self, form: str) -> str:
+        """The pinyin of one of the entry's surface forms: the entry's own for zh, the matching
+        syllables of it for a form inside zh (so a corrected reading carries over), else generated.
+
+        >>> t = Term("x", "银行业", ("银行业", "行业", "商业银行"), "yín háng yè", "", (), "", "", (), "glossary")
+        >>> t.form_pinyin("银行业"), t.form_pinyin("行业"), t.form_pinyin("商业银行")
+        ('yín háng yè', 'háng yè', 'shāng yè yín háng')
+        """
+        if form == self.zh:
+            return self.pinyin
+        syllables = self.pinyin.split()
+        k = self.zh.find(form)
+        if k != -1 and len(syllables) == len(self.zh) and all(HAN_RE.match(c) for c in self.zh):
+            return " ".join(syllables[k:k + len(form)])
+        return generated_pinyin(form)
 
 
 def generated_pinyin(text: str) -> str:

@@ -95,6 +95,8 @@ WAIVER = Record("waiver", (
 ENTRY = Record("segment entry", (
     Field("id", SEGMENT_ID,
           "the segment's id (from `python -m scripts sync NAME`; do not change)", required=True),
+    Field("was", ListOf(SEGMENT_ID), "ids the entry had before `accept` moved it to edited Chinese "
+          "(links to them still land here); written by `accept`", default=(), example="was: [p-1a2b3c4d]"),
     Field("pairs", ListOf(PAIR, min=1), "the Chinese sentences as translated, each with its English",
           required=True, example="pairs: [{zh: 中文句子, en: English}]"),
     Field("notes", ListOf(Either(Text(), NOTE)), "translator's notes, shown as numbered footnotes", default=(),
