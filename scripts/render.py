@@ -110,10 +110,11 @@ def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
     seg = item.segment
     zh_parts = zh_sentences(item)
     repair_index = seg.repair_start
-    zh_html = []
+    zh_html, zh_words = [], []
     for n, part in enumerate(zh_parts, start=1):
         r = zh_render(part, repair_index)
         zh_html.append(f'<span class="s" data-s="{n}" data-w="{r.words}">{r.html}</span>')
+        zh_words.append(r.words)
         repair_index += part.count(MARK_OPEN)
     if item.status == "translated":
         en_parts = english_html(item.entry, seg.id, notes)
@@ -126,15 +127,59 @@ def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
                     f'changed after this was translated.</span> {old}</div>')
     else:
         en_block = '<div class="en pending" lang="en"><span class="pending-label">Translation pending</span></div>'
-    zh_block = f'<div class="zh" lang="zh-Hans">{"".join(zh_html)}</div>'
+    search = search_block(zh_parts, zh_words)
     if seg.kind == "heading":
         # A Markdown heading, so the page's table of contents lists it.
         zh_inline = f'<span class="zh" lang="zh-Hans">{"".join(zh_html)}</span>'
         en_inline = en_block.replace("<div", "<span", 1)[: -len("</div>")] + "</span>"
         return (f'## {zh_inline} {en_inline} '
-                f'{{ #{seg.id} data-seg="{seg.id}" data-status="{item.status}" .seg .seg-heading }}')
+                f'{{ #{seg.id} data-seg="{seg.id}" data-status="{item.status}" .seg .seg-heading }}\n\n{search}')
+    zh_block = f'<div class="zh" lang="zh-Hans" data-search-exclude>{"".join(zh_html)}</div>'
     kind = "seg-caption" if seg.kind == "caption" else "seg-paragraph"
-    return f'<div class="seg {kind}" data-seg="{seg.id}" id="{seg.id}" data-status="{item.status}">\n{zh_block}\n{en_block}\n</div>'
+    return (f'<div class="seg {kind}" data-seg="{seg.id}" id="{seg.id}" data-status="{item.status}">\n'
+            f'{zh_block}\n{search}\n{en_block}\n</div>')
+
+
+# ---------------------------------------------------------------- search
+
+ZWSP = "\u200b"   # a search separator (mkdocs.yml `plugins.search.separator`) that nobody sees
+
+
+def word_offsets(code: str) -> list[tuple[int, int]]:
+    """The inverse of annotate.encode_words: "2,1:3" -> [(0, 2), (3, 3)] as (start, length).
+
+    >>> word_offsets("2,1,1:3")
+    [(0, 2), (2, 1), (4, 3)]
+    >>> word_offsets("")
+    []
+    """
+    out, pos = [], 0
+    for item in filter(None, code.split(",")):
+        gap, _, length = item.rpartition(":")
+        start = pos + int(gap or 0)
+        out.append((start, int(length)))
+        pos = start + int(length)
+    return out
+
+
+def search_text(plain: str, code: str) -> str:
+    """A sentence cut into its words (the `data-w` offsets) by zero-width spaces, escaped.
+
+    >>> search_text("进退两难的AI“百模大战”", "4,1,3:4") == "进退两难\u200b的\u200bAI“\u200b百模大战\u200b”"
+    True
+    """
+    cuts = sorted({i for start, length in word_offsets(code) for i in (start, start + length)} - {0, len(plain)})
+    pieces = [plain[i:j] for i, j in zip([0, *cuts], [*cuts, len(plain)])]
+    return ZWSP.join(h.text(p) for p in pieces)
+
+
+def search_block(parts, codes) -> str:
+    """What search indexes in place of a segment's Chinese: the same sentences cut into words, in an
+    element nobody sees (`hidden`). Chinese has no spaces; a search index that splits text only at
+    its separator (Zensical's) would otherwise hold whole clauses as single words. The visible
+    Chinese carries data-search-exclude, so each builder indexes the text once."""
+    text = ZWSP.join(search_text(strip_marks(p), c) for p, c in zip(parts, codes))
+    return f'<div class="bm-search" hidden>{text}</div>'
 
 
 TOOLBAR = """<div class="bm-toolbar" role="toolbar" aria-label="Reading options">
