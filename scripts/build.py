@@ -15,6 +15,7 @@ from .cache import Cache
 from .errors import BuildError
 from .paths import Paths, atomic_write
 from .pipeline import Article, Context, load_articles
+from .site_config import write_zensical_config
 
 
 # ---------------------------------------------------------------- writing
@@ -49,6 +50,9 @@ class Output:
 
 
 GENERATED_DIRS = ("articles", "data", "assets/figures")
+# Pages with relative links in their HTML are NAME/index.md, so a link means the same from the source
+# file (Zensical) as from the page URL (MkDocs); older builds wrote these names (removed by write).
+MOVED = ("glossary.md", "who.md", "figures.md", "timeline.md")
 
 
 def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
@@ -100,8 +104,8 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out.files["articles/index.md"] = render.articles_index(articles)
     out.files.update(reference_files(ctx, uses, articles))
     out.files["about.md"] = render.about_page(articles, ctx)
-    out.files["figures.md"] = figure_pages.figures_page(placed, articles)
-    out.files["timeline.md"] = figure_pages.timeline_page(placed)
+    out.files["figures/index.md"] = figure_pages.figures_page(placed, articles)
+    out.files["timeline/index.md"] = figure_pages.timeline_page(placed)
     out.files["style.md"] = (Path(__file__).parent / "templates" / "style.md").read_text(encoding="utf-8")
     from . import study_pages
     out.files.update(study_pages.files(articles, vocab, ctx.paths))
@@ -129,8 +133,8 @@ def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, st
     if memo.get("ctx") is ctx and memo.get("key") == key:
         return memo["files"]          # e.g. only a translation changed: the same pages
     files = {
-        "glossary.md": reference.page(glossary, "glossary", occ, titles, by_id, ordinals),
-        "who.md": reference.page(entities, "entity", occ, titles, by_id, ordinals),
+        "glossary/index.md": reference.page(glossary, "glossary", occ, titles, by_id, ordinals),
+        "who/index.md": reference.page(entities, "entity", occ, titles, by_id, ordinals),
         "data/glossary.json": dumps_json(reference.export(glossary, occ, ids)),
         "data/entities.json": dumps_json(reference.export(entities, occ, ids)),
         "data/glossary.csv": reference.glossary_csv(glossary),
@@ -152,6 +156,10 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
             if p.is_file() and p not in wanted and not p.name.startswith("."):
                 p.unlink()
                 changed += 1
+    for name in MOVED:
+        if (paths.docs / name).is_file() and name not in output.files:
+            (paths.docs / name).unlink()
+            changed += 1
     return changed
 
 
@@ -164,6 +172,7 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     inp = inp or cache.inputs()
     manifest = cache.up_to_date(inp)
     if manifest is not None:
+        write_zensical_config(paths, manifest["nav"])      # cheap; restores the file if it was removed
         return Output(nav=manifest["nav"], words=manifest["words"], cached=True)
     reuse = (paths.root, inp.shared)         # same project, data/ and code unchanged: reuse the context
     contexts = cache.memory.contexts
@@ -172,6 +181,7 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     contexts[reuse] = ctx
     output = compute(ctx, inp, draw)
     write(output, paths, keep=set(output.undrawn))
+    write_zensical_config(paths, output.nav)               # the second builder's nav (site_config.py)
     output.fingerprint = inp.fingerprint
     if not output.undrawn:
         cache.save_manifest(inp.fingerprint, digests(output.files), output.nav, output.words)

@@ -422,9 +422,9 @@ def site_nav(articles: list[Article]) -> list:
     the Articles index (with navigation.indexes, a section's first page is its index)."""
     return [{"Home": "index.md"},
             {"Articles": ["articles/index.md"] + [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
-            {"Glossary": "glossary.md"},
-            {"Who’s who": "who.md"},
-            {"Figures": "figures.md"},
-            {"Timeline": "timeline.md"},
+            {"Glossary": "glossary/index.md"},
+            {"Who’s who": "who/index.md"},
+            {"Figures": "figures/index.md"},
+            {"Timeline": "timeline/index.md"},
             {"My words": "my-words.md"},
             {"About this edition": ["about.md", {"House style": "style.md"}]}]

@@ -11,7 +11,7 @@ The file is generated (git-ignored), written atomically and only when its bytes 
 """
 from __future__ import annotations
 
-import json
+import html
 from pathlib import Path
 
 from .paths import Paths, atomic_write
@@ -26,13 +26,33 @@ _HEADER = """\
 
 
 def yaml_string(value: str) -> str:
-    """A YAML double-quoted scalar for any text (JSON strings are YAML), with the words Zensical
-    rewrites in the raw config text (material.extensions, materialx) escaped so they stay as written.
+    r"""Any text as a YAML double-quoted scalar that reads back as exactly that text. Characters a
+    YAML reader refuses or folds (controls, line separators, BOM) are escaped, and so is the m of
+    "material", since Zensical rewrites material.extensions and materialx in the raw config text.
 
-    >>> yaml_string('Say "materialx"')
-    '"Say \\\\"\\\\u006daterialx\\\\""'
+    >>> print(yaml_string('Say "materialx"\n百模'))
+    "Say \x22\x6daterialx\x22\x0a百模"
     """
-    return json.dumps(value, ensure_ascii=False).replace("material", "\\u006daterial")
+    out = []
+    for c in value:
+        o = ord(c)
+        if c in '"\\' or not (0x20 <= o < 0x7F or (0xA0 <= o <= 0xFFFD and not 0xD800 <= o < 0xE000
+                                                   and o not in (0x2028, 0x2029, 0xFEFF)) or o > 0xFFFF):
+            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out).replace("material", "\\x6daterial") + '"'
+
+
+def nav_title(title: str) -> str:
+    """A navigation title as the theme wants it: HTML. Zensical, like Material, puts nav titles into
+    the page unescaped, while its search dialog shows the same string as text, so only what HTML
+    would read as markup is escaped (an apostrophe stays an apostrophe in both places).
+
+    >>> nav_title("R&D <script>China's</script>")
+    "R&amp;D &lt;script&gt;China's&lt;/script&gt;"
+    """
+    return html.escape(title, quote=False)
 
 
 def _nav_lines(items: list, indent: int) -> list[str]:
@@ -43,10 +63,11 @@ def _nav_lines(items: list, indent: int) -> list[str]:
             lines.append(f"{pad}- {yaml_string(item)}")
             continue
         (title, value), = item.items()
+        title = yaml_string(nav_title(str(title)))
         if isinstance(value, str):
-            lines.append(f"{pad}- {yaml_string(str(title))}: {yaml_string(value)}")
+            lines.append(f"{pad}- {title}: {yaml_string(value)}")
         else:
-            lines.append(f"{pad}- {yaml_string(str(title))}:")
+            lines.append(f"{pad}- {title}:")
             lines.extend(_nav_lines(value, indent + 4))
     return lines
 

@@ -54,8 +54,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(built_project) -> Path:
-    return built_project / "site"
+def site(built_site) -> Path:
+    """The built site under test: once as MkDocs built it (site/), once as Zensical did (site-zensical/)."""
+    return built_site
 
 
 @pytest.fixture(scope="module")
@@ -419,16 +420,27 @@ def test_hovering_a_chinese_sentence_highlights_its_english(page, server, site):
 
 # ---------------------------------------------------------------- search
 
-@pytest.mark.parametrize("query", ["六小虎", "百模大战", "Scaling Law", "iFlytek"])
-def test_search_finds_articles(page, server, query):
-    goto(page, server, "")
-    box = page.locator("input.md-search__input")
-    box.click()
+def search(page, builder: str, query: str) -> list[tuple[str, str]]:
+    """Type `query` into the site's search box; the results as (href, text without zero-width spaces).
+    Material's search is a box in the header; Zensical's is a dialog (in a shadow root, which
+    Playwright's CSS selectors enter) opened from the header's search button."""
+    if builder == "zensical":
+        page.click(".md-search__button")
+        box, item = page.locator("dialog input[role=combobox]"), "dialog a[role=option]"
+    else:
+        box, item = page.locator("input.md-search__input"), ".md-search-result__item a[href]"
+        box.click()
     box.fill(query)
     box.press("End")          # Material reads the query on keyup (an IME commit ends with one too)
-    page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
-    results = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item a[href]')]
-        .map(a => [a.getAttribute('href'), a.textContent.replace(/\\u200b/g, '')])""")
+    page.wait_for_selector(item, timeout=TIMEOUT_MS)
+    return page.locator(item).evaluate_all(
+        "links => links.map(a => [a.getAttribute('href'), a.textContent.replace(/\\u200b/g, '')])")
+
+
+@pytest.mark.parametrize("query", ["六小虎", "百模大战", "价格战", "Scaling Law", "iFlytek"])
+def test_search_finds_articles(page, server, builder, query):
+    goto(page, server, "")
+    results = search(page, builder, query)
     paths = [urlsplit(href).path for href, _ in results]
     assert any("/articles/" in p or p.startswith("articles/") for p in paths), f"{query!r}: no article among {paths}"
     assert any(query.lower() in text.lower() for _, text in results), f"{query!r}: no result contains the query"
