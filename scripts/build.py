@@ -15,6 +15,7 @@ from .cache import Cache
 from .errors import BuildError
 from .paths import Paths, atomic_write
 from .pipeline import Article, Context, load_articles
+from .search_words import searchable_pages
 from .site_config import write_zensical_config
 
 
@@ -109,6 +110,7 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out.files["style.md"] = (Path(__file__).parent / "templates" / "style.md").read_text(encoding="utf-8")
     from . import study_pages
     out.files.update(study_pages.files(articles, vocab, ctx.paths))
+    out.files = searchable_pages(out.files, ctx.lexicon)   # Chinese cut into words for search (search_words.py)
     out.nav = render.site_nav(articles)
     out.words = sorted({f for t in ctx.lexicon.terms for f in t.forms})
     cache.memory.keep_articles(keys)        # keep only what this build used

@@ -19,6 +19,7 @@ from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
 from .ingest import Decision
+from .search_words import lexicon_forms, search_block
 
 if TYPE_CHECKING:
     from .pipeline import Article, Context
@@ -127,7 +128,7 @@ def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
                     f'changed after this was translated.</span> {old}</div>')
     else:
         en_block = '<div class="en pending" lang="en"><span class="pending-label">Translation pending</span></div>'
-    search = search_block(zh_parts, zh_words)
+    search = search_block(zh_parts, zh_words, lexicon_forms(zh_render.lexicon))
     if seg.kind == "heading":
         # A Markdown heading, so the page's table of contents lists it.
         zh_inline = f'<span class="zh" lang="zh-Hans">{"".join(zh_html)}</span>'
@@ -138,48 +139,6 @@ def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
     kind = "seg-caption" if seg.kind == "caption" else "seg-paragraph"
     return (f'<div class="seg {kind}" data-seg="{seg.id}" id="{seg.id}" data-status="{item.status}">\n'
             f'{zh_block}\n{search}\n{en_block}\n</div>')
-
-
-# ---------------------------------------------------------------- search
-
-ZWSP = "\u200b"   # a search separator (mkdocs.yml `plugins.search.separator`) that nobody sees
-
-
-def word_offsets(code: str) -> list[tuple[int, int]]:
-    """The inverse of annotate.encode_words: "2,1:3" -> [(0, 2), (3, 3)] as (start, length).
-
-    >>> word_offsets("2,1,1:3")
-    [(0, 2), (2, 1), (4, 3)]
-    >>> word_offsets("")
-    []
-    """
-    out, pos = [], 0
-    for item in filter(None, code.split(",")):
-        gap, _, length = item.rpartition(":")
-        start = pos + int(gap or 0)
-        out.append((start, int(length)))
-        pos = start + int(length)
-    return out
-
-
-def search_text(plain: str, code: str) -> str:
-    """A sentence cut into its words (the `data-w` offsets) by zero-width spaces, escaped.
-
-    >>> search_text("进退两难的AI“百模大战”", "4,1,3:4") == "进退两难\u200b的\u200bAI“\u200b百模大战\u200b”"
-    True
-    """
-    cuts = sorted({i for start, length in word_offsets(code) for i in (start, start + length)} - {0, len(plain)})
-    pieces = [plain[i:j] for i, j in zip([0, *cuts], [*cuts, len(plain)])]
-    return ZWSP.join(h.text(p) for p in pieces)
-
-
-def search_block(parts, codes) -> str:
-    """What search indexes in place of a segment's Chinese: the same sentences cut into words, in an
-    element nobody sees (`hidden`). Chinese has no spaces; a search index that splits text only at
-    its separator (Zensical's) would otherwise hold whole clauses as single words. The visible
-    Chinese carries data-search-exclude, so each builder indexes the text once."""
-    text = ZWSP.join(search_text(strip_marks(p), c) for p, c in zip(parts, codes))
-    return f'<div class="bm-search" hidden>{text}</div>'
 
 
 TOOLBAR = """<div class="bm-toolbar" role="toolbar" aria-label="Reading options">

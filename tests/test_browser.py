@@ -1,7 +1,8 @@
 """Real-browser tests: the built site in Chromium (Debian's /usr/bin/chromium driven by Playwright).
 
-One site build per session (`built_project`, from tests/conftest.py), served by a threaded
-http.server on 127.0.0.1 and a random free port. Every test gets a fresh browser context, so
+Every test runs against both builders' output (`built_site`, from tests/conftest.py: one pipeline run,
+then MkDocs into site/ and Zensical into site-zensical/, once per session), served by a threaded
+http.server on 127.0.0.1 and a random free port; test ids end in [mkdocs] or [zensical]. Every test gets a fresh browser context, so
 localStorage (the reader's options, Material's palette) starts empty.
 
 The tests are written for the finished site: where they need something the data does not have yet
@@ -569,7 +570,8 @@ def test_accessibility(page, server, site, which):
 
 # ---------------------------------------------------------------- screenshots
 
-def test_screenshots(browser, server, site):
+def test_screenshots(browser, server, site, builder):
+    prefix = "" if builder == "mkdocs" else f"{builder}-"
     ARTIFACTS.mkdir(exist_ok=True)
     slugs = article_slugs(site)
     slug = next((s for s in slugs if re.search(r'<div class="en" lang="en">', article_html(site, s))), slugs[0])
@@ -578,11 +580,11 @@ def test_screenshots(browser, server, site):
     try:
         page = ctx.new_page()
         goto(page, server, f"articles/{slug}/")
-        page.screenshot(path=ARTIFACTS / "article-desktop-1280x900.png")
-        shots.append("article-desktop-1280x900.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-desktop-1280x900.png")
+        shots.append(f"{prefix}article-desktop-1280x900.png")
         page.emulate_media(media="print")
-        page.screenshot(path=ARTIFACTS / "article-print.png", full_page=True)
-        shots.append("article-print.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-print.png", full_page=True)
+        shots.append(f"{prefix}article-print.png")
     finally:
         ctx.close()
     ctx = new_context(browser, server, viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -590,8 +592,8 @@ def test_screenshots(browser, server, site):
         page = ctx.new_page()
         goto(page, server, f"articles/{slug}/")
         page.evaluate("() => window.scrollTo(0, document.querySelector('.bm-toolbar').getBoundingClientRect().top + window.scrollY - 60)")
-        page.screenshot(path=ARTIFACTS / "article-phone-390x844.png")
-        shots.append("article-phone-390x844.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-phone-390x844.png")
+        shots.append(f"{prefix}article-phone-390x844.png")
     finally:
         ctx.close()
     for name in shots:
@@ -600,7 +602,10 @@ def test_screenshots(browser, server, site):
 
 # ---------------------------------------------------------------- PDF
 
-def test_pdf_edition(built_project, site):
+def test_pdf_edition(built_project, site, builder):
+    if builder != "mkdocs":
+        pytest.skip("`make pdf` prints the MkDocs site (site/, scripts/pdf.py); the Zensical output's print "
+                    "stylesheet is checked by test_print_shows_both_languages_and_terms_without_chrome")
     from scripts.pdf import main
     # In a worker thread: Playwright's sync API cannot nest inside this module's running browser.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
