@@ -19,7 +19,7 @@ from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
 from .ingest import Decision
-from .search_words import lexicon_forms, search_block
+from .search_words import EXCLUDE, lexicon_forms, search_block
 
 if TYPE_CHECKING:
     from .pipeline import Article, Context
@@ -135,7 +135,7 @@ def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
         en_inline = en_block.replace("<div", "<span", 1)[: -len("</div>")] + "</span>"
         return (f'## {zh_inline} {en_inline} '
                 f'{{ #{seg.id} data-seg="{seg.id}" data-status="{item.status}" .seg .seg-heading }}\n\n{search}')
-    zh_block = f'<div class="zh" lang="zh-Hans" data-search-exclude>{"".join(zh_html)}</div>'
+    zh_block = f'<div class="zh" lang="zh-Hans" {EXCLUDE}>{"".join(zh_html)}</div>'
     kind = "seg-caption" if seg.kind == "caption" else "seg-paragraph"
     return (f'<div class="seg {kind}" data-seg="{seg.id}" id="{seg.id}" data-status="{item.status}">\n'
             f'{zh_block}\n{search}\n{en_block}\n</div>')

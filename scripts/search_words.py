@@ -26,6 +26,9 @@ from . import html as h
 from .chinese import HAN_RE, strip_marks
 
 ZWSP = "\u200b"   # a search separator that nobody sees
+# Written out in full, so Python-Markdown's own serialisation and raw HTML read the same (test_hook).
+EXCLUDE = 'data-search-exclude=""'
+COPY = '<{tag} class="bm-search" hidden="hidden">'
 
 
 def word_offsets(code: str) -> list[tuple[int, int]]:
@@ -104,7 +107,7 @@ def search_block(parts: Iterable[str], codes: Iterable[str], forms: frozenset[st
     """A segment's Chinese sentences (marked text, as the segmenter keeps it) and their word cuts
     as the hidden block search indexes in place of the visible Chinese."""
     text = ZWSP.join(search_text(strip_marks(p), c, forms) for p, c in zip(parts, codes))
-    return f'<div class="bm-search" hidden>{text}</div>'
+    return f'{COPY.format(tag="div")}{text}</div>'
 
 
 # ---------------------------------------------------------------- every other page
@@ -123,7 +126,7 @@ def searchable(page: str, cut: Callable[[str], Iterable[str]], forms: frozenset[
 
     >>> print(searchable('<p><span lang="zh-Hans">百模大战</span> and <span lang="zh-Hans">百模大战</span></p>',
     ...                  lambda t: [t[:2], t[2:]]))
-    <p><span lang="zh-Hans" data-search-exclude>百模大战</span><span class="bm-search" hidden>百模\u200b大战</span> and <span lang="zh-Hans">百模大战</span></p>
+    <p><span lang="zh-Hans" data-search-exclude="">百模大战</span><span class="bm-search" hidden="hidden">百模\u200b大战</span> and <span lang="zh-Hans">百模大战</span></p>
     """
     skip = _skipped(page)
     out, pos, seen = [], 0, set()
@@ -143,14 +146,13 @@ def searchable(page: str, cut: Callable[[str], Iterable[str]], forms: frozenset[
         if ZWSP not in copy:
             continue                    # one word: the index has it as it is
         close = end + len("</span>")
-        out += [page[pos:tag_end - 1], " data-search-exclude>", page[tag_end:close],
-                f'<span class="bm-search" hidden>{copy}</span>']
+        out += [page[pos:tag_end - 1], f" {EXCLUDE}>", page[tag_end:close], f'{COPY.format(tag="span")}{copy}</span>']
         pos = close
     page = "".join(out) + page[pos:] if out else page
     return _after_headings(page, cut, forms)
 
 
-_HEADING_COPY = '\n\n<div class="bm-search" hidden>'
+_HEADING_COPY = "\n\n" + COPY.format(tag="div")
 
 
 def _after_headings(page: str, cut, forms: frozenset[str]) -> str:

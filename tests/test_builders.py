@@ -289,9 +289,15 @@ def _index(site: Path, builder: str) -> tuple[dict[str, set[str]], re.Pattern]:
 def test_search_index_holds_every_glossary_term_on_every_page_showing_it(built_site, builder):
     """Both search engines match a query word against the beginning of the index's words (typing
     百模 finds 百模大战): a term can be found on a page when a word of the page's index entries
-    starts with it. Every glossary term, on every page whose visible content shows it."""
+    starts with it. Every glossary term, on every page whose visible content shows it (the browser
+    tests search for some of them through each site's own search box)."""
     terms = [t["zh"] for t in yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
              if re.search(r"[\u3400-\u9fff]", t["zh"])]
+    if builder == "mkdocs":
+        # Material's search plugin cuts its index at every switch between Han and other script
+        # (it wraps each run of Han in zero-width spaces), so A股, AI四小龙 or 群“模”之战 can never be
+        # one word in its index, whatever the page holds. Zensical's index keeps them whole.
+        terms = [t for t in terms if re.fullmatch(r"[\u3400-\u9fff]+", t)]
     words, separator = _index(built_site, builder)
     visible = {}
     for page in built_site.rglob("index.html"):
