@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
+from .search_words import EXCLUDE, lexicon_forms, search_block
 
 if TYPE_CHECKING:
     from .pipeline import Article, Context
@@ -145,18 +146,19 @@ def segment_block(item: Aligned, zh_render, notes: Notes, number: int = 0) -> st
                     f'changed after this was translated.</span> {" ".join(en_parts)}</div>')
     else:
         en_block = '<div class="en pending" lang="en"><span class="pending-label">Translation pending</span></div>'
-    zh_block = f'<div class="zh" lang="zh-Hans">{"".join(zh_html)}</div>'
+    search = search_block(zh_parts, [r.words for r in rendered], lexicon_forms(zh_render.lexicon))
+    zh_block = f'<div class="zh" lang="zh-Hans" {EXCLUDE}>{"".join(zh_html)}</div>'
     if seg.kind == "heading":
         # A Markdown heading, so the page's table of contents lists it.
         zh_inline = f'<span class="zh" lang="zh-Hans">{"".join(zh_html)}</span>'
         en_inline = en_block.replace("<div", "<span", 1)[: -len("</div>")] + "</span>"
         return (f'## {zh_inline} {en_inline} '
-                f'{{ #{seg.id} data-seg="{seg.id}" data-status="{item.status}" .seg .seg-heading }}')
+                f'{{ #{seg.id} data-seg="{seg.id}" data-status="{item.status}" .seg .seg-heading }}\n\n{search}')
     kind = "seg-caption" if seg.kind == "caption" else "seg-paragraph"
     para = (f'\n<div class="bm-para"><a class="bm-pn" href="#{seg.id}" title="Link to ¶{number}">¶{number}</a></div>'
             if number else "")
     return (f'<div class="seg {kind}" data-seg="{seg.id}" id="{seg.id}" data-status="{item.status}">\n'
-            f'{zh_block}\n{en_block}{para}\n</div>')
+            f'{zh_block}\n{search}\n{en_block}{para}\n</div>')
 
 
 TOOLBAR = """<div class="bm-toolbar" role="toolbar" aria-label="Reading options">
@@ -445,9 +447,9 @@ def site_nav(articles: list[Article]) -> list:
     the Articles index (with navigation.indexes, a section's first page is its index)."""
     return [{"Home": "index.md"},
             {"Articles": ["articles/index.md"] + [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
-            {"Glossary": "glossary.md"},
-            {"Who’s who": "who.md"},
-            {"Figures": "figures.md"},
-            {"Timeline": "timeline.md"},
+            {"Glossary": "glossary/index.md"},
+            {"Who’s who": "who/index.md"},
+            {"Figures": "figures/index.md"},
+            {"Timeline": "timeline/index.md"},
             {"My words": "my-words.md"},
             {"About this edition": ["about.md", {"House style": "style.md"}]}]

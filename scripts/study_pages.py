@@ -146,7 +146,7 @@ def files(articles, rendered_vocab: dict, paths) -> dict[str, str | bytes]:
         paragraphs = [(item.segment.id, n) for n, item in enumerate(a.alignment.items, start=1)]
         out[f"data/cite/{a.slug}.json"] = json.dumps(cite.citations(w, paragraphs), ensure_ascii=False, indent=1) + "\n"
         words, profile = rendered_vocab[a.slug]
-        out[f"articles/{a.slug}/vocabulary.md"] = vocabulary_page(a, words, profile)
+        out[f"articles/{a.slug}/vocabulary/index.md"] = vocabulary_page(a, words, profile)
         out[f"data/vocabulary/{a.slug}-anki.tsv"] = study.anki_tsv(words, a.slug)
         out[f"data/vocabulary/{a.slug}.csv"] = study.vocabulary_csv(words)
         first = next(((zh, en) for _, _, zh, en in sentences(a) if en), ("", ""))

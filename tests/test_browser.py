@@ -1,7 +1,8 @@
 """Real-browser tests: the built site in Chromium (Debian's /usr/bin/chromium driven by Playwright).
 
-One site build per session (`built_project`, from tests/conftest.py), served by a threaded
-http.server on 127.0.0.1 and a random free port. Every test gets a fresh browser context, so
+Every test runs against both builders' output (`built_site`, from tests/conftest.py: one pipeline run,
+then MkDocs into site/ and Zensical into site-zensical/, once per session), served by a threaded
+http.server on 127.0.0.1 and a random free port; test ids end in [mkdocs] or [zensical]. Every test gets a fresh browser context, so
 localStorage (the reader's options, Material's palette) starts empty.
 
 The tests are written for the finished site: where they need something the data does not have yet
@@ -54,8 +55,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(built_project) -> Path:
-    return built_project / "site"
+def site(built_site) -> Path:
+    """The built site under test: once as MkDocs built it (site/), once as Zensical did (site-zensical/)."""
+    return built_site
 
 
 @pytest.fixture(scope="module")
@@ -430,16 +432,27 @@ def test_hovering_a_chinese_sentence_highlights_its_english(page, server, site):
 
 # ---------------------------------------------------------------- search
 
-@pytest.mark.parametrize("query", ["六小虎", "百模大战", "Scaling Law", "iFlytek"])
-def test_search_finds_articles(page, server, query):
-    goto(page, server, "")
-    box = page.locator("input.md-search__input")
-    box.click()
+def search(page, builder: str, query: str) -> list[tuple[str, str]]:
+    """Type `query` into the site's search box; the results as (href, text without zero-width spaces).
+    Material's search is a box in the header; Zensical's is a dialog (in a shadow root, which
+    Playwright's CSS selectors enter) opened from the header's search button."""
+    if builder == "zensical":
+        page.click(".md-search__button")
+        box, item = page.locator("dialog input[role=combobox]"), "dialog a[role=option]"
+    else:
+        box, item = page.locator("input.md-search__input"), ".md-search-result__item a[href]"
+        box.click()
     box.fill(query)
     box.press("End")          # Material reads the query on keyup (an IME commit ends with one too)
-    page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
-    results = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item a[href]')]
-        .map(a => [a.getAttribute('href'), a.textContent.replace(/\\u200b/g, '')])""")
+    page.wait_for_selector(item, timeout=TIMEOUT_MS)
+    return page.locator(item).evaluate_all(
+        "links => links.map(a => [a.getAttribute('href'), a.textContent.replace(/\\u200b/g, '')])")
+
+
+@pytest.mark.parametrize("query", ["六小虎", "百模大战", "价格战", "Scaling Law", "iFlytek"])
+def test_search_finds_articles(page, server, builder, query):
+    goto(page, server, "")
+    results = search(page, builder, query)
     paths = [urlsplit(href).path for href, _ in results]
     assert any("/articles/" in p or p.startswith("articles/") for p in paths), f"{query!r}: no article among {paths}"
     assert any(query.lower() in text.lower() for _, text in results), f"{query!r}: no result contains the query"
@@ -568,7 +581,8 @@ def test_accessibility(page, server, site, which):
 
 # ---------------------------------------------------------------- screenshots
 
-def test_screenshots(browser, server, site):
+def test_screenshots(browser, server, site, builder):
+    prefix = "" if builder == "mkdocs" else f"{builder}-"
     ARTIFACTS.mkdir(exist_ok=True)
     slugs = article_slugs(site)
     slug = next((s for s in slugs if re.search(r'<div class="en" lang="en">', article_html(site, s))), slugs[0])
@@ -577,11 +591,11 @@ def test_screenshots(browser, server, site):
     try:
         page = ctx.new_page()
         goto(page, server, f"articles/{slug}/")
-        page.screenshot(path=ARTIFACTS / "article-desktop-1280x900.png")
-        shots.append("article-desktop-1280x900.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-desktop-1280x900.png")
+        shots.append(f"{prefix}article-desktop-1280x900.png")
         page.emulate_media(media="print")
-        page.screenshot(path=ARTIFACTS / "article-print.png", full_page=True)
-        shots.append("article-print.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-print.png", full_page=True)
+        shots.append(f"{prefix}article-print.png")
     finally:
         ctx.close()
     ctx = new_context(browser, server, viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -589,8 +603,8 @@ def test_screenshots(browser, server, site):
         page = ctx.new_page()
         goto(page, server, f"articles/{slug}/")
         page.evaluate("() => window.scrollTo(0, document.querySelector('.bm-toolbar').getBoundingClientRect().top + window.scrollY - 60)")
-        page.screenshot(path=ARTIFACTS / "article-phone-390x844.png")
-        shots.append("article-phone-390x844.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-phone-390x844.png")
+        shots.append(f"{prefix}article-phone-390x844.png")
     finally:
         ctx.close()
     for name in shots:
@@ -599,7 +613,10 @@ def test_screenshots(browser, server, site):
 
 # ---------------------------------------------------------------- PDF
 
-def test_pdf_edition(built_project, site):
+def test_pdf_edition(built_project, site, builder):
+    if builder != "mkdocs":
+        pytest.skip("`make pdf` prints the MkDocs site (site/, scripts/pdf.py); the Zensical output's print "
+                    "stylesheet is checked by test_print_shows_both_languages_and_terms_without_chrome")
     from scripts.pdf import main
     # In a worker thread: Playwright's sync API cannot nest inside this module's running browser.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
