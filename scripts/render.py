@@ -165,16 +165,19 @@ def people_html(people) -> str:
 
 
 def front_matter(title: str, description: str) -> str:
-    """The page's YAML front matter: title and meta description.
+    """The page's YAML front matter: title and meta description. Material prints `title` raw into
+    `<title>`, the header and the search index, and `description` raw into an attribute, so both are
+    escaped here, once; written as JSON strings (valid YAML scalars), nothing in them can break the
+    front matter either.
 
-    >>> print(front_matter('a "b"', "c: d"), end="")
+    >>> print(front_matter('a "b" <i>', "c: d"), end="")
     ---
-    title: "a \\"b\\""
+    title: "a &quot;b&quot; &lt;i&gt;"
     description: "c: d"
     ---
     """
-    # JSON strings are valid YAML scalars: nothing in a title can break the front matter.
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---\n"
+    fields = {"title": h.template_text(title), "description": h.template_text(description)}
+    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items()) + "---\n"
 
 
 # ---------------------------------------------------------------- pages
