@@ -300,15 +300,12 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     for block in blocks:
         parts.append(block + "\n")
     if notes.items:
-        lis = "".join(f'\n<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
+        lis = "".join(f'\n<li id="fn-{n}" data-seg="{h.attr(sid)}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
                       f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
         parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}\n</ol>\n')
     parts.append(terms_list(annotations, ctx))
-    dict_json = json.dumps(annotations.dictionary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    words_json = json.dumps(annotations.words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for element_id, payload in (("bm-words", words_json), ("bm-dict", dict_json)):
-        safe_json = payload.replace("</", "<\\/")
-        parts.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
+    for element_id, data in (("bm-words", annotations.words), ("bm-dict", annotations.dictionary)):
+        parts.append(f'<script type="application/json" id="{element_id}">{h.json_script(data)}</script>\n')
     parts.append("\n</div>\n")
     return "\n".join(parts)
 
@@ -358,8 +355,8 @@ def about_page(articles: list[Article], ctx: Context) -> str:
         changed = sum(1 for c in a.cleaned.report if c.action == "changed")
         sources.append(
             f"| [{h.text(a.title_en or a.title_zh)}](articles/{a.slug}/index.md) | <span lang=\"zh-Hans\">{h.text(a.outlet_zh)}</span> "
-            f"{h.text(a.outlet_en)} | {a.published or '?'} | `{a.seed.path.name}` | {removed} | {changed} | {len(a.cleaned.repairs)} |")
-    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills *{r.meta}*)" if r.meta else "") for r in ctx.rules)
+            f"{h.text(a.outlet_en)} | {h.text(a.published or '?')} | <code>{h.text(a.seed.path.name)}</code> | {removed} | {changed} | {len(a.cleaned.repairs)} |")
+    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills <em>{h.text(str(r.meta))}</em>)" if r.meta else "") for r in ctx.rules)
     rules = "\n".join(dict.fromkeys(rules.split("\n")))
     template = (Path(__file__).parent / "templates" / "about.md").read_text(encoding="utf-8")
     return (template.replace("{{SOURCES}}", "\n".join(sources))
