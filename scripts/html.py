@@ -112,24 +112,26 @@ def nav(entries):
     return entries
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula; an apostrophe in front makes
-# it text (and is not shown). A plain number stays a number.
-_FORMULA_START = tuple("=+-@\t\r")
+# A spreadsheet runs a cell that starts with one of = + - @ (after any blanks), or with a tab or
+# carriage return, as a formula; an apostrophe in front makes it text (and is not shown). A plain
+# number stays a number.
+_FORMULA = re.compile(r"[\s\x00]*[=+\-@]|[\t\r]")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def csv_cell(value) -> str:
-    """One CSV cell, never a formula.
+    """One CSV cell, never a formula. Line breaks inside it become `\\n` (a lone carriage return would
+    end the row in a reader that expects `\\n` rows).
 
-    >>> csv_cell('=HYPERLINK("x")'), csv_cell("-12.5"), csv_cell(None)
-    ('\\'=HYPERLINK("x")', '-12.5', '')
+    >>> csv_cell("=1+1"), csv_cell("-12.5"), csv_cell(" @x"), csv_cell(None)
+    ("'=1+1", '-12.5', "' @x", '')
     """
     cell = "" if value is None else _SURROGATE.sub("\ufffd", str(value))
     if _NUMBER.fullmatch(cell):
         return cell
-    if cell.lstrip(" \x00\x0b\x0c\x1c\x1d\x1e\x1f\xa0\u3000").startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
+    if _FORMULA.match(cell):
+        cell = "'" + cell
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_table(header: list[str], rows) -> str:

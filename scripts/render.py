@@ -70,22 +70,23 @@ def _note_mark(n: int) -> str:
 
 
 def english_html(entry: Entry, seg_id: str, notes: Notes) -> list[str]:
-    """The English sentences, escaped, each translator's note marked where it belongs (and numbered)."""
-    sentences = [h.text(e) for e in entry.en]
+    """The entry's English sentences as HTML, each note's mark placed after its `after` phrase (found
+    in the plain text, so a mark never lands inside an escaped character) or at the end."""
+    marks: list[list[tuple[int, int]]] = [[] for _ in entry.en]      # per sentence: (offset, note number)
     for note in entry.notes:
         n = notes.add(seg_id, note.text)
-        placed = False
-        if note.after:
-            needle = h.text(note.after)
-            for i, s in enumerate(sentences):
-                k = s.find(needle)
-                if k != -1:
-                    sentences[i] = s[:k + len(needle)] + _note_mark(n) + s[k + len(needle):]
-                    placed = True
-                    break
-        if not placed:
-            sentences[-1] += _note_mark(n)
-    return sentences
+        hit = next(((i, e.find(note.after) + len(note.after)) for i, e in enumerate(entry.en)
+                    if note.after and note.after in e), None)
+        i, at = hit if hit else (len(entry.en) - 1, len(entry.en[-1]))
+        marks[i].append((at, n))
+    out = []
+    for e, placed in zip(entry.en, marks):
+        parts, last = [], 0
+        for at, n in sorted(placed):
+            parts.append(h.text(e[last:at]) + _note_mark(n))
+            last = at
+        out.append("".join(parts) + h.text(e[last:]))
+    return out
 
 
 def zh_sentences(item: Aligned) -> tuple[str, ...]:
