@@ -10,9 +10,11 @@ an export through exactly one of these:
 | a link or source address built from data             | `url`            |
 | a Jinja slot Material prints raw (nav, `<title>`, header, meta description, front matter) | `template_text`, `nav` |
 | a CSV cell (no spreadsheet formulas)                 | `csv_table`      |
-| a field of the Anki deck (`#html:true`)              | `anki_field`     |
+| a field of an Anki deck (`#html:true`)               | `anki_field`     |
 | JSON inside `<script>`                               | `json_script`    |
 | a JSON file                                          | `json_text`      |
+| text for an XML writer that escapes markup (the Atom feed) | `xml_text` |
+| a BibTeX field (read by LaTeX)                       | `bibtex_text`    |
 
 Characters HTML cannot carry (lone surrogates, control characters other than tab and line breaks,
 noncharacters) are shown as U+FFFD everywhere: `visible` says exactly which.
@@ -144,9 +146,39 @@ def csv_table(header: list[str], rows) -> str:
     return buf.getvalue()
 
 
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+
+
 def anki_field(value: str) -> str:
-    """A field of a tab-separated Anki deck whose fields are HTML: escaped, on one line, no tabs."""
-    return html.escape(" ".join(visible(value).split()), quote=True)
+    """(Part of) a field of a tab-separated Anki deck whose fields are HTML: escaped, on one line,
+    no tabs.
+
+    >>> anki_field('<img src=x>\tA "b" #1')
+    '&lt;img src=x&gt; A &quot;b&quot; &#35;1'
+    """
+    # "#" too: a note line that starts with it would read as a header or comment
+    return html.escape(_LINE_BREAKS.sub(" ", visible(value)), quote=True).replace("#", "&#35;")
+
+
+def xml_text(value: str) -> str:
+    """Text for an XML writer that escapes markup itself (feedgen/lxml for the Atom feed): only the
+    characters XML cannot carry are replaced (lxml refuses them with an error)."""
+    return visible(value)
+
+
+# LaTeX reads a BibTeX field: braces must stay balanced and no command may come from the data.
+# pybtex escapes % & # _ ~ itself; these it leaves are written as the commands that print them.
+_BIBTEX = str.maketrans({"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
+                         "$": "\\$", "^": "\\textasciicircum{}"})
+
+
+def bibtex_text(value: str) -> str:
+    r"""A BibTeX field value (before pybtex writes it): no unbalanced brace, no LaTeX command.
+
+    >>> print(bibtex_text("a}, author = {b \\input{x} $5^2"))
+    a\textbraceright{}, author = \textbraceleft{}b \textbackslash{}input\textbraceleft{}x\textbraceright{} \$5\textasciicircum{}2
+    """
+    return " ".join(visible(value).split()).translate(_BIBTEX)
 
 
 def json_text(data, **options) -> str:

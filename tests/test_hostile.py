@@ -249,9 +249,7 @@ def test_value_shows_literally(hostile_site, site_pages, case):
         if raw.startswith(("=", "+", "-", "@")):
             assert all(c.startswith("'") for c in hit)
     if "anki" in case:
-        deck = (hostile_site / case["anki"]).read_text(encoding="utf-8")
-        fields = [f for line in deck.splitlines()[3:] for f in line.split("\t")]
-        assert all(len(line.split("\t")) == 3 for line in deck.splitlines()[3:])
+        fields = anki_fields((hostile_site / case["anki"]).read_text(encoding="utf-8"))
         assert any(value in norm(html.unescape(f)) for f in fields)
 
 
@@ -280,20 +278,60 @@ def is_formula(cell: str) -> bool:
         return cell.startswith(("\t", "\r")) or re.sub(r"^[\s\x00]+", "", cell).startswith(("=", "+", "-", "@"))
 
 
-def formula_cells(text: str) -> list[str]:
-    return [c for c in csv_cells(text) if is_formula(c)]
+def anki_fields(deck: str) -> list[str]:
+    """Every field of an Anki deck file; each note has the number of fields its header declares."""
+    lines = deck.splitlines()
+    columns = int(next(line for line in lines if line.startswith("#tags column:")).split(":")[1])
+    notes = lines[next(i for i, line in enumerate(lines) if not line.startswith("#")):]
+    assert all(len(note.split("\t")) == columns and not note.startswith("#") for note in notes), deck[:300]
+    return [field for note in notes for field in note.split("\t")]
+
+
+_BIBTEX_COMMANDS = {"textbackslash", "textbraceleft", "textbraceright", "textasciicircum", "textasciitilde"}
+
+
+def bibtex_safe(entry: str) -> bool:
+    """Braces balanced in every prefix, and no LaTeX command but the ones that print a character."""
+    depth = 0
+    for ch in entry:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and set(re.findall(r"\\([A-Za-z]+)", entry)) <= _BIBTEX_COMMANDS
+
+
+def check_exports(files: dict) -> None:
+    """Every export inert: no CSV cell a spreadsheet would run, Anki fields with only our own tags,
+    valid JSON with safe BibTeX, a feed that parses as XML with no element from the data."""
+    import xml.etree.ElementTree as ET
+    for rel, text in sorted(files.items()):
+        if rel.endswith(".csv"):
+            assert not [c for c in csv_cells(text) if is_formula(c)], rel
+        elif rel.endswith(".tsv"):
+            for field in anki_fields(text):
+                page = Page(field)
+                assert page.tags <= {"b", "br", "i"} and not page.live, (rel, field)
+        elif rel.endswith(".json"):
+            data = json.loads(text)
+            if rel.startswith("data/cite/"):
+                entries = [data["article"]["bibtex"]] + [p["bibtex"] for p in data["paragraphs"].values()]
+                assert all(bibtex_safe(e) for e in entries), (rel, [e for e in entries if not bibtex_safe(e)][:1])
+        elif rel.endswith(".xml"):
+            root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
+            assert not [el.tag for el in root.iter() if "evil" in el.tag], rel
+
+
+def exports(site: Path) -> dict:
+    return {str(p.relative_to(site)): p.read_bytes() if p.suffix == ".xml" else p.read_text(encoding="utf-8")
+            for p in sorted(site.rglob("*")) if p.suffix in (".csv", ".tsv", ".json", ".xml")
+            and "search" not in p.parts and p.name != "sitemap.xml"}
 
 
 def test_exports_are_inert(hostile_site):
-    for p in sorted((hostile_site / "data").rglob("*.csv")):
-        assert not formula_cells(p.read_text(encoding="utf-8")), p
-    deck = (hostile_site / "data" / "glossary-anki.tsv").read_text(encoding="utf-8")
-    for line in deck.splitlines()[3:]:
-        for field in line.split("\t"):
-            assert not Page(field).live, field
-            assert "<img" not in field and "<script" not in field
-    for p in sorted((hostile_site / "data").rglob("*.json")):
-        json.loads(p.read_text(encoding="utf-8"))             # valid JSON, exact strings (checked per case)
+    files = exports(hostile_site)
+    assert "feed.xml" in files and any(rel.startswith("data/cite/") for rel in files)
+    assert any(rel.startswith("data/vocabulary/") and rel.endswith(".tsv") for rel in files)
+    check_exports(files)
 
 
 def test_figures_draw_hostile_text_as_text(hostile_site):
