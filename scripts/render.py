@@ -241,7 +241,7 @@ def source_line(a: Article) -> str:
                                        for p in authors))
     url = getattr(a.meta, "url", "") or ""
     if url.startswith(("https://", "http://")):
-        parts.append(f'<a href="{h.attr(url)}" rel="noopener nofollow">original</a>')
+        parts.append(f'<a href="{h.url(url)}" rel="noopener nofollow">original</a>')
     return ", ".join(parts)
 
 

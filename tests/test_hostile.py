@@ -158,12 +158,17 @@ class Page(HTMLParser):
         str.split()'s, before the page shows characters HTML cannot carry as U+FFFD: either order)."""
         text = norm("".join(self.data))
         values = [norm(v) for v in self.values]
-        return any(want in text or any(want in v for v in values)
-                   for want in {norm(value), norm(" ".join(value.split()))})
+        return any(want in text or any(want in v for v in values) for want in readings(value))
 
 
 def norm(s: str) -> str:
     return " ".join(visible(s).split())
+
+
+def readings(value: str) -> set[str]:
+    """The value as it may be shown, whitespace folded: as is, or as loaders that strip or fold
+    whitespace (str.split's, which counts some control characters) leave it."""
+    return {norm(value), norm(" ".join(value.split()))}
 
 
 def set_path(data, path, value):
