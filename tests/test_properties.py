@@ -38,7 +38,7 @@ settings.register_profile("default", max_examples=12, deadline=None, derandomize
                           phases=[Phase.explicit, Phase.reuse, Phase.generate],    # a failure is reported as found
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                  HealthCheck.function_scoped_fixture])
-settings.register_profile("thorough", max_examples=300, deadline=None,
+settings.register_profile("thorough", max_examples=300, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                  HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("BM_HYPOTHESIS", "default"))
