@@ -167,8 +167,8 @@ def norm(s: str) -> str:
 
 def readings(value: str) -> set[str]:
     """The value as it may be shown, whitespace folded: as is, or as loaders that strip or fold
-    whitespace (str.split's, which counts some control characters) leave it."""
-    return {norm(value), norm(" ".join(value.split()))}
+    whitespace (str.strip's and str.split's, which count some control characters) leave it."""
+    return {norm(value), norm(value.strip()), norm(" ".join(value.split()))}
 
 
 def set_path(data, path, value):
