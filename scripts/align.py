@@ -8,13 +8,12 @@ sentence, so nothing is lost when the Chinese moves:
 - no entry                          -> pending
 - entries that match no segment     -> reported as orphans, never deleted
 
-The build only reads the memory. `python -m scripts sync ID` appends skeleton entries for new
-segments and rewrites nothing that is already there.
+The build only reads the memory. `python -m scripts sync ID` and `accept` write it
+(scripts/memory_edit.py), touching nothing but their own entries.
 """
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -159,81 +158,3 @@ def _status(seg: Segment, entry: Entry) -> str:
     if entry.source != seg.plain:
         return "stale"
     return "translated" if entry.done else "pending"
-
-
-# ---------------------------------------------------------------- writing skeletons (sync)
-
-HEADER = """\
-# Translation memory for {name}: English, segment by segment.
-# Each entry: id (do not change), pairs of Chinese sentence -> English, optional notes
-# (translator's notes, rendered as footnotes; `after:` places the mark after an English phrase)
-# and optional waive (QA exceptions with a reason). Leave en empty while untranslated.
-segments:
-"""
-
-
-def skeleton_entry(seg: Segment) -> str:
-    from .chinese import strip_marks
-    rows = [{"id": seg.id, "pairs": [{"zh": strip_marks(s), "en": ""} for s in seg.sentences]}]
-    return yamlio.dump(rows)
-
-
-def sync(path: Path, segments: tuple[Segment, ...], seed_name: str) -> int:
-    """Append entries for segments the memory lacks. Returns how many were added."""
-    memory = load_memory(path)
-    alignment = align(segments, memory)
-    missing = [a.segment for a in alignment.items if a.entry is None]
-    if not missing:
-        return 0
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER.format(name=seed_name)
-    if not text.endswith("\n"):
-        text += "\n"
-    addition = "".join(skeleton_entry(seg) for seg in missing)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text + addition, encoding="utf-8")
-    load_memory(tmp)          # never leave a file we could not read back
-    tmp.replace(path)
-    return len(missing)
-
-
-def accept(path: Path, item: Aligned) -> str:
-    """The translator has checked a stale entry: point it at the current Chinese.
-
-    Rewrites only that entry's id and zh lines, in place, so comments and layout survive, and
-    records the old id under `was:` (the page redirects links to it). Returns the new id.
-    Requires the same number of sentences (otherwise re-translate).
-    """
-    from .chinese import strip_marks
-    from .segment import segment_id
-    entry = item.entry
-    if item.status != "stale" or entry is None:
-        raise BuildError(path, f"{item.segment.id} is {item.status}, not stale", entry.line if entry else None,
-                         "only stale entries can be accepted")
-    new_zh = [strip_marks(s) for s in item.segment.sentences]
-    if len(new_zh) != len(entry.zh):
-        raise BuildError(path, f"{entry.id}: the Chinese now has {len(new_zh)} sentences, the entry {len(entry.zh)}",
-                         entry.line, "edit the pairs by hand")
-    new_id = segment_id(item.segment.kind, item.segment.plain)
-    lines = path.read_text(encoding="utf-8").split("\n")
-    i = next(k for k, line in enumerate(lines) if line.strip() in (f"- id: {entry.id}", f"id: {entry.id}"))
-    lines[i] = lines[i].replace(entry.id, new_id)
-    if new_id != entry.id:
-        was = list(dict.fromkeys(entry.was + (entry.id,)))
-        key_indent = len(lines[i]) - len(lines[i].lstrip()) + (2 if lines[i].lstrip().startswith("- ") else 0)
-        was_line = f"{' ' * key_indent}was: [{', '.join(was)}]"
-        if i + 1 < len(lines) and lines[i + 1].strip().startswith("was:"):
-            lines[i + 1] = was_line
-        else:
-            lines.insert(i + 1, was_line)
-    k = i + 1
-    for old, new in zip(entry.zh, new_zh):
-        while not lines[k].lstrip().startswith("- zh:"):
-            k += 1
-        indent = lines[k][: len(lines[k]) - len(lines[k].lstrip())]
-        lines[k] = f"{indent}- zh: {json.dumps(new, ensure_ascii=False)}"   # a JSON string is a YAML scalar
-        k += 1
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    load_memory(tmp)
-    tmp.replace(path)
-    return new_id

@@ -10,10 +10,10 @@ MkDocs hooks. Nothing under seeds/ or data/ is ever written.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import html as h
 from . import render
 from .cache import Cache
 from .errors import BuildError
@@ -41,7 +41,7 @@ def dumps_json(data) -> str:
     >>> dumps_json({"a": ["中"]})
     '{\\n "a": [\\n  "中"\\n ]\\n}\\n'
     """
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return h.json_text(data, indent=1, sort_keys=False) + "\n"
 
 
 @dataclass

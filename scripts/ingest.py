@@ -10,7 +10,10 @@ Beside a seed `NAME.txt` (or `NAME.md`, `NAME.html`) may stand `NAME.yml` (metad
 """
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,11 +76,55 @@ class Meta:
 SEED_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")   # plain text, Markdown clips, saved pages (scripts/readers)
 SEED_SUFFIXES = tuple(g[1:] for g in SEED_GLOBS)
 NOT_SEEDS = ("README.md",)
+SEED_FILES = SEED_GLOBS + ("*.yml",)   # what the build reads from seeds/: articles, side files, memories
+_NAME_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def check_seed_file(path: Path) -> None:
+    """A file the build reads from seeds/ must be a regular file there, under a name that is text:
+    never a link (it could publish any file on the machine; a link inside seeds/ is refused too,
+    the copy belongs in the repository), a directory, a pipe (reading it would hang) or a device."""
+    if _NAME_NOT_TEXT.search(path.name):
+        raise BuildError(path.parent / repr(path.name)[1:-1], "file name is not plain text (control characters "
+                         "or bytes that are not UTF-8)", None, "rename the file")
+    if path.suffix in SEED_SUFFIXES and path.stem.endswith(".en"):
+        raise BuildError(path, "an article name ending in .en reads as a translation memory's name", None,
+                         "rename the file")
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        raise BuildError(path, f"cannot read the file ({exc.strerror})", None, "check it exists and is readable") from None
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            path.stat()
+            what = f"a symbolic link to {os.readlink(path)}"
+        except OSError as exc:
+            what = ("a symbolic link that loops" if exc.errno == errno.ELOOP
+                    else f"a broken symbolic link (to {os.readlink(path)})")
+        raise BuildError(path, f"is {what}, not a file", None,
+                         "put the file itself in seeds/ (cp --remove-destination TARGET LINK), or delete the link")
+    if not stat.S_ISREG(st.st_mode):
+        what = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+        raise BuildError(path, f"is {what}, not a file", None, "move it out of seeds/ or rename it")
 
 
 def find_seeds(seeds_dir: Path) -> list[Path]:
-    return sorted(p for pattern in SEED_GLOBS for p in seeds_dir.glob(pattern)
-                  if p.name not in NOT_SEEDS and p.is_file())
+    """The articles (SEED_GLOBS) in name order. Every file the build reads from seeds/ is checked
+    first (`check_seed_file`): the first that is not a regular file stops the build with one line;
+    so do two articles with one name (x.txt and x.md would share a side file and a memory)."""
+    files = sorted({p for pattern in SEED_FILES for p in seeds_dir.glob(pattern) if p.name not in NOT_SEEDS})
+    for p in files:
+        check_seed_file(p)
+    seeds = [p for p in files if p.suffix in SEED_SUFFIXES]
+    stems: dict[str, Path] = {}
+    for p in seeds:
+        if p.stem in stems:
+            raise BuildError(p, f"another article has the same name: {stems[p.stem].name}", None,
+                             "rename one (each article's side file and memory go by its name)")
+        stems[p.stem] = p
+    return seeds
 
 
 def decode(path: Path, data: bytes) -> str:

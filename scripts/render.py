@@ -179,16 +179,19 @@ def people_html(people) -> str:
 
 
 def front_matter(title: str, description: str) -> str:
-    """The page's YAML front matter: title and meta description.
+    """The page's YAML front matter: title and meta description. Material prints `title` raw into
+    `<title>`, the header and the search index, and `description` raw into an attribute, so both are
+    escaped here, once; written as JSON strings (valid YAML scalars), nothing in them can break the
+    front matter either.
 
-    >>> print(front_matter('a "b"', "c: d"), end="")
+    >>> print(front_matter('a "b" <i>', "c: d"), end="")
     ---
-    title: "a \\"b\\""
+    title: "a &quot;b&quot; &lt;i&gt;"
     description: "c: d"
     ---
     """
-    # JSON strings are valid YAML scalars: nothing in a title can break the front matter.
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---\n"
+    fields = {"title": h.template_text(title), "description": h.template_text(description)}
+    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items()) + "---\n"
 
 
 # ---------------------------------------------------------------- pages
@@ -252,7 +255,7 @@ def source_line(a: Article) -> str:
                                        for p in authors))
     url = getattr(a.meta, "url", "") or ""
     if url.startswith(("https://", "http://")):
-        parts.append(f'<a href="{h.attr(url)}" rel="noopener nofollow">original</a>')
+        parts.append(f'<a href="{h.url(url)}" rel="noopener nofollow">original</a>')
     return ", ".join(parts)
 
 
@@ -312,7 +315,7 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     for block in blocks:
         parts.append(block + "\n")
     if notes.items:
-        lis = "".join(f'\n<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
+        lis = "".join(f'\n<li id="fn-{n}" data-seg="{h.attr(sid)}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
                       f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
         parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}\n</ol>\n')
     parts.append(terms_list(annotations, ctx))
@@ -397,8 +400,8 @@ def about_page(articles: list[Article], ctx: Context) -> str:
         changed = sum(1 for c in a.cleaned.report if c.action == "changed")
         sources.append(
             f"| [{h.text(a.title_en or a.title_zh)}](articles/{a.slug}/index.md) | <span lang=\"zh-Hans\">{h.text(a.outlet_zh)}</span> "
-            f"{h.text(a.outlet_en)} | {a.published or '?'} | `{a.seed.path.name}` | {removed} | {changed} | {len(a.cleaned.repairs)} |")
-    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills *{r.meta}*)" if r.meta else "") for r in ctx.rules)
+            f"{h.text(a.outlet_en)} | {h.text(a.published or '?')} | <code>{h.text(a.seed.path.name)}</code> | {removed} | {changed} | {len(a.cleaned.repairs)} |")
+    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills <em>{h.text(str(r.meta))}</em>)" if r.meta else "") for r in ctx.rules)
     rules = "\n".join(dict.fromkeys(rules.split("\n")))
     template = (Path(__file__).parent / "templates" / "about.md").read_text(encoding="utf-8")
     return (template.replace("{{SOURCES}}", "\n".join(sources))

@@ -48,6 +48,7 @@ STYLE = {
         "svg.fonttype": "path",        # text as paths: never depends on the reader's fonts
         "svg.hashsalt": "baimozhi",    # stable ids: the same input gives the same bytes
         "svg.image_inline": True,
+        "text.parse_math": False,      # a "$" in a title or label is a dollar sign, never mathtext
         "path.simplify": True,
         "axes.unicode_minus": True,
         "font.size": 9.5,

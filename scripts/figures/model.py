@@ -2,8 +2,6 @@
 and a chart's data as CSV."""
 from __future__ import annotations
 
-import csv
-import io
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,11 +123,7 @@ def dataset_csv(dataset: Dataset) -> str:
             return str(int(v))
         return repr(v)
 
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["series_en", "label_zh", "label_en", "value", "value_high", "unit", "value_en", "article", "quote"])
-    for s in dataset.series:
-        for p in s.points:
-            w.writerow([s.name.en, p.label.zh, p.label.en, plain(p.value), plain(p.value_high), dataset.unit,
-                        english_reading(p, dataset.unit), p.article, p.quote])
-    return buf.getvalue()
+    from ..html import csv_table           # no cell can start a spreadsheet formula
+    return csv_table(["series_en", "label_zh", "label_en", "value", "value_high", "unit", "value_en", "article", "quote"],
+                     ([s.name.en, p.label.zh, p.label.en, plain(p.value), plain(p.value_high), dataset.unit,
+                       english_reading(p, dataset.unit), p.article, p.quote] for s in dataset.series for p in s.points))
