@@ -120,9 +120,9 @@ _TAG = re.compile(r"<[^<>]*>")
 def searchable(page: str, cut: Callable[[str], Iterable[str]], forms: frozenset[str] = frozenset()) -> str:
     """The page with a hidden, word-cut copy after each <span lang="zh-Hans"> of more than one word
     (the first time its text occurs on the page), the span itself marked data-search-exclude. Spans
-    in scripts and in Markdown headings (whose text becomes the table of contents) are left alone,
-    as are spans without Chinese. `cut` splits text into words (annotate.words.cut); `forms` as in
-    `search_text`.
+    in scripts are left alone, as are spans without Chinese; those in a Markdown heading (whose text
+    becomes the table of contents) get their copy in a hidden block after the heading line. `cut`
+    splits text into words (annotate.words.cut); `forms` as in `search_text`.
 
     >>> print(searchable('<p><span lang="zh-Hans">百模大战</span> and <span lang="zh-Hans">百模大战</span></p>',
     ...                  lambda t: [t[:2], t[2:]]))

@@ -130,6 +130,43 @@ def test_search_text_is_the_text_cut_at_its_words(case):
         assert h.text(text[start:start + length]) in pieces, "each word stands alone"
 
 
+class _Parts(HTMLParser):
+    """Tags seen, the text outside hidden elements and the text inside them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.shown, self.hidden, self.stack = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.stack.append("hidden" in dict(attrs) or bool(self.stack and self.stack[-1]))
+
+    def handle_endtag(self, tag):
+        self.stack.pop()
+
+    def handle_data(self, data):
+        (self.hidden if self.stack and self.stack[-1] else self.shown).append(data)
+
+
+@settings(max_examples=300)
+@given(st.text(st.characters(exclude_categories=("Cs",), exclude_characters=ZWSP), max_size=30),
+       st.sampled_from(["", "百模", "模大"]))
+def test_searchable_keeps_any_text_as_it_was_and_inert(text, form):
+    """Whatever a Chinese span holds (markup, entities, quotes), the reader sees it unchanged, the
+    copy holds its words and the forms inside them, and no element is added but the hidden span."""
+    def cut(t):
+        return [t[i:i + 2] for i in range(0, len(t), 2)]
+    plain = f"百模{text}"
+    out = searchable(f'<p>前<span lang="zh-Hans">百模{h.text(text)}</span>后</p>', cut, frozenset({form} - {""}))
+    parts = _Parts()
+    parts.feed(out)
+    parts.close()
+    assert parts.tags == {"p", "span"}
+    assert "".join(parts.shown) == f"前{plain}后"
+    words = cut(plain) + ([form] if form and form in plain and form not in cut(plain) else [])
+    assert "".join(parts.hidden) == (ZWSP.join(words) if len(words) > 1 else "")
+
+
 def test_search_text_example():
     assert search_text("进退两难的AI“百模大战”", "4,1,3:4").split(ZWSP) == ["进退两难", "的", "AI“", "百模大战", "”"]
     assert search_text("<b>", "") == "&#60;b&#62;"
