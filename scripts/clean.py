@@ -360,9 +360,6 @@ def list_flags(seed: Seed, meta: Meta, rules) -> list[tuple]:
 
 
 def _overlaps(raw: str, text: str, f) -> bool:
-    pos = raw.find(text)
-    while pos != -1:
-        if pos < f.end and f.start < pos + len(text):
-            return True
-        pos = raw.find(text, pos + 1)
-    return False
+    """True when an occurrence of a decision's text in the line overlaps the finding's span."""
+    from .mojibake import covered
+    return covered(f, raw, text)
