@@ -113,3 +113,18 @@ bench: $(STAMP)
 
 clean-site:
 	rm -rf site dist .cache/build
+
+# ---- Zensical, the second builder (README "Builders"): the same docs/ into site-zensical/ -------
+# The pipeline writes docs/ and zensical.yml (mkdocs.yml + the navigation); Zensical runs no MkDocs
+# hooks, so the pipeline runs first. Never `zensical build --clean`: it deletes all of .cache/.
+.PHONY: site-zensical serve-zensical
+
+site-zensical: $(STAMP)
+	$(if $(SITE_URL),SITE_URL="$(SITE_URL)") $(BIN)/python -m scripts build
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(if $(SITE_URL),SITE_URL="$(SITE_URL)") $(BIN)/zensical build --strict -f zensical.yml
+
+# Serves site-zensical's build with live reload of docs/; after editing seeds/ or data/, run
+# `python -m scripts build` (or `make site-zensical`) again: Zensical cannot run the pipeline itself.
+serve-zensical: $(STAMP)
+	$(BIN)/python -m scripts build
+	$(BIN)/zensical serve -f zensical.yml --dev-addr 127.0.0.1:8000

@@ -143,11 +143,11 @@ def cmd_status(args, paths):
 
 def cmd_sync(args, paths):
     """`sync [ID]`: add skeleton entries for new segments to the translation memory."""
-    from .align import sync
+    from .memory_edit import sync
     from .pipeline import Context, process
-    from .ingest import tm_file
+    from .ingest import find_seeds, tm_file
     ctx = Context.load(paths)
-    seeds = [_seed(paths, args.id)] if args.id else __import__("scripts.ingest", fromlist=["x"]).find_seeds(paths.seeds)
+    seeds = [_seed(paths, args.id)] if args.id else find_seeds(paths.seeds)
     for p in seeds:
         a = process(p, ctx)
         n = sync(tm_file(p), a.segmented.segments, p.name)
@@ -167,7 +167,7 @@ def cmd_qa(args, paths):
 
 def cmd_accept(args, paths):
     """`accept ID SEGMENT`: mark a reviewed stale translation as current."""
-    from .align import accept
+    from .memory_edit import accept
     from .pipeline import Context, process
     from .ingest import tm_file
     seed = _seed(paths, args.id)

@@ -8,14 +8,12 @@ sentence, so nothing is lost when the Chinese moves:
 - no entry                          -> pending
 - entries that match no segment     -> reported as orphans, never deleted
 
-The build only reads the memory. `python -m scripts sync ID` appends skeleton entries for new
-segments and rewrites nothing that is already there.
+The build only reads the memory. `python -m scripts sync ID` and `accept` write it
+(scripts/memory_edit.py), touching nothing but their own entries.
 """
 from __future__ import annotations
 
 import difflib
-import json
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,12 +27,14 @@ STATUSES = ("translated", "stale", "pending")
 
 @dataclass(frozen=True)
 class Note:
+    """A translator's note, shown as a footnote."""
     text: str
     after: str = ""      # English phrase the footnote mark follows; empty: end of segment
 
 
 @dataclass(frozen=True)
 class Waiver:
+    """A QA exception for a text, with the reason."""
     rule: str
     text: str
     reason: str
@@ -42,86 +42,50 @@ class Waiver:
 
 @dataclass(frozen=True)
 class Entry:
+    """One segment's translation: its Chinese sentences, their English, notes and waivers."""
     id: str
     zh: tuple[str, ...]
     en: tuple[str, ...]
     notes: tuple[Note, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     line: int = 0
+    was: tuple[str, ...] = ()   # ids it had before `accept` moved it to edited Chinese (old links)
 
     @property
     def source(self) -> str:
+        """The Chinese it was translated from."""
         return "".join(self.zh)
 
     @property
     def done(self) -> bool:
+        """Every sentence has English."""
         return all(e.strip() for e in self.en) and bool(self.en)
 
 
 @dataclass(frozen=True)
 class Memory:
+    """A seed's translation memory (NAME.en.yml)."""
     path: Path
     entries: tuple[Entry, ...] = ()
 
     def by_id(self) -> dict[str, Entry]:
+        """The entries by segment id."""
         return {e.id: e for e in self.entries}
 
 
-_ID = re.compile(r"^[hpc]-[0-9a-f]{8}(-\d+)?$")
-ENTRY_KEYS = ("id", "pairs", "notes", "waive")
-
-
 def load_memory(path: Path) -> Memory:
+    """The translation memory NAME.en.yml, checked against scripts/schema (files.MEMORY); empty when
+    there is none."""
+    from . import schema
     if not path.exists():
         return Memory(path)
-    data = yamlio.load(path)
-    if data is None:
-        return Memory(path)
-    yamlio.expect(isinstance(data, dict) and isinstance(data.get("segments", []), list), path, 1,
-                  "expected a mapping with a list under 'segments'", "see seeds/README.md")
-    entries, seen = [], {}
-    for key in data:
-        yamlio.expect(key == "segments", path, data.line_of(key), f"unknown field {key!r}", "the file holds only 'segments:'")
-    for item in data.get("segments") or []:
-        line = getattr(item, "line", 1)
-        yamlio.expect(isinstance(item, dict), path, line, "each segment entry must be a mapping", "")
-        for key in item:
-            yamlio.expect(key in ENTRY_KEYS, path, item.line_of(key), f"unknown field {key!r} in {item.get('id')}",
-                          f"use {', '.join(ENTRY_KEYS)}")
-        sid = item.get("id")
-        yamlio.expect(isinstance(sid, str) and bool(_ID.match(sid)), path, item.line_of("id"),
-                      f"bad segment id {sid!r}", "ids look like p-1a2b3c4d; copy them from `sync`")
-        yamlio.expect(sid not in seen, path, item.line_of("id"),
-                      f"duplicate segment id {sid} (first at line {seen.get(sid)})", "merge the two entries")
-        seen[sid] = item.line_of("id")
-        pairs = item.get("pairs")
-        yamlio.expect(isinstance(pairs, list) and pairs, path, item.line_of("pairs"),
-                      f"{sid}: pairs must be a non-empty list", "write - {zh: 中文句子, en: English}")
-        zh, en = [], []
-        for pair in pairs:
-            pline = getattr(pair, "line", line)
-            yamlio.expect(isinstance(pair, dict) and isinstance(pair.get("zh"), str), path, pline,
-                          f"{sid}: each pair needs zh text", "")
-            value = pair.get("en", "")
-            yamlio.expect(value is None or isinstance(value, str), path, pair.line_of("en"),
-                          f"{sid}: en must be text, not a {yamlio.kind(value)}", "quote the English")
-            zh.append(pair["zh"])
-            en.append(value or "")
-        notes = []
-        for note in item.get("notes") or []:
-            if isinstance(note, str):
-                notes.append(Note(note))
-            else:
-                yamlio.expect(isinstance(note, dict) and isinstance(note.get("text"), str), path,
-                              getattr(note, "line", line), f"{sid}: a note needs text", "")
-                notes.append(Note(note["text"], str(note.get("after") or "")))
-        waivers = []
-        for w in item.get("waive") or []:
-            yamlio.expect(isinstance(w, dict) and w.get("rule") and w.get("text") and w.get("reason"),
-                          path, getattr(w, "line", line), f"{sid}: a waiver needs rule, text and reason", "")
-            waivers.append(Waiver(str(w["rule"]), str(w["text"]), str(w["reason"])))
-        entries.append(Entry(sid, tuple(zh), tuple(en), tuple(notes), tuple(waivers), line))
-    return Memory(path, tuple(entries))
+    data = schema.load(path, schema.files.MEMORY)
+    return Memory(path, tuple(
+        Entry(item["id"], tuple(p["zh"] for p in item["pairs"]), tuple(p["en"] for p in item["pairs"]),
+              tuple(Note(n) if isinstance(n, str) else Note(n["text"], n["after"]) for n in item["notes"]),
+              tuple(Waiver(w["rule"], w["text"], w["reason"]) for w in item["waive"]), item.line,
+              tuple(item.get("was") or ()))
+        for item in data["segments"]))
 
 
 @dataclass(frozen=True)
@@ -194,72 +158,3 @@ def _status(seg: Segment, entry: Entry) -> str:
     if entry.source != seg.plain:
         return "stale"
     return "translated" if entry.done else "pending"
-
-
-# ---------------------------------------------------------------- writing skeletons (sync)
-
-HEADER = """\
-# Translation memory for {name}: English, segment by segment.
-# Each entry: id (do not change), pairs of Chinese sentence -> English, optional notes
-# (translator's notes, rendered as footnotes; `after:` places the mark after an English phrase)
-# and optional waive (QA exceptions with a reason). Leave en empty while untranslated.
-segments:
-"""
-
-
-def skeleton_entry(seg: Segment) -> str:
-    from .chinese import strip_marks
-    rows = [{"id": seg.id, "pairs": [{"zh": strip_marks(s), "en": ""} for s in seg.sentences]}]
-    return yamlio.dump(rows)
-
-
-def sync(path: Path, segments: tuple[Segment, ...], seed_name: str) -> int:
-    """Append entries for segments the memory lacks. Returns how many were added."""
-    memory = load_memory(path)
-    alignment = align(segments, memory)
-    missing = [a.segment for a in alignment.items if a.entry is None]
-    if not missing:
-        return 0
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER.format(name=seed_name)
-    if not text.endswith("\n"):
-        text += "\n"
-    addition = "".join(skeleton_entry(seg) for seg in missing)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text + addition, encoding="utf-8")
-    load_memory(tmp)          # never leave a file we could not read back
-    tmp.replace(path)
-    return len(missing)
-
-
-def accept(path: Path, item: Aligned) -> str:
-    """The translator has checked a stale entry: point it at the current Chinese.
-
-    Rewrites only that entry's id and zh lines, in place, so comments and layout survive.
-    Returns the new id. Requires the same number of sentences (otherwise re-translate).
-    """
-    from .chinese import strip_marks
-    from .segment import segment_id
-    entry = item.entry
-    if item.status != "stale" or entry is None:
-        raise BuildError(path, f"{item.segment.id} is {item.status}, not stale", entry.line if entry else None,
-                         "only stale entries can be accepted")
-    new_zh = [strip_marks(s) for s in item.segment.sentences]
-    if len(new_zh) != len(entry.zh):
-        raise BuildError(path, f"{entry.id}: the Chinese now has {len(new_zh)} sentences, the entry {len(entry.zh)}",
-                         entry.line, "edit the pairs by hand")
-    new_id = segment_id(item.segment.kind, item.segment.plain)
-    lines = path.read_text(encoding="utf-8").split("\n")
-    i = next(k for k, line in enumerate(lines) if line.strip() in (f"- id: {entry.id}", f"id: {entry.id}"))
-    lines[i] = lines[i].replace(entry.id, new_id)
-    k = i + 1
-    for old, new in zip(entry.zh, new_zh):
-        while not lines[k].lstrip().startswith("- zh:"):
-            k += 1
-        indent = lines[k][: len(lines[k]) - len(lines[k].lstrip())]
-        lines[k] = f"{indent}- zh: {json.dumps(new, ensure_ascii=False)}"   # a JSON string is a YAML scalar
-        k += 1
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    load_memory(tmp)
-    tmp.replace(path)
-    return new_id

@@ -54,7 +54,8 @@ def run_build(project: Path) -> float:
 def make_cold(project: Path) -> None:
     """No build cache, no generated pages or figures, no site. Kept, as for the plain build (jieba's
     dictionary cache in the temp dir): .cache/lib, one-off indexes of installed libraries."""
-    for rel in (".cache/build", "site", "docs/articles", "docs/data", "docs/assets/figures"):
+    for rel in (".cache/build", "site", "docs/articles", "docs/data", "docs/assets/figures",
+                "docs/glossary", "docs/who", "docs/figures", "docs/timeline"):
         shutil.rmtree(project / rel, ignore_errors=True)
     for name in ("index.md", "about.md", "glossary.md", "who.md", "figures.md", "timeline.md"):
         (project / "docs" / name).unlink(missing_ok=True)

@@ -10,15 +10,18 @@ MkDocs hooks. Nothing under seeds/ or data/ is ever written.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import html as h
 from . import render
 from .cache import Cache
 from .errors import BuildError
 from .paths import Paths, atomic_write, temporary
 from .pipeline import Article, Context, load_articles
+from .search_words import searchable_pages
+from .site_config import write_zensical_config
+from .site_config import write_zensical_config
 
 
 # ---------------------------------------------------------------- writing
@@ -38,7 +41,7 @@ def dumps_json(data) -> str:
     >>> dumps_json({"a": ["中"]})
     '{\\n "a": [\\n  "中"\\n ]\\n}\\n'
     """
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return h.json_text(data, indent=1, sort_keys=False) + "\n"
 
 
 @dataclass
@@ -53,6 +56,9 @@ class Output:
 
 
 GENERATED_DIRS = ("articles", "data", "assets/figures")
+# Pages with relative links in their HTML are NAME/index.md, so a link means the same from the source
+# file (Zensical) as from the page URL (MkDocs); older builds wrote these names (removed by write).
+MOVED = ("glossary.md", "who.md", "figures.md", "timeline.md")
 
 
 def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
@@ -104,11 +110,12 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out.files["articles/index.md"] = render.articles_index(articles)
     out.files.update(reference_files(ctx, uses, articles))
     out.files["about.md"] = render.about_page(articles, ctx)
-    out.files["figures.md"] = figure_pages.figures_page(placed, articles)
-    out.files["timeline.md"] = figure_pages.timeline_page(placed)
+    out.files["figures/index.md"] = figure_pages.figures_page(placed, articles)
+    out.files["timeline/index.md"] = figure_pages.timeline_page(placed)
     out.files["style.md"] = (Path(__file__).parent / "templates" / "style.md").read_text(encoding="utf-8")
     from . import study_pages
     out.files.update(study_pages.files(articles, vocab, ctx.paths))
+    out.files = searchable_pages(out.files, ctx.lexicon)   # Chinese cut into words for search (search_words.py)
     out.nav = render.site_nav(articles)
     out.words = sorted({f for t in ctx.lexicon.terms for f in t.forms})
     cache.memory.keep_articles(keys)        # keep only what this build used
@@ -133,8 +140,8 @@ def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, st
     if memo.get("ctx") is ctx and memo.get("key") == key:
         return memo["files"]          # e.g. only a translation changed: the same pages
     files = {
-        "glossary.md": reference.page(glossary, "glossary", occ, titles, by_id, ordinals),
-        "who.md": reference.page(entities, "entity", occ, titles, by_id, ordinals),
+        "glossary/index.md": reference.page(glossary, "glossary", occ, titles, by_id, ordinals),
+        "who/index.md": reference.page(entities, "entity", occ, titles, by_id, ordinals),
         "data/glossary.json": dumps_json(reference.export(glossary, occ, ids)),
         "data/entities.json": dumps_json(reference.export(entities, occ, ids)),
         "data/glossary.csv": reference.glossary_csv(glossary),
@@ -159,6 +166,10 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
             if p.is_file() and p not in wanted and not p.name.startswith("."):
                 p.unlink()
                 changed += 1
+    for name in MOVED:
+        if (paths.docs / name).is_file() and name not in output.files:
+            (paths.docs / name).unlink()
+            changed += 1
     return changed
 
 
@@ -171,6 +182,7 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     inp = inp or cache.inputs()
     site = cache.up_to_date(inp)
     if site is not None:
+        write_zensical_config(paths, site["nav"])          # cheap; restores the file if it was removed
         return Output(nav=site["nav"], words=site["search_words"], cached=True)
     reuse = (paths.root, inp.shared)         # same project, data/ and code unchanged: reuse the context
     contexts = cache.memory.contexts
@@ -180,6 +192,7 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     output = compute(ctx, inp, draw)
     write(output, paths, keep=set(output.undrawn))
     cache.save_site(output.nav, output.words)
+    write_zensical_config(paths, output.nav)               # the second builder's nav (site_config.py)
     output.fingerprint = inp.fingerprint
     if not output.undrawn:
         cache.save_manifest(inp.fingerprint, digests(output.files))

@@ -59,13 +59,14 @@ def inputs(paths: Paths) -> Inputs:
     """Read and digest every input of a build of the project at `paths`."""
     code = sorted(p for p in CODE.rglob("*") if p.is_file() and p.suffix in (".py", ".md") and "__pycache__" not in p.parts)
     data = sorted(p for p in paths.data.rglob("*") if p.is_file())
+    from .ingest import find_seeds
+    seeds = find_seeds(paths.seeds)       # checked: only regular files are read (a pipe would hang)
     sides = sorted(p for p in paths.seeds.glob("*.yml") if not p.name.endswith(".en.yml"))
     overrides = sorted(p for p in (paths.root / "overrides").rglob("*") if p.is_file())
     shared = _digest(code + data + sides + overrides + [paths.root / "mkdocs.yml"] + fonts.files())  # figures are drawn in the font
     shared = hashlib.sha256(f"{shared}:{os.environ.get('SITE_URL', '')}".encode()).hexdigest()   # permalinks, feed
-    from .ingest import find_seeds
     articles = {}
-    for seed in find_seeds(paths.seeds):
+    for seed in seeds:
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
     return Inputs(shared, articles)
 

@@ -32,6 +32,19 @@ def to_traditional(text: str) -> str:
     return _converter("s2t.json").convert(text) if text else text
 
 
+# The Traditional standards a reader can choose on the page: OpenCC's Taiwan (with Taiwan's own
+# words, 软件 -> 軟體) and Hong Kong configurations; names keep their words (characters only).
+HANT_STANDARDS = {"tw": "s2twp.json", "hk": "s2hk.json"}
+HANT_CHARACTERS = {"tw": "s2tw.json", "hk": "s2hk.json"}
+
+
+def to_hant(text: str, standard: str, words: bool = True) -> str:
+    """Simplified -> Traditional in one of HANT_STANDARDS: to_hant("为群", "tw") == "為群";
+    with words=False only the characters change (a name: 百川智能 stays 百川智能, not 百川智慧)."""
+    config = (HANT_STANDARDS if words else HANT_CHARACTERS)[standard]
+    return _converter(config).convert(text) if text else text
+
+
 @lru_cache(maxsize=65536)
 def char_to_simplified(ch: str) -> str:
     out = to_simplified(ch)

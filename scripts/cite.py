@@ -40,7 +40,12 @@ def _date_parts(iso: str) -> list[int]:
 
 
 def _outlet(w: Work) -> str:
-    if w.outlet_en and w.outlet_zh:
+    """The outlet in English with its Chinese name; once when the outlet writes its name in Latin letters.
+
+    >>> _outlet(Work("k", "", "", "Cailian Press", "财联社", (), "", "")), _outlet(Work("k", "", "", "AINEXT", "AINEXT", (), "", ""))
+    ('Cailian Press (财联社)', 'AINEXT')
+    """
+    if w.outlet_en and w.outlet_zh and w.outlet_en != w.outlet_zh:
         return f"{w.outlet_en} ({w.outlet_zh})"
     return w.outlet_en or w.outlet_zh
 
@@ -112,6 +117,9 @@ def chicago(w: Work, paragraphs: tuple[int, ...] = ()) -> tuple[str, str, dict[i
 
 
 def _bibtex_fields(w: Work, paragraph: int | None, anchor: str) -> dict[str, str]:
+    """The entry's fields, each value through html.bibtex_text (braces balanced, no LaTeX command
+    from the data; pybtex escapes the rest)."""
+    from .html import bibtex_text
     fields = {
         "title": w.title_en or w.title_zh,
         "origtitle": w.title_zh,
@@ -119,7 +127,6 @@ def _bibtex_fields(w: Work, paragraph: int | None, anchor: str) -> dict[str, str
         "translator": EDITION,
         "url": w.permalink + (f"#{anchor}" if anchor else ""),
         "origlanguage": "chinese",
-        "author": " and ".join("{" + a + "}" for a in w.authors) if w.authors else "{" + _outlet(w) + "}",
     }
     if w.published:
         fields["date"] = w.published
@@ -127,6 +134,9 @@ def _bibtex_fields(w: Work, paragraph: int | None, anchor: str) -> dict[str, str
         ([f"Original: {w.original_url}"] if w.original_url else [])
     if notes:
         fields["note"] = "; ".join(notes)
+    fields = {k: bibtex_text(v) for k, v in fields.items()}
+    # each author in braces: a name taken whole, not split into first and last names
+    fields["author"] = " and ".join("{" + bibtex_text(a) + "}" for a in w.authors or (_outlet(w),))
     return fields
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from . import chrome, metadata, readers, yamlio
+from . import chrome, metadata, readers
 from .chrome import Verdict
 from .metadata import Evidence
 from .readers import Candidate, Document
@@ -28,37 +28,24 @@ from .mojibake import Repair, article_facts, resolve_line, scan_line, verify
 
 @dataclass(frozen=True)
 class ChromeRule:
+    """A rule of data/cleaning.yml: lines it matches are site chrome, removed for `reason`."""
     reason: str
     exact: frozenset = frozenset()
     regex: re.Pattern | None = None
     meta: str | None = None
 
     def match(self, view: str) -> re.Match | bool | None:
+        """True (an exact phrase) or the regex match (its named groups are metadata); None otherwise."""
         if view in self.exact:
             return True
         return self.regex.search(view) if self.regex else None
 
 
 def load_rules(path: Path) -> tuple[ChromeRule, ...]:
-    data = yamlio.load(path)
-    yamlio.expect(isinstance(data, dict) and isinstance(data.get("rules"), list), path, 1,
-                  "expected a mapping with a list under 'rules'", "see the comment at the top")
-    rules = []
-    for item in data["rules"]:
-        line = getattr(item, "line", None)
-        yamlio.expect(isinstance(item, dict) and item.get("reason"), path, line,
-                      "every rule needs a reason", "add reason: …")
-        yamlio.expect(("exact" in item) != ("regex" in item), path, line,
-                      "a rule has either exact or regex", "split it into two rules")
-        regex = None
-        if "regex" in item:
-            try:
-                regex = re.compile(str(item["regex"]))
-            except re.error as exc:
-                raise BuildError(path, f"bad regex: {exc}", item.line_of("regex"), "fix the pattern") from None
-        rules.append(ChromeRule(str(item["reason"]), frozenset(str(x) for x in item.get("exact") or ()),
-                                regex, item.get("meta")))
-    return tuple(rules)
+    """data/cleaning.yml, checked against scripts/schema (files.CLEANING)."""
+    from . import schema
+    data = schema.load(path, schema.files.CLEANING)
+    return tuple(ChromeRule(r["reason"], frozenset(r["exact"] or ()), r["regex"], r["meta"]) for r in data["rules"])
 
 
 # ---------------------------------------------------------------- fixers (pure, one concern each)
@@ -373,9 +360,6 @@ def list_flags(seed: Seed, meta: Meta, rules) -> list[tuple]:
 
 
 def _overlaps(raw: str, text: str, f) -> bool:
-    pos = raw.find(text)
-    while pos != -1:
-        if pos < f.end and f.start < pos + len(text):
-            return True
-        pos = raw.find(text, pos + 1)
-    return False
+    """True when an occurrence of a decision's text in the line overlaps the finding's span."""
+    from .mojibake import covered
+    return covered(f, raw, text)

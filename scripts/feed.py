@@ -42,6 +42,7 @@ def _when(iso: str) -> datetime:
 def atom(entries: list[FeedEntry], site_url: str, site_title: str, subtitle: str) -> bytes:
     """The Atom 1.0 document for these articles, newest first."""
     from feedgen.feed import FeedGenerator
+    from .html import xml_text as x            # feedgen escapes markup; lxml refuses control characters
     site_url = site_url.rstrip("/") + "/"
     fg = FeedGenerator()
     fg.id(site_url)
@@ -56,10 +57,10 @@ def atom(entries: list[FeedEntry], site_url: str, site_title: str, subtitle: str
     for e in reversed(ordered):          # feedgen prepends: add oldest first to list newest first
         fe = fg.add_entry()
         fe.id(e.url)
-        fe.title(f"{e.title_en} · {e.title_zh}" if e.title_en else e.title_zh)
+        fe.title(x(f"{e.title_en} · {e.title_zh}" if e.title_en else e.title_zh))
         fe.link(href=e.url, rel="alternate")
-        fe.author(name=" · ".join(x for x in (e.outlet_en, e.outlet_zh) if x) or "unknown outlet")
+        fe.author(name=x(" · ".join(o for o in (e.outlet_en, e.outlet_zh) if o) or "unknown outlet"))
         fe.published(_when(e.published))
         fe.updated(_when(e.published))
-        fe.summary("\n\n".join(x for x in (e.summary_en, e.summary_zh) if x))
+        fe.summary(x("\n\n".join(s for s in (e.summary_en, e.summary_zh) if s)))
     return fg.atom_str(pretty=True)

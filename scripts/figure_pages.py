@@ -17,7 +17,7 @@ from .cache import Cache
 from .errors import BuildError
 from .paths import atomic_write
 
-_CODE_HASH = hashlib.sha256(Path(figures.__file__).read_bytes() + fonts.digest().encode()).hexdigest()[:16]
+_CODE_HASH = hashlib.sha256((figures.code_digest() + fonts.digest()).encode()).hexdigest()[:16]
 
 
 def _memory() -> dict[str, bytes]:

@@ -10,17 +10,16 @@ Beside a seed `NAME.txt` (or `NAME.md`, `NAME.html`) may stand `NAME.yml` (metad
 """
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlio
 from .errors import BuildError
 
 MAX_SEED_BYTES = 2_000_000
-STATUSES = ("draft", "published")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 @dataclass(frozen=True)
@@ -35,12 +34,14 @@ class Seed:
 
 @dataclass(frozen=True)
 class Bilingual:
+    """A text in Chinese and English (either may be empty)."""
     zh: str = ""
     en: str = ""
 
 
 @dataclass(frozen=True)
 class Person:
+    """Someone the article names as its author, editor…"""
     zh: str
     en: str = ""
     role: str = "author"
@@ -57,6 +58,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class Meta:
+    """What the side file says about an article (see seeds/README.md)."""
     slug: str
     status: str = "draft"
     title: Bilingual = Bilingual()
@@ -74,11 +76,55 @@ class Meta:
 SEED_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")   # plain text, Markdown clips, saved pages (scripts/readers)
 SEED_SUFFIXES = tuple(g[1:] for g in SEED_GLOBS)
 NOT_SEEDS = ("README.md",)
+SEED_FILES = SEED_GLOBS + ("*.yml",)   # what the build reads from seeds/: articles, side files, memories
+_NAME_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def check_seed_file(path: Path) -> None:
+    """A file the build reads from seeds/ must be a regular file there, under a name that is text:
+    never a link (it could publish any file on the machine; a link inside seeds/ is refused too,
+    the copy belongs in the repository), a directory, a pipe (reading it would hang) or a device."""
+    if _NAME_NOT_TEXT.search(path.name):
+        raise BuildError(path.parent / repr(path.name)[1:-1], "file name is not plain text (control characters "
+                         "or bytes that are not UTF-8)", None, "rename the file")
+    if path.suffix in SEED_SUFFIXES and path.stem.endswith(".en"):
+        raise BuildError(path, "an article name ending in .en reads as a translation memory's name", None,
+                         "rename the file")
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        raise BuildError(path, f"cannot read the file ({exc.strerror})", None, "check it exists and is readable") from None
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            path.stat()
+            what = f"a symbolic link to {os.readlink(path)}"
+        except OSError as exc:
+            what = ("a symbolic link that loops" if exc.errno == errno.ELOOP
+                    else f"a broken symbolic link (to {os.readlink(path)})")
+        raise BuildError(path, f"is {what}, not a file", None,
+                         "put the file itself in seeds/ (cp --remove-destination TARGET LINK), or delete the link")
+    if not stat.S_ISREG(st.st_mode):
+        what = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+        raise BuildError(path, f"is {what}, not a file", None, "move it out of seeds/ or rename it")
 
 
 def find_seeds(seeds_dir: Path) -> list[Path]:
-    return sorted(p for pattern in SEED_GLOBS for p in seeds_dir.glob(pattern)
-                  if p.name not in NOT_SEEDS and p.is_file())
+    """The articles (SEED_GLOBS) in name order. Every file the build reads from seeds/ is checked
+    first (`check_seed_file`): the first that is not a regular file stops the build with one line;
+    so do two articles with one name (x.txt and x.md would share a side file and a memory)."""
+    files = sorted({p for pattern in SEED_FILES for p in seeds_dir.glob(pattern) if p.name not in NOT_SEEDS})
+    for p in files:
+        check_seed_file(p)
+    seeds = [p for p in files if p.suffix in SEED_SUFFIXES]
+    stems: dict[str, Path] = {}
+    for p in seeds:
+        if p.stem in stems:
+            raise BuildError(p, f"another article has the same name: {stems[p.stem].name}", None,
+                             "rename one (each article's side file and memory go by its name)")
+        stems[p.stem] = p
+    return seeds
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -177,80 +223,30 @@ def read_seed(path: Path) -> Seed:
 
 
 def side_file(seed_path: Path) -> Path:
+    """seeds/NAME.yml for seeds/NAME.txt."""
     return seed_path.with_suffix(".yml")
 
 
 def tm_file(seed_path: Path) -> Path:
+    """seeds/NAME.en.yml, the translation memory, for seeds/NAME.txt."""
     return seed_path.with_suffix(".en.yml")
 
 
-def _bilingual(value, path, line, field_name) -> Bilingual:
-    if value is None:
-        return Bilingual()
-    if isinstance(value, str):
-        return Bilingual(zh=value)
-    yamlio.expect(isinstance(value, dict) and set(value) <= {"zh", "en"}, path, line,
-                  f"{field_name} must be a mapping with zh and en", f"write {field_name}: {{zh: …, en: …}}")
-    return Bilingual(str(value.get("zh") or ""), str(value.get("en") or ""))
-
-
-_META_KEYS = {"slug", "status", "title", "outlet", "people", "published", "date_evidence", "url",
-              "notes", "mojibake", "kinds"}
-
-
 def load_meta(seed_path: Path) -> Meta:
+    """The seed's side file NAME.yml, checked against scripts/schema (files.SIDE_FILE); defaults when
+    there is none."""
+    from . import schema            # here: the schema reads the number stage's units, which imports this module
     path = side_file(seed_path)
     default_slug = re.sub(r"[^a-z0-9-]+", "-", seed_path.stem.lower()).strip("-") or "article"
     if not path.exists():
         return Meta(slug=default_slug)
-    data = yamlio.load(path)
-    if data is None:
-        return Meta(slug=default_slug, path=path)
-    yamlio.expect(isinstance(data, dict), path, 1, "side file must be a mapping", "see seeds/README.md")
-    for key in data:
-        yamlio.expect(key in _META_KEYS, path, data.line_of(key), f"unknown field {key!r}",
-                      f"use one of {', '.join(sorted(_META_KEYS))}")
-    slug = str(data.get("slug") or default_slug)
-    yamlio.expect(bool(_SLUG.match(slug)), path, data.line_of("slug"), f"bad slug {slug!r}",
-                  "use lowercase letters, digits and hyphens")
-    status = str(data.get("status") or "draft")
-    yamlio.expect(status in STATUSES, path, data.line_of("status"), f"bad status {status!r}",
-                  "use draft or published")
-    published = str(data.get("published") or "")
-    yamlio.expect(not published or bool(_DATE.match(published)), path, data.line_of("published"),
-                  f"bad date {published!r}", "write YYYY-MM-DD (or YYYY-MM)")
-    people = []
-    for item in data.get("people") or []:
-        line = getattr(item, "line", data.line_of("people"))
-        yamlio.expect(isinstance(item, dict) and "zh" in item, path, line,
-                      "each person needs at least zh", "write - {zh: 俞琪, en: Yu Qi, role: editor}")
-        people.append(Person(str(item["zh"]), str(item.get("en") or ""), str(item.get("role") or "author")))
-    decisions = []
-    for item in data.get("mojibake") or []:
-        line = getattr(item, "line", data.line_of("mojibake"))
-        ok = isinstance(item, dict) and (("garbled" in item and "fixed" in item) or "keep" in item)
-        yamlio.expect(ok, path, line, "a mojibake decision needs garbled+fixed, or keep",
-                      "write - {garbled: …, fixed: …, note: …} or - {keep: …, note: …}")
-        yamlio.expect(bool(item.get("note")), path, line, "a mojibake decision needs a note",
-                      "say in one line why")
-        if "keep" in item:
-            decisions.append(Decision(str(item["keep"]), None, str(item["note"]), line))
-        else:
-            yamlio.expect(bool(str(item["garbled"])), path, line, "empty garbled text", "")
-            decisions.append(Decision(str(item["garbled"]), str(item["fixed"]), str(item["note"]), line))
-    kinds = []
-    for item in data.get("kinds") or []:
-        line = getattr(item, "line", data.line_of("kinds"))
-        yamlio.expect(isinstance(item, dict) and item.get("kind") in ("heading", "paragraph", "caption")
-                      and item.get("match"), path, line, "a kind override needs match and kind",
-                      "write - {match: 开头的文字, kind: caption}")
-        kinds.append((str(item["match"]), str(item["kind"])))
+    d = schema.load(path, schema.files.SIDE_FILE)
     return Meta(
-        slug=slug, status=status,
-        title=_bilingual(data.get("title"), path, data.line_of("title"), "title"),
-        outlet=_bilingual(data.get("outlet"), path, data.line_of("outlet"), "outlet"),
-        people=tuple(people), published=published,
-        date_evidence=str(data.get("date_evidence") or ""), url=str(data.get("url") or ""),
-        notes=tuple(str(n) for n in data.get("notes") or []),
-        decisions=tuple(decisions), kinds=tuple(kinds), path=path,
+        slug=d["slug"] or default_slug, status=d["status"],
+        title=Bilingual(**(d["title"] or {})), outlet=Bilingual(**(d["outlet"] or {})),
+        people=tuple(Person(p["zh"], p["en"], p["role"]) for p in d["people"]),
+        published=d["published"], date_evidence=d["date_evidence"], url=d["url"], notes=tuple(d["notes"]),
+        decisions=tuple(Decision(m["keep"], None, m["note"], m.line) if m["keep"] is not None
+                        else Decision(m["garbled"], m["fixed"], m["note"], m.line) for m in d["mojibake"]),
+        kinds=tuple((k["match"], k["kind"]) for k in d["kinds"]), path=path,
     )

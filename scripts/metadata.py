@@ -42,6 +42,12 @@ _SEP = r"\s*(?:[:：｜|/丨]|\s)\s*"
 _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(META_LABELS, key=len, reverse=True))
 _ITEM = re.compile(rf"(?P<label>{_LABEL}){_SEP}(?P<value>.*?)(?=\s+(?:{_LABEL}){_SEP}|\s*[|｜丨]\s*|$)")
 _DATE_TIME = re.compile(r"^\s*(?:(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+_MONTH = r"(?P<mon{n}>" + "|".join(rf"{m[:3]}(?:{m[3:]})?" for m in MONTHS) + r")\.?"
+# A line that is only a date in English (a site template's "24. December 2025", "Dec 24, 2025").
+_ENGLISH_DATE = re.compile(rf"^(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH.format(n=1)},?\s+(?P<y1>(?:19|20)\d{{2}})"
+                           rf"|{_MONTH.format(n=2)}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{{2}}))$", re.I)
 _COUNTER = re.compile(r"^\s*(?:点击|阅读|浏览|点击次数|阅读量|浏览量|评论)\s*(?:[:：]\s*)?\d+\s*(?:次)?\s*")
 _STUDIO_ORIGINAL = re.compile(r"^(?P<outlet>[^\s，。：:]{2,30}?)\s*原创$")
 _ORIGINAL = re.compile(r"^(?:原创|Original)\s*[：:|｜]?\s*(?P<names>[^，。！？]{1,60}?)\s*"
@@ -80,6 +86,13 @@ def meta_line(view: str, line: int) -> list[Candidate]:
     """
     text = view.strip()
     out: list[Candidate] = []
+    m = _ENGLISH_DATE.match(text)
+    if m:
+        n = "1" if m.group("y1") else "2"
+        month = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(m.group(f"mon{n}").lower()[:3]))
+        day = int(m.group(f"d{n}"))
+        return [Candidate("published", f"{int(m.group(f'y{n}')):04d}-{month:02d}-{day:02d}", "hosting line",
+                          text, line)] if 1 <= day <= 31 else []
     m = _BARE_REPORTER.match(text)
     if m:
         return [Candidate("authors", people_value(m.group("names")), "byline", text, line)]

@@ -106,6 +106,10 @@ def process(seed_path: Path, ctx: Context) -> Article:
     meta = ingest.load_meta(seed_path)
     cleaned = clean(seed, meta, ctx.rules)
     segmented = segment(cleaned, meta)
+    if not segmented.segments:
+        raise BuildError(seed_path, "no article text left after cleaning (only site chrome, blank lines or a title)",
+                         None, "add the article's text, or delete the file; `python -m scripts clean "
+                         f"{seed_path.stem} --report` shows what was removed")
     memory = load_memory(ingest.tm_file(seed_path))
     return Article(seed, meta, cleaned, segmented, align(segmented.segments, memory))
 

@@ -240,22 +240,26 @@ def check_quotes_zh(zh: str) -> list[str]:
     >>> check_quotes_zh("他说：大模型”。")
     ['1 closing ” without an opening “']
     """
-    out = []
-    for a, b in _ZH_QUOTES:
-        depth, unopened = 0, 0
-        for ch in zh:
-            if ch == a:
-                depth += 1
-            elif ch == b:
-                if depth:
-                    depth -= 1
-                else:
-                    unopened += 1
-        if unopened:
-            out.append(f"{unopened} closing {b} without an opening {a}")
-        if depth:
-            out.append(f"{depth} opening {a} never closed")
-    return out
+    return [p for a, b in _ZH_QUOTES for p in _unpaired(zh, a, b)]
+
+
+def _unpaired(text: str, opening: str, closing: str) -> list[str]:
+    """Closing marks without an opening one, and openings never closed.
+
+    >>> _unpaired("“a” b” “c", "“", "”")
+    ['1 closing ” without an opening “', '1 opening “ never closed']
+    """
+    depth, unopened = 0, 0
+    for ch in text:
+        if ch == opening:
+            depth += 1
+        elif ch == closing:
+            if depth:
+                depth -= 1
+            else:
+                unopened += 1
+    return ([f"{unopened} closing {closing} without an opening {opening}"] if unopened else []) + \
+        ([f"{depth} opening {opening} never closed"] if depth else [])
 
 
 def check_quotes_en(en: str) -> list[str]:
@@ -266,19 +270,7 @@ def check_quotes_en(en: str) -> list[str]:
     """
     out = [f"full stop or comma after a closing quote: “…{m.group(1)}”{m.group(2)}” → put it inside the quote"
            for m in re.finditer(r"(\w{1,12})”([.,])(?!\d)", en)]
-    depth, unopened = 0, 0
-    for ch in en:
-        if ch == "“":
-            depth += 1
-        elif ch == "”":
-            if depth:
-                depth -= 1
-            else:
-                unopened += 1
-    if unopened:
-        out.append(f"{unopened} closing ” without an opening “")
-    if depth:
-        out.append(f"{depth} opening “ never closed")
+    out += _unpaired(en, "“", "”")
     if en.count('"') % 2:
         out.append('an odd number of straight quotes "')
     return out
@@ -340,11 +332,13 @@ def check_multiples(zh: str, en: str) -> list[str]:
 
 @functools.lru_cache(maxsize=8)
 def load_calques(path: str) -> tuple[tuple[re.Pattern, str, str], ...]:
-    """The calque list of data/style.yml as (pattern, suggestion, source) triples."""
-    from .yamlio import load
-    data = load(path) if Path(path).exists() else {}
-    return tuple((re.compile(rf"\b(?:{c['pattern']})\b", re.I), str(c["suggestion"]), str(c.get("source", "")))
-                 for c in (data or {}).get("calques") or [])
+    """The calque list of data/style.yml (checked against scripts/schema: files.STYLE) as
+    (pattern, suggestion, source) triples."""
+    from . import schema
+    if not Path(path).exists():
+        return ()
+    return tuple((re.compile(rf"\b(?:{c['pattern'].pattern})\b", re.I), c["suggestion"], c["source"])
+                 for c in schema.load(path, schema.files.STYLE)["calques"])
 
 
 def check_calques(en: str, calques) -> list[tuple[str, str]]:

@@ -5,8 +5,6 @@ links back to every segment where it occurs, with counts.
 """
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from collections import Counter, defaultdict
 
@@ -66,11 +64,12 @@ def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[
             links = []
             for article, segs in by_article.items():
                 refs = ", ".join(
-                    f'<a href="../articles/{article}/#{seg}" title="§{seg}">¶{ordinals.get((article, seg), seg)}</a>'
+                    f'<a href="{h.url(f"../articles/{article}/#{seg}")}" title="§{h.attr(seg)}">'
+                    f'¶{h.text(str(ordinals.get((article, seg), seg)))}</a>'
                     + (f"×{count}" if count > 1 else "") for seg, count in segs)
                 links.append(f"<li>{h.text(titles.get(article, article))}: {refs}</li>")
             related = ", ".join(
-                f'<a href="{"" if by_id[r].kind == kind else "../" + by_id[r].page + "/"}#{r}">{h.text(by_id[r].en)}</a>'
+                f'<a href="{h.url(("" if by_id[r].kind == kind else "../" + by_id[r].page + "/") + "#" + r)}">{h.text(by_id[r].en)}</a>'
                 for r in t.related if r in by_id)
             forms = [f for f in t.forms if f != t.zh]
             meta = [f'<span class="bm-py">{h.text(t.pinyin)}</span>' if t.pinyin else "",
@@ -82,8 +81,8 @@ def page(terms: list[Term], kind: str, occ, titles: dict[str, str], by_id: dict[
                 (" " if t.zh != t.en else "") + f'<span class="bm-entry-en" lang="en">{h.text(t.en)}</span>'
             aliases = search_aliases(t)
             parts.append(
-                f'<section class="bm-entry" data-term="{t.id}" data-filter="{h.attr(filter_text(t))}">\n'
-                f'<h3 class="bm-entry-h" id="{t.id}">{heading}</h3>\n'
+                f'<section class="bm-entry" data-term="{h.attr(t.id)}" data-filter="{h.attr(filter_text(t))}">\n'
+                f'<h3 class="bm-entry-h" id="{h.attr(t.id)}">{heading}</h3>\n'
                 f'<p class="bm-entry-meta">{" · ".join(m for m in meta if m)}</p>\n'
                 + (f'<p class="bm-search-alias" aria-hidden="true">{h.text(aliases)}</p>\n' if aliases else "")
                 + f'<p lang="en">{h.text(t.definition)}' + (f"<br>Related: {related}" if related else "") + "</p>\n"
@@ -130,7 +129,7 @@ def indexes(terms: list[Term]) -> str:
             groups.setdefault(_initial(t.en if label.endswith("English") else _plain(t.pinyin) or t.en), []).append(t)
         rows = "".join(
             f'\n<dt>{letter}</dt><dd>' + " · ".join(
-                f'<a href="#{t.id}">{h.text(t.en if label.endswith("English") else (t.pinyin or t.en))}</a>'
+                f'<a href="{h.url("#" + t.id)}">{h.text(t.en if label.endswith("English") else (t.pinyin or t.en))}</a>'
                 + (f' <span lang="zh-Hans">{h.text(t.zh)}</span>' if t.zh != t.en else "") for t in items) + "</dd>"
             for letter, items in groups.items())
         blocks.append(f'<details class="bm-az"><summary>{label}</summary>\n<dl class="bm-az-list">{rows}\n</dl>\n</details>')
@@ -147,19 +146,19 @@ def export(terms: list[Term], occ, ids: dict[str, str]) -> list[dict]:
 
 
 def glossary_csv(terms: list[Term]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "zh", "zh_hant", "pinyin", "en", "variants", "category", "definition"])
-    for t in sorted(terms, key=pinyin_key):
-        w.writerow([t.id, t.zh, t.zh_hant, t.pinyin, t.en, "; ".join(t.variants), t.category, t.definition])
-    return buf.getvalue()
+    """The glossary as CSV; no cell can start a spreadsheet formula."""
+    return h.csv_table(["id", "zh", "zh_hant", "pinyin", "en", "variants", "category", "definition"],
+                       ([t.id, t.zh, t.zh_hant, t.pinyin, t.en, "; ".join(t.variants), t.category, t.definition]
+                        for t in sorted(terms, key=pinyin_key)))
 
 
 def anki_tsv(terms: list[Term]) -> str:
-    """Anki 'Basic' notes: front = Chinese + pinyin, back = English + definition; tags = category."""
+    """Anki 'Basic' notes: front = Chinese + pinyin, back = English + definition; tags = category.
+    The deck declares its fields HTML, so every value is escaped as an Anki field."""
     lines = ["#separator:tab", "#html:true", "#tags column:3"]
     for t in sorted(terms, key=pinyin_key):
-        front = f"{t.zh}<br>{t.pinyin}"
-        back = f"<b>{h.text(t.en)}</b><br>{h.text(t.definition)}"
-        lines.append("\t".join(x.replace("\t", " ").replace("\n", " ") for x in (front, back, f"baimozhi {t.category}")))
+        front = f"{h.anki_field(t.zh)}<br>{h.anki_field(t.pinyin)}"
+        back = f"<b>{h.anki_field(t.en)}</b><br>{h.anki_field(t.definition)}"
+        tags = " ".join(h.anki_field(tag).replace(" ", "_") for tag in ("baimozhi", t.category))
+        lines.append("\t".join((front, back, tags)))
     return "\n".join(lines) + "\n"

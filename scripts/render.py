@@ -11,6 +11,7 @@ The page is plain Markdown + HTML (no template logic), so any MkDocs-like builde
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from . import html as h
 from .align import Aligned, Entry
 from .chinese import MARK_CLOSE, MARK_OPEN, strip_marks
+from .search_words import EXCLUDE, lexicon_forms, search_block
 
 if TYPE_CHECKING:
     from .pipeline import Article, Context
@@ -64,28 +66,26 @@ class Notes:
         return len(self.items)
 
 
-def _note_mark(n: int) -> str:
+def _note_mark(n: int, side: str = "en") -> str:
+    """A note's mark: in the English (the notes list links back to it), and a twin after the paired
+    Chinese sentence, which bm.css shows when only the Chinese is shown."""
+    if side == "zh":
+        return (f'<sup class="fn fn-zh" id="fnref-{n}-zh"><a href="#fn-{n}" aria-label="Translator\'s note {n}">'
+                f'{n}</a></sup>')
     return (f'<sup class="fn" id="fnref-{n}"><a href="#fn-{n}" aria-label="Translator\'s note {n}">'
             f'{n}</a></sup>')
 
 
-def english_html(entry: Entry, seg_id: str, notes: Notes) -> list[str]:
-    """The English sentences, escaped, each translator's note marked where it belongs (and numbered)."""
-    sentences = [h.text(e) for e in entry.en]
-    for note in entry.notes:
-        n = notes.add(seg_id, note.text)
-        placed = False
-        if note.after:
-            needle = h.text(note.after)
-            for i, s in enumerate(sentences):
-                k = s.find(needle)
-                if k != -1:
-                    sentences[i] = s[:k + len(needle)] + _note_mark(n) + s[k + len(needle):]
-                    placed = True
-                    break
-        if not placed:
-            sentences[-1] += _note_mark(n)
-    return sentences
+def english_html(entry: Entry, seg_id: str, notes: Notes, terms=(), mentions=(), base: str = "../../"
+                 ) -> tuple[list[str], list[tuple[int, int]]]:
+    """The English sentences as HTML: escaped, the glossary `terms` and the figures (`mentions`) of
+    the paired Chinese marked, each translator's note marked where it belongs (and numbered).
+    Returns the sentences and (note number, sentence index) for each note."""
+    from .annotate import english
+    marks = [(_note_mark(notes.add(seg_id, note.text)), note.after) for note in entry.notes]
+    first = len(notes.items) - len(marks) + 1
+    sentences, placed = english.annotate(list(entry.en), marks, list(terms), list(mentions), base)
+    return sentences, [(first + k, i) for k, i in enumerate(placed)]
 
 
 def zh_sentences(item: Aligned) -> tuple[str, ...]:
@@ -99,7 +99,7 @@ def zh_sentences(item: Aligned) -> tuple[str, ...]:
 
 
 def repair_span(repair, inner_html: str) -> str:
-    """A repaired span with its evidence as a tooltip. A repair nobody has reviewed yet (proposed
+    """A repaired span whose pop-up (bm.js) shows the scrape's original, the note and the byte evidence. A repair nobody has reviewed yet (proposed
     from the bytes) and damage left as it is (flagged) carry their own class, so a draft shows them."""
     status = getattr(repair, "status", "reviewed")
     evidence = getattr(repair, "evidence", "")
@@ -111,46 +111,60 @@ def repair_span(repair, inner_html: str) -> str:
         tip, cls = f"Repaired: the scrape has “{repair.text}” here. {repair.note}", "repair"
         if evidence:
             tip += f" Bytes: {evidence}"
-    return (f'<span class="{cls}" tabindex="0" title="{h.attr(tip)}" data-garbled="{h.attr(repair.text)}">'
+    return (f'<span class="{cls}" data-garbled="{h.attr(repair.text)}" data-note="{h.attr(tip)}">'
             f'{inner_html}</span>')
 
 
-def segment_block(item: Aligned, zh_render, notes: Notes) -> str:
-    """One segment as a bilingual block (a Markdown heading for headings), per the contract above."""
+def segment_block(item: Aligned, zh_render, notes: Notes, number: int = 0) -> str:
+    """One segment as a bilingual block (a Markdown heading for headings), per the contract above;
+    `number` is its ¶ number (shown, with a permalink, under paragraphs and captions)."""
     seg = item.segment
     zh_parts = zh_sentences(item)
     repair_index = seg.repair_start
-    zh_html = []
-    for n, part in enumerate(zh_parts, start=1):
-        r = zh_render(part, repair_index)
-        zh_html.append(f'<span class="s" data-s="{n}" data-w="{r.words}">{r.html}</span>')
+    rendered = []
+    for part in zh_parts:
+        rendered.append(zh_render(part, repair_index))
         repair_index += part.count(MARK_OPEN)
+    terms = list(dict.fromkeys(t for r in rendered for t in r.terms))
+    figures = dict(x for r in rendered for x in r.numbers)
+    mentions = [figures[i] for i in range(len(figures))]
+    zh_marks = [""] * len(rendered)
+    base = getattr(zh_render, "base", "../../")
+    if item.status in ("translated", "stale"):
+        en_parts, placed = english_html(item.entry, seg.id, notes, terms, mentions, base)
+        for n, i in placed:
+            # the twin mark follows the paired Chinese sentence (the last one when they do not pair)
+            zh_marks[i if item.status == "translated" and i < len(zh_marks) else -1] += _note_mark(n, "zh")
+    zh_html = [f'<span class="s" data-s="{n}" data-w="{r.words}">{r.html}</span>{zh_marks[n - 1]}'
+               for n, r in enumerate(rendered, start=1)]
     if item.status == "translated":
-        en_parts = english_html(item.entry, seg.id, notes)
         en_html = "".join(f'<span class="s" data-s="{n}">{p}</span>' + (" " if n < len(en_parts) else "")
                           for n, p in enumerate(en_parts, start=1))
         en_block = f'<div class="en" lang="en">{en_html}</div>'
     elif item.status == "stale":
-        old = " ".join(english_html(item.entry, seg.id, notes))
         en_block = ('<div class="en stale" lang="en"><span class="stale-label">Out of date: the Chinese '
-                    f'changed after this was translated.</span> {old}</div>')
+                    f'changed after this was translated.</span> {" ".join(en_parts)}</div>')
     else:
         en_block = '<div class="en pending" lang="en"><span class="pending-label">Translation pending</span></div>'
-    zh_block = f'<div class="zh" lang="zh-Hans">{"".join(zh_html)}</div>'
+    search = search_block(zh_parts, [r.words for r in rendered], lexicon_forms(zh_render.lexicon))
+    zh_block = f'<div class="zh" lang="zh-Hans" {EXCLUDE}>{"".join(zh_html)}</div>'
     if seg.kind == "heading":
         # A Markdown heading, so the page's table of contents lists it.
         zh_inline = f'<span class="zh" lang="zh-Hans">{"".join(zh_html)}</span>'
         en_inline = en_block.replace("<div", "<span", 1)[: -len("</div>")] + "</span>"
         return (f'## {zh_inline} {en_inline} '
-                f'{{ #{seg.id} data-seg="{seg.id}" data-status="{item.status}" .seg .seg-heading }}')
+                f'{{ #{seg.id} data-seg="{seg.id}" data-status="{item.status}" .seg .seg-heading }}\n\n{search}')
     kind = "seg-caption" if seg.kind == "caption" else "seg-paragraph"
-    return f'<div class="seg {kind}" data-seg="{seg.id}" id="{seg.id}" data-status="{item.status}">\n{zh_block}\n{en_block}\n</div>'
+    para = (f'\n<div class="bm-para"><a class="bm-pn" href="#{seg.id}" title="Link to ¶{number}">¶{number}</a></div>'
+            if number else "")
+    return (f'<div class="seg {kind}" data-seg="{seg.id}" id="{seg.id}" data-status="{item.status}">\n'
+            f'{zh_block}\n{search}\n{en_block}{para}\n</div>')
 
 
 TOOLBAR = """<div class="bm-toolbar" role="toolbar" aria-label="Reading options">
 <span class="bm-group" role="group" aria-label="Languages"><button type="button" data-opt="lang" data-val="zh" aria-pressed="false">中文</button><button type="button" data-opt="lang" data-val="both" aria-pressed="true">Both</button><button type="button" data-opt="lang" data-val="en" aria-pressed="false">English</button></span>
 <span class="bm-group" role="group" aria-label="Layout"><button type="button" data-opt="layout" data-val="side" aria-pressed="true">Side by side</button><button type="button" data-opt="layout" data-val="stack" aria-pressed="false">Stacked</button></span>
-<span class="bm-group" role="group" aria-label="Script"><button type="button" data-opt="script" data-val="hans" aria-pressed="true">简</button><button type="button" data-opt="script" data-val="hant" aria-pressed="false">繁</button></span>
+<span class="bm-group" role="group" aria-label="Script"><button type="button" data-opt="script" data-val="hans" aria-pressed="true" lang="zh-Hans" title="Simplified characters">简</button><button type="button" data-opt="script" data-val="hant" aria-pressed="false" lang="zh-Hant-TW" title="Traditional characters, Taiwan standard">繁·台</button><button type="button" data-opt="script" data-val="hk" aria-pressed="false" lang="zh-Hant-HK" title="Traditional characters, Hong Kong standard">繁·港</button></span>
 <span class="bm-group" role="group" aria-label="Pinyin"><button type="button" data-opt="pinyin" data-val="on" aria-pressed="false">Pinyin</button></span>
 </div>"""
 
@@ -165,16 +179,19 @@ def people_html(people) -> str:
 
 
 def front_matter(title: str, description: str) -> str:
-    """The page's YAML front matter: title and meta description.
+    """The page's YAML front matter: title and meta description. Material prints `title` raw into
+    `<title>`, the header and the search index, and `description` raw into an attribute, so both are
+    escaped here, once; written as JSON strings (valid YAML scalars), nothing in them can break the
+    front matter either.
 
-    >>> print(front_matter('a "b"', "c: d"), end="")
+    >>> print(front_matter('a "b" <i>', "c: d"), end="")
     ---
-    title: "a \\"b\\""
+    title: "a &quot;b&quot; &lt;i&gt;"
     description: "c: d"
     ---
     """
-    # JSON strings are valid YAML scalars: nothing in a title can break the front matter.
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndescription: {json.dumps(description, ensure_ascii=False)}\n---\n"
+    fields = {"title": h.template_text(title), "description": h.template_text(description)}
+    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items()) + "---\n"
 
 
 # ---------------------------------------------------------------- pages
@@ -196,9 +213,9 @@ def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
     zh = ZhAnnotator(ctx.lexicon, a.cleaned.repairs, annotations, "../../")
     blocks = []
     from .figure_pages import figure_html
-    for item in a.alignment.items:
+    for number, item in enumerate(a.alignment.items, start=1):     # the ¶ numbers the Cite dialog uses
         zh.segment_id = item.segment.id
-        blocks.append(segment_block(item, zh, notes))
+        blocks.append(segment_block(item, zh, notes, number))
         for ds in (placed.after.get((a.slug, item.segment.id), []) if placed else []):
             blocks.append(figure_html(ds, placed, "../../"))
     from . import study_pages
@@ -226,7 +243,8 @@ def terms_list(annotations, ctx: Context) -> str:
 def source_line(a: Article) -> str:
     """Who published the original, under what headline and when, and where to find it: the line a
     reader needs to find and cite the source (the build's own counts are in the details box)."""
-    parts = [f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>' + (f" ({h.text(a.outlet_en)})" if a.outlet_en else "")
+    parts = [f'<span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
+             + (f" ({h.text(a.outlet_en)})" if a.outlet_en and a.outlet_en != a.outlet_zh else "")
              if a.outlet_zh or a.outlet_en else "outlet unknown",
              f'“<span lang="zh-Hans">{h.text(a.title_zh)}</span>”']
     if a.published:
@@ -237,7 +255,7 @@ def source_line(a: Article) -> str:
                                        for p in authors))
     url = getattr(a.meta, "url", "") or ""
     if url.startswith(("https://", "http://")):
-        parts.append(f'<a href="{h.attr(url)}" rel="noopener nofollow">original</a>')
+        parts.append(f'<a href="{h.url(url)}" rel="noopener nofollow">original</a>')
     return ", ".join(parts)
 
 
@@ -297,17 +315,44 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
     for block in blocks:
         parts.append(block + "\n")
     if notes.items:
-        lis = "".join(f'\n<li id="fn-{n}" data-seg="{sid}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
+        lis = "".join(f'\n<li id="fn-{n}" data-seg="{h.attr(sid)}">{h.text(text)} <a class="fn-back" href="#fnref-{n}" '
                       f'aria-label="Back to the text">↩</a></li>' for n, (sid, text) in enumerate(notes.items, 1))
         parts.append(f'## Translator’s notes {{ #translator-notes .bm-notes-h }}\n\n<ol class="bm-notes" lang="en">{lis}\n</ol>\n')
     parts.append(terms_list(annotations, ctx))
-    dict_json = json.dumps(annotations.dictionary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    words_json = json.dumps(annotations.words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for element_id, payload in (("bm-words", words_json), ("bm-dict", dict_json)):
-        safe_json = payload.replace("</", "<\\/")
-        parts.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
+    parts += page_data(annotations, "".join(parts), ctx.lexicon.names, moved_ids(a.alignment.items))
     parts.append("\n</div>\n")
     return "\n".join(parts)
+
+
+_ZH_BLOCK = re.compile(r'<div class="zh" lang="zh-Hans">.*?</div>', re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def moved_ids(items) -> dict[str, str]:
+    """Old segment id -> the id its paragraph has now (`was:` in the translation memory), so a link
+    to a paragraph still lands on it after its Chinese was edited and the new text accepted."""
+    return {old: item.segment.id for item in items if item.entry
+            for old in item.entry.was if old != item.segment.id}
+
+
+def page_data(annotations, page_text: str, names=(), moved=None) -> list[str]:
+    """The JSON tables bm.js reads: words (pinyin, Taiwan and Hong Kong forms), the dictionary, the
+    glossary entries named, and the Traditional forms of every other Chinese text on the page (its
+    title, headings, which the table of contents repeats, captions, metadata, figures: all of
+    `page_text` but the paragraphs' Chinese, which is made of words; `names` keep their words)."""
+    from .annotate.words import hant_table
+    rest = _ZH_BLOCK.sub("", page_text)
+    # runs as the reader sees them (tags dropped: 巨头争相<a>入局</a> is one run in the table of
+    # contents) and as attributes hold them (a figure's Chinese, shown in its pop-up)
+    hant = hant_table([rest, _TAG.sub("", rest)] + [t[0] for t in annotations.terms.values()], names)
+    out = []
+    tables = [("bm-words", annotations.words), ("bm-dict", annotations.dictionary),
+              ("bm-terms", annotations.terms), ("bm-hant", hant)] + ([("bm-moved", moved)] if moved else [])
+    for element_id, data in tables:
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        safe_json = payload.replace("<", "\\u003c")      # nothing in it can close or open a tag
+        out.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
+    return out
 
 
 def _cite_box(a: Article, ctx: Context) -> str:
@@ -355,8 +400,8 @@ def about_page(articles: list[Article], ctx: Context) -> str:
         changed = sum(1 for c in a.cleaned.report if c.action == "changed")
         sources.append(
             f"| [{h.text(a.title_en or a.title_zh)}](articles/{a.slug}/index.md) | <span lang=\"zh-Hans\">{h.text(a.outlet_zh)}</span> "
-            f"{h.text(a.outlet_en)} | {a.published or '?'} | `{a.seed.path.name}` | {removed} | {changed} | {len(a.cleaned.repairs)} |")
-    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills *{r.meta}*)" if r.meta else "") for r in ctx.rules)
+            f"{h.text(a.outlet_en)} | {h.text(a.published or '?')} | <code>{h.text(a.seed.path.name)}</code> | {removed} | {changed} | {len(a.cleaned.repairs)} |")
+    rules = "\n".join(f"- {h.text(r.reason)}" + (f" (fills <em>{h.text(str(r.meta))}</em>)" if r.meta else "") for r in ctx.rules)
     rules = "\n".join(dict.fromkeys(rules.split("\n")))
     template = (Path(__file__).parent / "templates" / "about.md").read_text(encoding="utf-8")
     return (template.replace("{{SOURCES}}", "\n".join(sources))
@@ -389,7 +434,8 @@ def article_cards(articles: list[Article], base: str = "", newest_first: bool = 
             f'<span class="bm-card-zh" lang="zh-Hans">{h.text(a.title_zh)}</span>'
             f'<span class="bm-card-en" lang="en">{h.text(a.title_en or "(English title pending)")}</span></a>'
             f'<span class="bm-card-meta"><time datetime="{h.attr(a.published)}">{h.text(human_date(a.published) if a.published else "undated")}</time>'
-            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>{(" · " + h.text(a.outlet_en)) if a.outlet_en else ""}'
+            f' · <span lang="zh-Hans">{h.text(a.outlet_zh)}</span>'
+            f'{(" · " + h.text(a.outlet_en)) if a.outlet_en and a.outlet_en != a.outlet_zh else ""}'
             f' · {state} · {h.text(a.meta.status)}</span></li>')
     return '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>"
 
@@ -404,9 +450,9 @@ def site_nav(articles: list[Article]) -> list:
     the Articles index (with navigation.indexes, a section's first page is its index)."""
     return [{"Home": "index.md"},
             {"Articles": ["articles/index.md"] + [{a.title_en or a.title_zh: f"articles/{a.slug}/index.md"} for a in articles]},
-            {"Glossary": "glossary.md"},
-            {"Who’s who": "who.md"},
-            {"Figures": "figures.md"},
-            {"Timeline": "timeline.md"},
+            {"Glossary": "glossary/index.md"},
+            {"Who’s who": "who/index.md"},
+            {"Figures": "figures/index.md"},
+            {"Timeline": "timeline/index.md"},
             {"My words": "my-words.md"},
             {"About this edition": ["about.md", {"House style": "style.md"}]}]

@@ -15,6 +15,7 @@ from .clean import Change, Cleaned
 from .ingest import Meta
 
 KINDS = ("heading", "paragraph", "caption")
+TITLE_WITHIN = 6      # the title line is looked for among the first lines
 HEADING_MAX = 32
 _HEADING_BULLET = re.compile(r"^[▌■●◆▍★]+\s*")
 _CAPTION = re.compile(r"^[（(][^（）()]+[）)]$")
@@ -79,13 +80,14 @@ class Segmented:
 def segment(cleaned: Cleaned, meta: Meta) -> Segmented:
     lines = list(cleaned.lines)
     title = meta.title.zh or cleaned.extracted.get("title", "")
-    # The article's own title line becomes the page header, not a segment.
+    # The article's own title line becomes the page header, not a segment; so does a copy of it at
+    # the head (a clipper writes the page's title, then the article's own heading).
     if title:
-        for i, item in enumerate(lines[:6]):
-            if strip_marks(item.text) == title:
-                cleaned.report.append(Change(item.line, "removed", item.text, "", "article title (shown in the header)"))
-                del lines[i]
-                break
+        copies = [i for i, item in enumerate(lines[:TITLE_WITHIN]) if strip_marks(item.text) == title]
+        for n, i in enumerate(copies):
+            cleaned.report.append(Change(lines[i].line, "removed", lines[i].text, "",
+                                         "article title (shown in the header)" if n == 0 else "the article title again"))
+        lines = [item for i, item in enumerate(lines) if i not in copies]
     elif lines:
         first_kind, _ = classify(lines[0].text, meta.kinds, lines[0].kind)
         if first_kind == "heading":

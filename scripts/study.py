@@ -10,15 +10,12 @@ the text), named with the standard it used.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from html import escape
-
 from .chinese import HAN_RE
+from .html import anki_field, csv_table
 
 STANDARD = "2025"
 LEVELS = (1, 2, 3, 4, 5, 6, 7)
@@ -128,41 +125,31 @@ def grade(text: str, names) -> str:
 
 def _bold(sentence: str, word: str) -> str:
     """The sentence as Anki HTML with the word in bold; everything else escaped."""
-    return "<b>".join(escape(part) for part in sentence.split(word, 1)).replace("<b>", f"<b>{escape(word)}</b>", 1) \
-        if word in sentence else escape(sentence)
+    if word not in sentence:
+        return anki_field(sentence)
+    before, after = sentence.split(word, 1)
+    return f"{anki_field(before)}<b>{anki_field(word)}</b>{anki_field(after)}"
 
 
 def anki_tsv(words: list[Word], deck_tag: str) -> str:
     """Anki notes (Basic, HTML fields): front = word, back = pinyin, English, level and the sentence
-    it was met in with its translation. Import: File → Import, fields separated by Tab."""
+    it was met in with its translation. Import: File → Import, fields separated by Tab. Every value
+    is escaped as an Anki field (scripts/html.py)."""
     lines = ["#separator:tab", "#html:true", "#tags column:4"]
     for w in words:
-        front = escape(w.word)
-        example = (f"<br><br>{_bold(w.first.zh, w.word)}<br><i>{escape(w.first.en)}</i>" if w.first else "")
-        back = f"{escape(w.pinyin)}<br>{escape(w.english)}{example}"
+        front = anki_field(w.word)
+        example = (f"<br><br>{_bold(w.first.zh, w.word)}<br><i>{anki_field(w.first.en)}</i>" if w.first else "")
+        back = f"{anki_field(w.pinyin)}<br>{anki_field(w.english)}{example}"
         level = LEVEL_NAMES.get(w.level, "beyond-list") if w.level else "beyond-list"
-        tags = f"baimozhi {deck_tag} {level.replace(' ', '').replace('–', '-')}"
-        lines.append("\t".join(x.replace("\t", " ").replace("\n", " ") for x in (front, back, escape(w.word), tags)))
+        tags = " ".join(anki_field(tag).replace(" ", "_") for tag in ("baimozhi", deck_tag, level.replace(" ", "").replace("–", "-")))
+        lines.append("\t".join((front, back, anki_field(w.word), tags)))
     return "\n".join(lines) + "\n"
 
 
-def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula.
-
-    >>> _cell("=1+1"), _cell("大模型"), _cell("-5%")
-    ("'=1+1", '大模型', "'-5%")
-    """
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def vocabulary_csv(words: list[Word]) -> str:
-    """The vocabulary as CSV: word, pinyin, level, English, count, sentence, translation, paragraph."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(["word", "pinyin", "level", "english", "count", "sentence_zh", "sentence_en", "paragraph"])
-    for w in words:
-        o = w.first
-        out.writerow([_cell(x) for x in (w.word, w.pinyin, LEVEL_NAMES.get(w.level, "beyond the list") if w.level else
-                                         "beyond the list", w.english, str(w.count), o.zh if o else "",
-                                         o.en if o else "", o.segment if o else "")])
-    return buf.getvalue()
+    """The vocabulary as CSV: word, pinyin, level, English, count, sentence, translation, paragraph;
+    no cell can start a spreadsheet formula (scripts/html.py)."""
+    return csv_table(["word", "pinyin", "level", "english", "count", "sentence_zh", "sentence_en", "paragraph"],
+                     ([w.word, w.pinyin, LEVEL_NAMES.get(w.level, "beyond the list") if w.level else "beyond the list",
+                       w.english, str(w.count), w.first.zh if w.first else "", w.first.en if w.first else "",
+                       w.first.segment if w.first else ""] for w in words))

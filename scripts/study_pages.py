@@ -8,7 +8,6 @@ The data work is in study.py, cite.py and feed.py; this module only turns it int
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -144,9 +143,9 @@ def files(articles, rendered_vocab: dict, paths) -> dict[str, str | bytes]:
     for a in articles:
         w = work(a, base)
         paragraphs = [(item.segment.id, n) for n, item in enumerate(a.alignment.items, start=1)]
-        out[f"data/cite/{a.slug}.json"] = json.dumps(cite.citations(w, paragraphs), ensure_ascii=False, indent=1) + "\n"
+        out[f"data/cite/{a.slug}.json"] = h.json_text(cite.citations(w, paragraphs), indent=1) + "\n"
         words, profile = rendered_vocab[a.slug]
-        out[f"articles/{a.slug}/vocabulary.md"] = vocabulary_page(a, words, profile)
+        out[f"articles/{a.slug}/vocabulary/index.md"] = vocabulary_page(a, words, profile)
         out[f"data/vocabulary/{a.slug}-anki.tsv"] = study.anki_tsv(words, a.slug)
         out[f"data/vocabulary/{a.slug}.csv"] = study.vocabulary_csv(words)
         first = next(((zh, en) for _, _, zh, en in sentences(a) if en), ("", ""))

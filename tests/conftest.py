@@ -47,3 +47,46 @@ def built_project(tmp_path_factory) -> Path:
         assert (proj / "site" / "index.html").is_file(), f"BM_TEST_PROJECT={given} has no site/index.html"
         return proj
     return build_site(tmp_path_factory.mktemp("site") / "proj")
+
+
+# ---------------------------------------------------------------- the two builders
+
+BUILDERS = ("mkdocs", "zensical")
+
+
+def build_zensical(proj: Path) -> Path:
+    """Build the docs/ the pipeline wrote in proj with Zensical (`zensical build --strict -f
+    zensical.yml`, as `make site-zensical` does after the pipeline); return the output folder."""
+    from scripts.site_config import CONFIG, SITE_DIR
+    env = dict(os.environ)
+    env.pop("SITE_URL", None)
+    zensical = str(Path(sys.executable).with_name("zensical"))
+    result = subprocess.run([zensical, "build", "--strict", "-f", CONFIG], cwd=proj, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, f"zensical build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return proj / SITE_DIR
+
+
+@pytest.fixture(scope="session")
+def zensical_site(built_project) -> Path:
+    """The same docs/ as `built_project` (one pipeline run) built with Zensical into site-zensical/.
+    With BM_TEST_PROJECT, an existing site-zensical/ there is reused."""
+    from scripts.site_config import SITE_DIR
+    existing = built_project / SITE_DIR
+    if os.environ.get("BM_TEST_PROJECT") and (existing / "index.html").is_file():
+        return existing
+    return build_zensical(built_project)
+
+
+@pytest.fixture(scope="session", params=BUILDERS)
+def builder(request) -> str:
+    """Which generator built the site under test; tests that take it run once per builder."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def built_site(request, builder) -> Path:
+    """The built site (its output folder) for `builder`."""
+    if builder == "mkdocs":
+        return request.getfixturevalue("built_project") / "site"
+    return request.getfixturevalue("zensical_site")

@@ -1,7 +1,8 @@
 """Real-browser tests: the built site in Chromium (Debian's /usr/bin/chromium driven by Playwright).
 
-One site build per session (`built_project`, from tests/conftest.py), served by a threaded
-http.server on 127.0.0.1 and a random free port. Every test gets a fresh browser context, so
+Every test runs against both builders' output (`built_site`, from tests/conftest.py: one pipeline run,
+then MkDocs into site/ and Zensical into site-zensical/, once per session), served by a threaded
+http.server on 127.0.0.1 and a random free port; test ids end in [mkdocs] or [zensical]. Every test gets a fresh browser context, so
 localStorage (the reader's options, Material's palette) starts empty.
 
 The tests are written for the finished site: where they need something the data does not have yet
@@ -54,8 +55,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(built_project) -> Path:
-    return built_project / "site"
+def site(built_site) -> Path:
+    """The built site under test: once as MkDocs built it (site/), once as Zensical did (site-zensical/)."""
+    return built_site
 
 
 @pytest.fixture(scope="module")
@@ -225,35 +227,36 @@ def test_layout_toggle_side_by_side_and_stacked_persists(page, server, site):
 
 
 def test_script_toggle_shows_traditional_and_persists(page, server, site):
-    # word spans are built in the browser from the page's word table; a non-empty Traditional form
-    # there ("word":["pinyin","traditional"]) is what becomes .w[data-t]
-    slug = pick_article(site, r'id="bm-words"[^>]*>\{.*?"[^"]+":\["[^"]*","[^"]+"\]',
+    # word spans are built in the browser from the page's word table; a row with a Taiwan form
+    # ("word":["pinyin","traditional", …]) is what the 繁·台 button shows
+    slug = pick_article(site, r'id="bm-words"[^>]*>\{.*?"[^"]+":\["[^"]*","[^"]+"',
                         "a word with a Traditional form in the word table (#bm-words)")
     other = next(s for s in article_slugs(site) if s != slug)
-    words_js = """() => [...document.querySelectorAll('.bm-article .w[data-t]')].slice(0, 200)
-        .map(w => [w.textContent, w.getAttribute('data-t'), w.getAttribute('data-s')])"""
+    words_js = """() => { const t = JSON.parse(document.getElementById('bm-words').textContent);
+        return [...document.querySelectorAll('.bm-article .w[data-z]')].filter(w => (t[w.dataset.z] || []).length > 1 && t[w.dataset.z][1])
+        .slice(0, 200).map(w => [w.textContent, t[w.dataset.z][1], w.dataset.z]); }"""
     langs_js = """() => [...new Set([...document.querySelectorAll('.bm-article [data-seg] > [lang^="zh"],'
         + ' .bm-article [data-seg] > .zh')].map(e => e.getAttribute('lang')))]"""
     goto(page, server, f"articles/{slug}/")
     before = page.evaluate(words_js)
-    assert before and all(text != trad for text, trad, _ in before), "Simplified by default"
+    assert before and all(text == simp for text, _, simp in before), "Simplified by default"
     assert page.evaluate(langs_js) == ["zh-Hans"]
-    assert pressed(page, "script") == {"hans": "true", "hant": "false"}
+    assert pressed(page, "script") == {"hans": "true", "hant": "false", "hk": "false"}
 
     page.click('.bm-toolbar button[data-opt="script"][data-val="hant"]')
     after = page.evaluate(words_js)
-    assert all(text == trad for text, trad, _ in after), "every .w[data-t] shows its data-t"
-    assert [s for _, _, s in after] == [t for t, _, _ in before], "the Simplified text is kept in data-s"
-    assert page.evaluate(langs_js) == ["zh-Hant"], "Chinese blocks are marked zh-Hant"
+    assert after and all(text == trad for text, trad, _ in after), "every word with a Taiwan form shows it"
+    assert [s for _, _, s in after] == [t for t, _, _ in before], "the Simplified text is kept in data-z"
+    assert page.evaluate(langs_js) == ["zh-Hant-TW"], "Chinese blocks are marked zh-Hant-TW"
     assert html_attr(page, "data-bm-script") == "hant"
-    assert pressed(page, "script") == {"hans": "false", "hant": "true"}
+    assert pressed(page, "script") == {"hans": "false", "hant": "true", "hk": "false"}
 
     goto(page, server, f"articles/{other}/")
     assert html_attr(page, "data-bm-script") == "hant"
-    assert pressed(page, "script") == {"hans": "false", "hant": "true"}
+    assert pressed(page, "script") == {"hans": "false", "hant": "true", "hk": "false"}
     other_words = page.evaluate(words_js)
     assert other_words and all(text == trad for text, trad, _ in other_words), "Traditional persists on the next page"
-    assert page.evaluate(langs_js) == ["zh-Hant"]
+    assert page.evaluate(langs_js) == ["zh-Hant-TW"]
 
     page.click('.bm-toolbar button[data-opt="script"][data-val="hans"]')
     assert all(text == simp for text, _, simp in page.evaluate(words_js)), "back to Simplified"
@@ -263,26 +266,27 @@ def test_script_toggle_shows_traditional_and_persists(page, server, site):
 def test_pinyin_toggle_shows_pinyin_and_persists(page, server, site):
     first, second = two_articles(site)
     probe = f"{FIRST_PARAGRAPH} > .zh .w[data-p]"
-    before_js = """sel => { const w = document.querySelector(sel); return [w.getBoundingClientRect().height,
-        getComputedStyle(w, '::before').content, w.getAttribute('data-p')]; }"""
+    ruby_js = """sel => { const w = document.querySelector(sel), r = w.querySelector('rt');
+        return [r ? w.getBoundingClientRect().top - r.getBoundingClientRect().top : 0,
+        [...w.querySelectorAll('rt')].map(r => r.textContent).join(' ').replace(/ +/g, ' ').trim(), w.getAttribute('data-p')]; }"""
     goto(page, server, f"articles/{first}/")
-    h0, content0, _ = page.evaluate(before_js, probe)
-    assert content0 in ("none", "normal", ""), f"no pinyin by default, got {content0!r}"
+    above0, shown0, _ = page.evaluate(ruby_js, probe)
+    assert shown0 == "", f"no pinyin by default, got {shown0!r}"
     assert pressed(page, "pinyin") == {"on": "false"}
 
     page.click('.bm-toolbar button[data-opt="pinyin"]')
     for where in ("after the click", "on the next article"):
-        h1, content1, py = page.evaluate(before_js, probe)
-        assert content1 == json.dumps(py, ensure_ascii=False), f"::before shows the pinyin {where}: {content1!r} vs {py!r}"
+        above1, shown1, py = page.evaluate(ruby_js, probe)
+        assert shown1 == py, f"the word's ruby shows its pinyin {where}: {shown1!r} vs {py!r}"
         assert html_attr(page, "data-bm-pinyin") == "on"
         assert pressed(page, "pinyin") == {"on": "true"}, where
+        assert above1 > 5, f"the pinyin sits above the characters {where} ({above0} -> {above1})"
         if where == "after the click":
-            assert h1 > h0 * 1.3, f"the word box grows to hold the pinyin ({h0} -> {h1})"
             goto(page, server, f"articles/{second}/")
 
     page.click('.bm-toolbar button[data-opt="pinyin"]')
     assert html_attr(page, "data-bm-pinyin") == "off"
-    assert page.evaluate(before_js, probe)[1] in ("none", "normal", "")
+    assert page.evaluate(ruby_js, probe)[1] == ""
     assert pressed(page, "pinyin") == {"on": "false"}
 
 
@@ -292,34 +296,43 @@ GL_PATTERN = r'<a class="gl[ "]'
 
 
 def _pick_glossary_link(page):
-    """The first a.gl in the article, marked so the locator stays on it: Material removes the title
-    attribute while its tooltip shows, so a[title] would move on to the next link."""
-    assert page.evaluate("""() => { const a = document.querySelector('.bm-article a.gl[title]');
-        if (a) a.setAttribute('data-test-pick', 'gl'); return !!a; }"""), "no a.gl[title] in the article"
+    """The first a.gl in the article's Chinese, marked so the locator stays on it."""
+    assert page.evaluate("""() => { const a = document.querySelector('.bm-article .zh a.gl[data-term]');
+        if (a) a.setAttribute('data-test-pick', 'gl'); return !!a; }"""), "no a.gl[data-term] in the article's Chinese"
     return page.locator('a.gl[data-test-pick="gl"]')
 
 
+def _term_entry(page, link) -> list:
+    """The link's row in the page's term table: [zh, pinyin, English, first sentence of the definition]."""
+    return page.evaluate("""id => JSON.parse(document.getElementById('bm-terms').textContent)[id]""",
+                         link.get_attribute("data-term"))
+
+
 def _tooltip_text(page) -> str:
-    page.wait_for_selector(".md-tooltip2.md-tooltip2--active", state="visible", timeout=TIMEOUT_MS)
-    return page.eval_on_selector(".md-tooltip2.md-tooltip2--active", "e => e.textContent.trim()")
+    page.wait_for_selector(".bm-pop:not([hidden])", state="visible", timeout=TIMEOUT_MS)
+    return page.eval_on_selector(".bm-pop:not([hidden])", "e => e.textContent.trim()")
 
 
 def test_glossary_tooltip_on_hover_and_on_focus(page, server, site):
     slug = pick_article(site, GL_PATTERN, "a glossary or name link (a.gl) — data/glossary.yml / entities.yml")
     goto(page, server, f"articles/{slug}/")
     link = _pick_glossary_link(page)
-    title = link.get_attribute("title")
-    assert title and " — " in title, f"a.gl title is 'pinyin · English — definition', got {title!r}"
+    zh, pinyin, english, definition = _term_entry(page, link)
+    assert english and definition, f"the term table gives English and a definition: {zh}"
 
     link.hover()
-    assert _tooltip_text(page) == title, "hover shows Material's tooltip with the term's title"
+    text = _tooltip_text(page)
+    assert english in text and definition in text, f"hover shows the term's pop-up: {text!r}"
+    assert page.locator(".md-tooltip2--active").count() == 0, "no second (Material) tooltip"
 
     page.mouse.move(1, DESKTOP["height"] - 1)
-    page.wait_for_selector(".md-tooltip2--active", state="detached", timeout=TIMEOUT_MS)
+    page.wait_for_selector(".bm-pop", state="hidden", timeout=TIMEOUT_MS)
 
     link.focus()      # keyboard focus (as Tab would give it)
     assert page.evaluate("() => document.activeElement.classList.contains('gl')")
-    assert _tooltip_text(page) == title, "keyboard focus shows the same tooltip"
+    assert _tooltip_text(page) == text, "keyboard focus shows the same pop-up"
+    page.keyboard.press("Escape")
+    assert page.locator(".bm-pop").is_hidden(), "Escape closes it"
 
 
 def test_glossary_link_first_tap_shows_tooltip_second_tap_navigates(touch_context, server, site):
@@ -328,13 +341,13 @@ def test_glossary_link_first_tap_shows_tooltip_second_tap_navigates(touch_contex
     goto(page, server, f"articles/{slug}/")
     assert page.evaluate("matchMedia('(pointer: coarse)').matches"), "touch context has a coarse pointer"
     link = _pick_glossary_link(page)
-    title, href = link.get_attribute("title"), link.get_attribute("href")
+    english, href = _term_entry(page, link)[2], link.get_attribute("href")
     url = page.url
 
     link.tap()
     page.wait_for_timeout(300)
     assert page.url == url, "first tap does not navigate"
-    assert _tooltip_text(page) == title, "first tap shows the tooltip"
+    assert english in _tooltip_text(page), "first tap shows the pop-up"
 
     link.tap()
     page.wait_for_url(urljoin(url, href))
@@ -348,7 +361,7 @@ def test_glossary_link_first_tap_shows_tooltip_second_tap_navigates(touch_contex
 PICK_WORD_JS = """() => {
   const dict = JSON.parse(document.getElementById('bm-dict').textContent);
   const words = [...document.querySelectorAll('.bm-article [data-seg] .zh .w')];
-  const w = words.find(w => !w.closest('a') && w.getBoundingClientRect().width > 0 &&
+  const w = words.find(w => !w.closest('a, .num, .repair') && w.getBoundingClientRect().width > 0 &&
       (dict[w.textContent] || []).some(e => e[0] === w.textContent));
   if (!w) return null;
   w.setAttribute('data-test-pick', '1');
@@ -419,16 +432,27 @@ def test_hovering_a_chinese_sentence_highlights_its_english(page, server, site):
 
 # ---------------------------------------------------------------- search
 
-@pytest.mark.parametrize("query", ["六小虎", "百模大战", "Scaling Law", "iFlytek"])
-def test_search_finds_articles(page, server, query):
-    goto(page, server, "")
-    box = page.locator("input.md-search__input")
-    box.click()
+def search(page, builder: str, query: str) -> list[tuple[str, str]]:
+    """Type `query` into the site's search box; the results as (href, text without zero-width spaces).
+    Material's search is a box in the header; Zensical's is a dialog (in a shadow root, which
+    Playwright's CSS selectors enter) opened from the header's search button."""
+    if builder == "zensical":
+        page.click(".md-search__button")
+        box, item = page.locator("dialog input[role=combobox]"), "dialog a[role=option]"
+    else:
+        box, item = page.locator("input.md-search__input"), ".md-search-result__item a[href]"
+        box.click()
     box.fill(query)
     box.press("End")          # Material reads the query on keyup (an IME commit ends with one too)
-    page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
-    results = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item a[href]')]
-        .map(a => [a.getAttribute('href'), a.textContent.replace(/\\u200b/g, '')])""")
+    page.wait_for_selector(item, timeout=TIMEOUT_MS)
+    return page.locator(item).evaluate_all(
+        "links => links.map(a => [a.getAttribute('href'), a.textContent.replace(/\\u200b/g, '')])")
+
+
+@pytest.mark.parametrize("query", ["六小虎", "百模大战", "价格战", "Scaling Law", "iFlytek"])
+def test_search_finds_articles(page, server, builder, query):
+    goto(page, server, "")
+    results = search(page, builder, query)
     paths = [urlsplit(href).path for href, _ in results]
     assert any("/articles/" in p or p.startswith("articles/") for p in paths), f"{query!r}: no article among {paths}"
     assert any(query.lower() in text.lower() for _, text in results), f"{query!r}: no result contains the query"
@@ -557,7 +581,8 @@ def test_accessibility(page, server, site, which):
 
 # ---------------------------------------------------------------- screenshots
 
-def test_screenshots(browser, server, site):
+def test_screenshots(browser, server, site, builder):
+    prefix = "" if builder == "mkdocs" else f"{builder}-"
     ARTIFACTS.mkdir(exist_ok=True)
     slugs = article_slugs(site)
     slug = next((s for s in slugs if re.search(r'<div class="en" lang="en">', article_html(site, s))), slugs[0])
@@ -566,11 +591,11 @@ def test_screenshots(browser, server, site):
     try:
         page = ctx.new_page()
         goto(page, server, f"articles/{slug}/")
-        page.screenshot(path=ARTIFACTS / "article-desktop-1280x900.png")
-        shots.append("article-desktop-1280x900.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-desktop-1280x900.png")
+        shots.append(f"{prefix}article-desktop-1280x900.png")
         page.emulate_media(media="print")
-        page.screenshot(path=ARTIFACTS / "article-print.png", full_page=True)
-        shots.append("article-print.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-print.png", full_page=True)
+        shots.append(f"{prefix}article-print.png")
     finally:
         ctx.close()
     ctx = new_context(browser, server, viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -578,8 +603,8 @@ def test_screenshots(browser, server, site):
         page = ctx.new_page()
         goto(page, server, f"articles/{slug}/")
         page.evaluate("() => window.scrollTo(0, document.querySelector('.bm-toolbar').getBoundingClientRect().top + window.scrollY - 60)")
-        page.screenshot(path=ARTIFACTS / "article-phone-390x844.png")
-        shots.append("article-phone-390x844.png")
+        page.screenshot(path=ARTIFACTS / f"{prefix}article-phone-390x844.png")
+        shots.append(f"{prefix}article-phone-390x844.png")
     finally:
         ctx.close()
     for name in shots:
@@ -588,7 +613,10 @@ def test_screenshots(browser, server, site):
 
 # ---------------------------------------------------------------- PDF
 
-def test_pdf_edition(built_project, site):
+def test_pdf_edition(built_project, site, builder):
+    if builder != "mkdocs":
+        pytest.skip("`make pdf` prints the MkDocs site (site/, scripts/pdf.py); the Zensical output's print "
+                    "stylesheet is checked by test_print_shows_both_languages_and_terms_without_chrome")
     from scripts.pdf import main
     # In a worker thread: Playwright's sync API cannot nest inside this module's running browser.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:

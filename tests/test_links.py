@@ -1,9 +1,12 @@
 """Link check over the built site: every internal href/src resolves to a file, every #anchor to an id.
 
-The site is built once per test session into a temporary copy of the project (`built_project` in
-conftest.py, shared with the browser and build tests). To check an existing build instead, point BM_TEST_PROJECT at
-a project directory that already holds site/ (e.g. BM_TEST_PROJECT=. after `make site`).
+It runs over both builders' output (site/ from MkDocs, site-zensical/ from Zensical), built once per test
+session into a temporary copy of the project (`built_site` in conftest.py, shared with the browser and
+build tests). To check an existing build instead, point BM_TEST_PROJECT at a project directory that
+already holds site/ (e.g. BM_TEST_PROJECT=. after `make site`, and `make site-zensical` for both).
 
+Relative links are followed as from a site served below the root (a fork on GitHub Pages is), so a
+link that climbs above the site's folder is reported even though a browser at the root would forgive it.
 External http(s) links are collected (and listed with -rA / on failure) but never fetched; links to
 the site's own address (site_url, as in <link rel="canonical">) are checked like internal ones.
 """
@@ -24,6 +27,7 @@ LINK_ATTRS = {
     "iframe": ("src",), "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
     "track": ("src",), "embed": ("src",), "object": ("data",), "form": ("action",),
 }
+SUB_PATH = "/fork/"          # where a relative link is resolved from: the site served below the root
 IGNORED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:", "about:")
 
 
@@ -112,7 +116,17 @@ def check_site(site: Path):
                     continue
             elif url.startswith("/") and base_path != "/" and (url + "/").startswith(base_path):
                 url = "/" + url[len(base_path):]         # root-relative under the site's sub-path (404.html)
-            absolute = urljoin(page_url, url)
+            if url.startswith("/"):
+                absolute = urljoin(page_url, url)
+            else:
+                # Relative links are resolved as a browser would under a sub-path (a fork on GitHub Pages):
+                # one that climbs above the site's folder only works when the site is served at the root.
+                absolute = urljoin(SUB_PATH + page_url.lstrip("/"), url)
+                if not absolute.startswith(SUB_PATH):
+                    broken.append(f"{rel}:{line} {where}={url!r} climbs out of the site's folder "
+                                  f"(breaks under a sub-path such as {SUB_PATH})")
+                    continue
+                absolute = absolute[len(SUB_PATH) - 1:]
             parts = urlsplit(absolute)
             target = target_file(site, parts.path) if parts.path else page
             if target is None:
@@ -125,13 +139,12 @@ def check_site(site: Path):
     return broken, external
 
 
-def test_every_internal_link_resolves(built_project):
-    site = built_project / "site"
-    broken, external = check_site(site)
-    print(f"\n{len(external)} external link(s) collected, not fetched:")
+def test_every_internal_link_resolves(built_site, builder):
+    broken, external = check_site(built_site)
+    print(f"\n{builder}: {len(external)} external link(s) collected, not fetched:")
     for url in sorted(external):
         print(f"  {url}  (on {len(external[url])} page(s), e.g. {sorted(external[url])[0]})")
-    assert not broken, f"{len(broken)} broken internal link(s):\n" + "\n".join(broken)
+    assert not broken, f"{builder}: {len(broken)} broken internal link(s):\n" + "\n".join(broken)
 
 
 def test_link_checker_catches_breakage(tmp_path):
@@ -141,10 +154,11 @@ def test_link_checker_catches_breakage(tmp_path):
     (site / "index.html").write_text('<a href="a/">ok</a><a href="a/#x">ok</a><a href="a/#nope">bad</a>'
                                      '<img src="missing.png" alt="x"><a href="https://example.org/">ext</a>'
                                      '<a href="#top" id="top">self</a><a href="mailto:x@y">m</a>', encoding="utf-8")
-    (site / "a" / "index.html").write_text('<h1 id="x">X</h1><a href="../">up</a><a href="../b/">bad</a>',
-                                           encoding="utf-8")
+    (site / "a" / "index.html").write_text('<h1 id="x">X</h1><a href="../">up</a><a href="../b/">bad</a>'
+                                           '<a href="../../a/">above the root</a>', encoding="utf-8")
     broken, external = check_site(site)
-    assert len(broken) == 3, broken
+    assert len(broken) == 4, broken
+    assert any("climbs out" in b and "../../a/" in b for b in broken)
     assert any("nope" in b for b in broken) and any("missing.png" in b for b in broken)
     assert any("/b/" in b for b in broken)
     assert set(external) == {"https://example.org/"}

@@ -1,7 +1,7 @@
 """Stage behaviour: segmentation ids, sentence splitting, translation-memory alignment."""
 from pathlib import Path
 
-from scripts import align, clean, ingest, segment
+from scripts import align, clean, ingest, memory_edit, segment
 from scripts.pipeline import Context, process
 from scripts.paths import Paths
 
@@ -61,7 +61,7 @@ def test_seed_ids_stable_over_two_builds():
 
 def _memory(tmp_path, segments, english="An English sentence."):
     path = tmp_path / "x.en.yml"
-    align.sync(path, segments, "x.txt")
+    memory_edit.sync(path, segments, "x.txt")
     text = path.read_text(encoding="utf-8").replace("en: ''", f"en: '{english}'")
     path.write_text(text, encoding="utf-8")
     return path
@@ -87,7 +87,7 @@ def test_removed_segment_is_an_orphan_not_deleted(tmp_path):
     shorter = segments_of("标题在这里\n\n第一段。第二句！\n", tmp_path, sub="r")
     result = align.align(shorter.segments, align.load_memory(path))
     assert len(result.orphans) == 2
-    assert align.sync(path, shorter.segments, "x.txt") == 0
+    assert memory_edit.sync(path, shorter.segments, "x.txt") == 0
     assert path.read_text(encoding="utf-8") == before
 
 
@@ -96,7 +96,7 @@ def test_sync_appends_only_new_segments(tmp_path):
     path = _memory(tmp_path, s.segments)
     before = path.read_text(encoding="utf-8")
     longer = segments_of(ARTICLE + "\n新加的段落。\n", tmp_path, sub="n")
-    assert align.sync(path, longer.segments, "x.txt") == 1
+    assert memory_edit.sync(path, longer.segments, "x.txt") == 1
     after = path.read_text(encoding="utf-8")
     assert after.startswith(before) and "新加的段落。" in after
 

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from scripts import qa
-from scripts.align import accept
+from scripts.memory_edit import accept
 from scripts.pipeline import Context, load_articles, process
 from scripts.ingest import find_seeds, tm_file
 from scripts.paths import Paths

@@ -51,11 +51,24 @@ def test_seed_cleans_as_before_the_readers(name):
 
 
 def test_every_seed_line_has_a_verdict_with_a_reason():
+    """Plain text: every non-empty line is a block with a verdict. Markdown: every line of visible
+    Chinese lies in a block with a verdict (a hard-wrapped paragraph spans several lines; image lines,
+    front matter and underlines hold no text). HTML: the extractor drops page furniture before the
+    classifier, so only the blocks it gives are judged."""
     for seed_path in ingest.find_seeds(ROOT / "seeds"):
         a = process(seed_path, Context.load(Paths(ROOT)))
-        lines = {n for n, raw in enumerate(a.seed.text.split("\n"), 1) if raw.replace("\u00a0", " ").strip()}
-        assert {v.block.line for v in a.cleaned.verdicts} == lines
+        raw_lines = a.seed.text.split("\n")
         assert all(v.reason for v in a.cleaned.verdicts)
+        spans = {n for v in a.cleaned.verdicts for n in range(v.block.line, max(v.block.line, v.block.last) + 1)}
+        if a.cleaned.format == "text":
+            lines = {n for n, raw in enumerate(raw_lines, 1) if raw.replace("\u00a0", " ").strip()}
+            assert {v.block.line for v in a.cleaned.verdicts} == lines
+        elif a.cleaned.format == "markdown":
+            fm = md_reader.split_front_matter(a.seed.text)
+            body_start = fm[2] + fm[3]
+            han = {n for n, raw in enumerate(raw_lines, 1) if n > body_start and re.search(r"[\u4e00-\u9fff]", raw)}
+            assert han <= spans, sorted(han - spans)
+        assert all(raw_lines[v.block.line - 1].strip() for v in a.cleaned.verdicts)
 
 
 # ---------------------------------------------------------------- forms
@@ -264,6 +277,18 @@ def test_markdown_clip_builds_as_a_draft_with_metadata_and_evidence(tmp_path):
     assert a.title_zh == "端侧模型的一年" and a.cleaned.format == "markdown"
     assert [p.zh for p in a.people] == ["张三"]
     assert [s.kind for s in a.segmented.segments] == ["paragraph", "heading", "paragraph"]
+
+
+def test_a_title_written_twice_at_the_head_reaches_the_page_once(tmp_path):
+    """html2text writes the page's <title> and the article's own <h1>: both are the title."""
+    clip = "# 端侧模型的一年\n\n# 端侧模型的一年\n\n文 | 张三\n\n" + CLIP.split("*2024年07月23日 08:30*\n\n")[1]
+    proj = _draft_project(tmp_path, "clip.md", clip)
+    a = process(proj / "seeds" / "clip.md", Context.load(Paths(proj)))
+    assert a.title_zh == "端侧模型的一年"
+    assert all(s.plain != "端侧模型的一年" for s in a.segmented.segments)
+    assert [c.why for c in a.cleaned.report if c.before == "端侧模型的一年"] == \
+        ["article title (shown in the header)", "the article title again"]
+    assert a.segmented.segments[0].plain.startswith("过去一年")
 
 
 def test_side_file_overrides_what_the_scrape_says(tmp_path):

@@ -111,7 +111,7 @@ def test_exports_and_pages(project):
     assert rows[0][:5] == ["id", "zh", "zh_hant", "pinyin", "en"] and len(rows) > 60
     anki = (docs / "data" / "glossary-anki.tsv").read_text(encoding="utf-8").splitlines()
     assert anki[0] == "#separator:tab" and all(len(line.split("\t")) == 3 for line in anki[3:])
-    page = (docs / "glossary.md").read_text(encoding="utf-8")
+    page = (docs / "glossary" / "index.md").read_text(encoding="utf-8")
     assert 'id="bai-mo-da-zhan"' in page and "../articles/" in page
     article = (docs / "articles" / "china-llm-2024-review" / "index.md").read_text(encoding="utf-8")
     assert 'href="../../glossary/#' in article and 'class="gl' in article and "Terms in this article" in article

@@ -150,10 +150,15 @@ def test_no_review_log_without_an_article(articles):
     assert {p.stem for p in REVIEW.glob("*.yml")} <= stems
 
 
+def _reviewed(articles):
+    """The articles with a review log (a missing log is reported once, by the completeness test)."""
+    return [a for a in articles if (REVIEW / f"{a.seed.stem}.yml").is_file()]
+
+
 def test_applied_fixes_are_in_the_translation_memory(articles):
     """A fixed finding's new English is in the segment's English or its translator's notes."""
     checked = 0
-    for a in articles:
+    for a in _reviewed(articles):
         by_id = {it.segment.id: it.entry for it in a.alignment.items}
         for entry in yamlio.load(REVIEW / f"{a.seed.stem}.yml"):
             for f in entry.get("findings", []):
@@ -174,7 +179,7 @@ def test_every_style_finding_is_decided_and_applied_ones_are_in_the_translation_
     """The house-style pass decided each style finding; an applied one's wording is in the segment's
     English (or its translator's notes) and the wording it replaced is gone."""
     applied = declined = 0
-    for a in articles:
+    for a in _reviewed(articles):
         by_id = {it.segment.id: it.entry for it in a.alignment.items}
         for entry in yamlio.load(REVIEW / f"{a.seed.stem}.yml"):
             for f in entry.get("findings", []):

@@ -2,7 +2,8 @@
 
 In one pass over each sentence:
 - repaired spans (from the clean stage) are marked and left otherwise alone;
-- glossary terms and names link to their entries, with a tooltip (pinyin · English · definition);
+- glossary terms and names link to their entries (the page's term table gives bm.js the pop-up:
+  the surface word's own pinyin, then the entry's pinyin, English and definition);
 - figures read by the number recogniser carry their English-scale reading;
 - every Chinese word (jieba) carries its pinyin and, where it differs, its Traditional form, and is
   looked up in CC-CEDICT for the page's pop-up dictionary.
@@ -10,12 +11,13 @@ Longest match wins; nothing is annotated inside another annotation, a URL or a r
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import html as h
-from ..chinese import HAN_RE, MARK_CLOSE, MARK_OPEN
+from ..chinese import HAN_RE, MARK_CLOSE, MARK_OPEN, to_traditional
 from ..ingest import Decision
 from ..render import repair_span
 from . import numbers, words
@@ -29,11 +31,22 @@ class Lexicon:
     terms: list[Term]
     matcher: Matcher
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every form of every who's who entry (their Traditional forms keep their words)."""
+        return tuple(f for t in self.terms if t.kind == "entity" for f in t.forms if HAN_RE.search(f))
+
+    @functools.cached_property
+    def names_re(self):
+        names = sorted(self.names, key=len, reverse=True)
+        return re.compile("|".join(re.escape(n) for n in names)) if names else None
+
     @classmethod
     def load(cls, data_dir: Path) -> "Lexicon":
         terms = load_terms(data_dir / "glossary.yml", "glossary") + load_terms(data_dir / "entities.yml", "entity")
         validate(terms)
         words.add_words(f for t in terms for f in t.forms)
+        words.add_glossary((f, to_traditional(f), t.form_pinyin(f), t.en) for t in terms for f in t.forms)
         return cls(terms, Matcher(terms))
 
     def by_id(self) -> dict[str, Term]:
@@ -52,13 +65,18 @@ class Span:
 class ZhHtml:
     html: str
     words: str     # the sentence's Chinese words as "gap:length" offsets, e.g. "2,1:3" (see bm.js)
+    terms: tuple = ()      # the Terms it names, in order
+    numbers: tuple = ()    # its figures as (index in the segment, Mention)
 
 
 @dataclass
 class PageAnnotations:
     """What one article's annotation produced: for the page, the JSON and the indexes."""
     dictionary: dict[str, list] = field(default_factory=dict)
-    words: dict[str, list] = field(default_factory=dict)                  # word -> [pinyin, traditional]
+    # word -> [pinyin] + words.hant_entry (its Taiwan and Hong Kong forms where they differ)
+    words: dict[str, list] = field(default_factory=dict)
+    # term id -> [zh, pinyin, English, first sentence of the definition]: the pop-ups' data
+    terms: dict[str, list] = field(default_factory=dict)
     term_uses: list[tuple[str, str]] = field(default_factory=list)        # (term id, segment id)
     numbers: list[dict] = field(default_factory=list)
 
@@ -101,8 +119,20 @@ class ZhAnnotator:
         self.base = glossary_base      # relative path from the page to the site root
         self.segment_id = ""
 
+    @property
+    def segment_id(self) -> str:
+        return self._segment_id
+
+    @segment_id.setter
+    def segment_id(self, value: str) -> None:
+        """A new segment: its figures are numbered from 0 (the English marks point at them)."""
+        self._segment_id = value
+        self._figures = 0
+
     def __call__(self, marked: str, first_repair: int) -> ZhHtml:
         self._tokens: list[tuple[int, int]] = []
+        self._terms: list[Term] = []
+        self._numbers: list[tuple[int, numbers.Mention]] = []
         text, repair_spans = parse_marks(marked, first_repair)
         spans = [Span(s, e, "repair", self.repairs[i]) for s, e, i in repair_spans if e > s]
         spans += [Span(m.start(), m.end(), "url") for m in _URL.finditer(text)]
@@ -117,14 +147,14 @@ class ZhAnnotator:
             if free(m.start, m.end):
                 spans.append(Span(m.start, m.end, "number", m))
         spans.sort(key=lambda x: x.start)
-        trad = words.traditional_slices(text)
+        trad = words.hant_slices(text, self.lexicon.names_re)
         out, pos = [], 0
         for span in spans:
             out.append(self._words(text, pos, span.start, trad))
             out.append(self._span(text, span, trad))
             pos = span.end
         out.append(self._words(text, pos, len(text), trad))
-        return ZhHtml("".join(out), encode_words(self._tokens))
+        return ZhHtml("".join(out), encode_words(self._tokens), tuple(self._terms), tuple(self._numbers))
 
     def _span(self, text: str, span: Span, trad) -> str:
         inner_text = text[span.start:span.end]
@@ -135,17 +165,36 @@ class ZhAnnotator:
         if span.kind == "term":
             term: Term = span.payload
             self.page.term_uses.append((term.id, self.segment_id))
+            self._terms.append(term)
+            if term.id not in self.page.terms:
+                self.page.terms[term.id] = [term.zh, term.pinyin, term.en, term.short_definition]
             inner = self._words(text, span.start, span.end, trad, lookup=False)
+            if HAN_RE.search(inner_text):
+                # the surface's own reading (科技巨头, not its entry's 大厂), and its own
+                # dictionary entry where it is a word of its own (a glossary variant)
+                reading = term.form_pinyin(inner_text)
+                self.page.words[inner_text] = [reading] + self._hant(inner_text, span.start, trad, reading)
+                if inner_text != term.zh and term.kind == "glossary" and inner_text not in self.page.dictionary:
+                    own = words.cedict_entries(inner_text)
+                    if own:
+                        self.page.dictionary[inner_text] = [list(e) for e in own]
             cls = "gl" if term.kind == "glossary" else "gl ent"
-            py = f' data-py="{h.attr(term.pinyin)}"' if inner_text == term.zh and term.pinyin else ""
-            return (f'<a class="{cls}" href="{self.base}{term.page}/#{term.id}" data-term="{term.id}"{py} '
-                    f'title="{h.attr(term.tooltip())}">{inner}</a>')
+            return f'<a class="{cls}" href="{self.base}{term.page}/#{term.id}" data-term="{term.id}">{inner}</a>'
         m: numbers.Mention = span.payload
         self.page.numbers.append({"segment": self.segment_id, "text": m.text, "value": m.value,
                                   "value_high": m.value_high, "unit": m.unit, "approx": m.approx})
-        inner = self._words(text, span.start, span.end, trad)
-        return (f'<span class="num" tabindex="0" title="{h.attr(numbers.english(m))}" '
-                f'data-unit="{h.attr(m.unit or "")}">{inner}</span>')
+        index = self._figures
+        self._figures += 1
+        self._numbers.append((index, m))
+        inner = self._words(text, span.start, span.end, trad, lookup=False)
+        return f'<span class="num" data-x="{index}" data-en="{h.attr(numbers.english(m))}">{inner}</span>'
+
+    def _hant(self, word: str, pos: int, trad: dict, pinyin: str) -> list[str]:
+        """The word's Taiwan and Hong Kong forms (words.hant_entry), cut from its sentence's
+        conversion where that kept its length, else converted alone."""
+        forms = [trad[std][pos:pos + len(word)] if trad.get(std) else words.hant_text(word, std, self.lexicon.names_re)
+                 for std in ("tw", "hk")]
+        return words.hant_entry(word, *forms, pinyin)
 
     def _words(self, text: str, start: int, end: int, trad, lookup: bool = True) -> str:
         """The text as escaped HTML; its Chinese words are recorded for the page's word table."""
@@ -157,8 +206,8 @@ class ZhAnnotator:
             if HAN_RE.search(w):
                 self._tokens.append((pos, len(w)))
                 if w not in self.page.words:
-                    t = trad[pos:pos + len(w)] if trad else words.to_traditional(w)
-                    self.page.words[w] = [words.pinyin_of(w), t if t != w else ""]
+                    reading = words.pinyin_of(w)
+                    self.page.words[w] = [reading] + self._hant(w, pos, trad, reading)
                 if lookup and w not in self.page.dictionary:
                     entries = words.lookup(w)
                     if entries:

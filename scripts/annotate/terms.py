@@ -1,8 +1,9 @@
 """Glossary and who's who: loading, validation, and finding terms in text (pyahocorasick).
 
-Both files are YAML lists of entries (see the header comment of each). Validation points at the
-file and line: duplicate ids, a surface form claimed by two entries, missing fields, related ids
-that do not exist.
+Both files are YAML lists of entries (see the header comment of each), checked against the schema
+(scripts/schema/files.py: types, required and unknown keys, categories, id and pinyin patterns);
+`validate` then checks across both files: duplicate ids, a surface form claimed by two entries,
+related ids that do not exist. Every error names the file and line.
 """
 from __future__ import annotations
 
@@ -12,18 +13,22 @@ from pathlib import Path
 
 import ahocorasick
 
-from .. import yamlio
 from ..chinese import HAN_RE, to_traditional
 from ..errors import BuildError
 
-GLOSSARY_CATEGORIES = ("industry", "technology", "business", "finance", "markets", "policy", "idiom")
-ENTITY_CATEGORIES = ("company", "model", "person", "institution", "media")
-REQUIRED = ("id", "zh", "en", "category", "definition")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def __getattr__(name: str):
+    """GLOSSARY_CATEGORIES and ENTITY_CATEGORIES, declared with the files' schema (scripts/schema/files.py)."""
+    if name in ("GLOSSARY_CATEGORIES", "ENTITY_CATEGORIES"):
+        from .. import schema
+        return getattr(schema.files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
 class Term:
+    """A glossary term or a who's who entry, as the pages link and explain it."""
     id: str
     zh: str
     forms: tuple[str, ...]          # every surface form that links here (zh first)
@@ -40,19 +45,43 @@ class Term:
 
     @property
     def zh_hant(self) -> str:
+        """The term in Traditional characters."""
         return to_traditional(self.zh)
 
     @property
     def page(self) -> str:
+        """The page it is listed on: glossary or who."""
         return "glossary" if self.kind == "glossary" else "who"
 
+    @property
+    def short_definition(self) -> str:
+        """The definition's first sentence."""
+        return re.split(r"(?<=[.!?])\s", self.definition.strip(), maxsplit=1)[0]
+
     def tooltip(self) -> str:
-        first = re.split(r"(?<=[.!?])\s", self.definition.strip(), maxsplit=1)[0]
+        first = self.short_definition
         head = " · ".join(x for x in (self.pinyin, self.en) if x)
         return f"{head} — {first}" if first else head
 
+    def form_pinyin(self, form: str) -> str:
+        """The pinyin of one of the entry's surface forms: the entry's own for zh, the matching
+        syllables of it for a form inside zh (so a corrected reading carries over), else generated.
+
+        >>> t = Term("x", "银行业", ("银行业", "行业", "商业银行"), "yín háng yè", "", (), "", "", (), "glossary")
+        >>> t.form_pinyin("银行业"), t.form_pinyin("行业"), t.form_pinyin("商业银行")
+        ('yín háng yè', 'háng yè', 'shāng yè yín háng')
+        """
+        if form == self.zh:
+            return self.pinyin
+        syllables = self.pinyin.split()
+        k = self.zh.find(form)
+        if k != -1 and len(syllables) == len(self.zh) and all(HAN_RE.match(c) for c in self.zh):
+            return " ".join(syllables[k:k + len(form)])
+        return generated_pinyin(form)
+
 
 def generated_pinyin(text: str) -> str:
+    """Tone-marked pinyin for the Chinese in text (pypinyin); empty when there is none."""
     from pypinyin import Style, lazy_pinyin
     if not HAN_RE.search(text):
         return ""
@@ -60,37 +89,21 @@ def generated_pinyin(text: str) -> str:
 
 
 def load_terms(path: Path, kind: str) -> list[Term]:
+    """data/glossary.yml (kind "glossary") or data/entities.yml (kind "entity"), checked against
+    scripts/schema (files.GLOSSARY / files.ENTITIES); none when the file is missing."""
+    from .. import schema
     if not path.exists():
         return []
-    data = yamlio.load(path) or []
-    yamlio.expect(isinstance(data, list), path, 1, "expected a YAML list of entries", "start each entry with '- id:'")
-    categories = GLOSSARY_CATEGORIES if kind == "glossary" else ENTITY_CATEGORIES
-    out = []
-    for item in data:
-        line = getattr(item, "line", 1)
-        yamlio.expect(isinstance(item, dict), path, line, "an entry must be a mapping", "")
-        for key in REQUIRED:
-            yamlio.expect(bool(str(item.get(key) or "").strip()), path, line,
-                          f"entry {item.get('id', '?')!r} lacks {key}", f"add {key}: …")
-        tid = str(item["id"])
-        yamlio.expect(bool(_ID.match(tid)), path, item.line_of("id"), f"bad id {tid!r}",
-                      "use lowercase letters, digits and hyphens")
-        yamlio.expect(item["category"] in categories, path, item.line_of("category"),
-                      f"unknown category {item['category']!r}", f"use one of {', '.join(categories)}")
-        match = item.get("match") or []
-        yamlio.expect(isinstance(match, list), path, item.line_of("match"), "match must be a list", "")
-        variants = item.get("variants") or []
-        yamlio.expect(isinstance(variants, list), path, item.line_of("variants"), "variants must be a list", "")
-        forms = tuple(dict.fromkeys([str(item["zh"])] + [str(m) for m in match]))
-        pinyin = str(item.get("pinyin") or "") or generated_pinyin(str(item["zh"]))
-        out.append(Term(tid, str(item["zh"]), forms, pinyin, str(item["en"]), tuple(str(v) for v in variants),
-                        str(item["category"]), " ".join(str(item["definition"]).split()),
-                        tuple(str(r) for r in item.get("related") or []), kind, str(item.get("role") or ""),
-                        str(path), line))
-    return out
+    data = schema.load(path, schema.files.GLOSSARY if kind == "glossary" else schema.files.ENTITIES)
+    return [Term(item["id"], item["zh"], tuple(dict.fromkeys([item["zh"], *item["match"]])),
+                 item["pinyin"] or generated_pinyin(item["zh"]), item["en"], tuple(item["variants"]), item["category"],
+                 " ".join(item["definition"].split()), tuple(item["related"]), kind, item.get("role") or "",
+                 str(path), item.line)
+            for item in data]
 
 
 def validate(terms: list[Term]) -> None:
+    """Across glossary and who's who: unique ids, a surface form in one entry only, related ids that exist."""
     ids: dict[str, Term] = {}
     forms: dict[str, Term] = {}
     for t in terms:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..cache import Cache
-from ..chinese import HAN_RE, to_traditional
+from ..chinese import HAN_RE, HANT_STANDARDS, to_hant, to_simplified, to_traditional
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 MAX_ENTRIES = 3
@@ -155,15 +155,147 @@ def _entries(simplified: str) -> tuple:
 
 
 @lru_cache(maxsize=65536)
-def lookup(word: str) -> tuple:
-    """Entries for a word; for a word CC-CEDICT lacks, the entries of its characters."""
-    rows = _entries(word)
+def cedict_entries(word: str) -> tuple:
+    """CC-CEDICT's own entries for the whole word (no fallback)."""
+    return _entries(word)
+
+
+_glossary_rows: dict[str, tuple] = {}
+
+
+def add_glossary(rows) -> None:
+    """Register the glossary's and who's who's words as dictionary entries, (form, traditional,
+    pinyin, English) each: a word CC-CEDICT lacks is then split into them before single characters."""
+    fresh = {r[0]: tuple(r) for r in rows if HAN_RE.search(r[0]) and r[0] not in _glossary_rows}
+    if fresh:
+        _glossary_rows.update(fresh)
+        _known.cache_clear()
+        lookup.cache_clear()
+
+
+@lru_cache(maxsize=65536)
+def _known(piece: str) -> tuple:
+    """CC-CEDICT's entries for piece, else the glossary's, else ()."""
+    rows = _entries(piece)
     if rows:
         return rows
-    return tuple(_entries(ch)[0] for ch in word if _entries(ch))
+    return (_glossary_rows[piece],) if piece in _glossary_rows else ()
+
+
+MAX_PIECE = 8
+
+
+def pieces(word: str) -> tuple[str, ...]:
+    """A word CC-CEDICT lacks, cut into the fewest known pieces, longer pieces first on a tie:
+    亿美元 -> 亿 + 美元, not 亿 + 美 + 元. Characters no dictionary knows stay single.
+
+    >>> pieces("亿美元")
+    ('亿', '美元')
+    """
+    n = len(word)
+    best: list[tuple[int, int] | None] = [None] * (n + 1)    # from here to the end: (pieces, end of the first)
+    best[n] = (0, n)
+    for start in range(n - 1, -1, -1):
+        for end in range(min(n, start + MAX_PIECE), start, -1):     # longest first: it wins a tie
+            if best[end] is None or (end - start > 1 and not _known(word[start:end])):
+                continue
+            if best[start] is None or best[end][0] + 1 < best[start][0]:
+                best[start] = (best[end][0] + 1, end)
+    out, start = [], 0
+    while start < n:
+        end = best[start][1]
+        out.append(word[start:end])
+        start = end
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def lookup(word: str) -> tuple:
+    """Entries for a word: CC-CEDICT's, else the glossary's, else those of its longest known pieces
+    (each entry once, a piece's first reading only)."""
+    rows = _known(word)
+    if rows:
+        return rows
+    out, seen = [], set()
+    for piece in pieces(word):
+        found = _known(piece)
+        if found and found[0][0] not in seen:
+            seen.add(found[0][0])
+            out.append(found[0])
+    return tuple(out)
 
 
 def traditional_slices(text: str):
     """Traditional text aligned char-for-char with text, or None when OpenCC changed the length."""
     t = to_traditional(text)
     return t if len(t) == len(text) else None
+
+
+def hant_slices(text: str, names_re=None) -> dict[str, str | None]:
+    """Per Traditional standard (HANT_STANDARDS), the text converted as a whole (so phrases that
+    span words convert as phrases; `names_re` as in hant_text) when that keeps it aligned
+    char-for-char, else None."""
+    out = {}
+    for std in HANT_STANDARDS:
+        t = hant_text(text, std, names_re)
+        out[std] = t if len(t) == len(text) else None
+    return out
+
+
+def hant_entry(word: str, tw: str, hk: str, pinyin: str = "") -> list[str]:
+    """The Traditional part of a word-table row: [] when both standards write the word as it is,
+    [tw] when Hong Kong agrees with Taiwan, else [tw, hk]; "" stands for the word itself. When
+    Taiwan uses another word, read otherwise (人工智能 -> 人工智慧), its pinyin follows: [tw, hk,
+    pinyin of tw]. `pinyin` is the word's own (to compare with).
+
+    >>> hant_entry("软件", "軟體", "軟件", "ruǎn jiàn"), hant_entry("模型", "模型", "模型"), hant_entry("为", "為", "為")
+    (['軟體', '軟件', 'ruǎn tǐ'], [], ['為'])
+    """
+    # another word, not the same one in other characters (行業 is 行业; 人工智慧 is not 人工智能):
+    # read from its own Simplified spelling, which pypinyin reads more reliably
+    other = _simplified(tw) if pinyin and tw != word else word
+    tw_pinyin = pinyin_of(other) if other != word else ""
+    tw, hk = ("" if tw == word else tw), ("" if hk == word else hk)
+    if tw_pinyin and tw_pinyin != pinyin:
+        return [tw, hk, tw_pinyin]
+    if hk == tw:
+        return [tw] if tw else []
+    return [tw, hk]
+
+
+def hant_table(strings, names=()) -> dict[str, list[str]]:
+    """Every run of Han characters in `strings` that a Traditional standard writes differently:
+    run -> hant_entry. bm.js converts text outside the word spans (titles, the table of contents,
+    captions, pop-ups) with it, so 繁 needs no converter in the browser. `names` (glossary and
+    who's who forms) change characters only, never words."""
+    names_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+    out = {}
+    for s in strings:
+        for run in _HAN_RUN.findall(s or ""):
+            if run not in out:
+                out[run] = hant_entry(run, *(hant_text(run, std, names_re) for std in ("tw", "hk")))[:2]
+    return {k: v for k, v in sorted(out.items()) if v}
+
+
+def hant_text(text: str, std: str, names_re=None) -> str:
+    """text in a Traditional standard, the names `names_re` finds converted character by character."""
+    if names_re is None:
+        return _hant(text, std, True)
+    out, pos = [], 0
+    for m in names_re.finditer(text):
+        out += [_hant(text[pos:m.start()], std, True), _hant(m.group(), std, False)]
+        pos = m.end()
+    return "".join(out + [_hant(text[pos:], std, True)])
+
+
+@lru_cache(maxsize=65536)
+def _hant(text: str, std: str, words: bool) -> str:
+    return to_hant(text, std, words)
+
+
+@lru_cache(maxsize=65536)
+def _simplified(text: str) -> str:
+    return to_simplified(text)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from scripts import html  # noqa: E402
 from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_write  # noqa: E402
@@ -60,7 +61,7 @@ def on_pre_build(config):
         except BuildError as exc:
             on_build_error(exc)
             _stop(exc)
-    config["nav"] = _STATE["nav"]
+    config["nav"] = html.nav(_STATE["nav"])       # titles from our data, escaped once for the theme
 
 
 def on_post_build(config, **kwargs):

@@ -32,6 +32,7 @@ class Block:
     kind: str = ""        # one of KINDS, or "" when the form does not say (plain text)
     link_chars: int = 0   # how many of the text's characters are link text
     level: int = 0        # heading level (1-6) when kind == "heading"
+    last: int = 0         # the last seed line the text spans, when it spans several (a hard-wrapped paragraph)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 Headings stay headings (ATX or Setext), emphasis and links keep their text, and nothing else of the
 markup reaches a block: link targets, images, HTML comments, inline tags and escapes are resolved by
 the parser, not by patterns. A paragraph's lines stay separate blocks (clippers write one line per
-paragraph or per byline item), and so do the parts of a line split by `<br>`. Inline `<a>` tags
-count as links, like Markdown links.
+paragraph or per byline item), and so do the parts of a line split by `<br>` — unless the whole
+document is hard-wrapped at a fixed width (html2text's 78 columns): then a line break inside a
+paragraph is the wrapper's, made at a space, and the lines are joined with that space
+(`hard_wrap_width`). Inline `<a>` tags count as links, like Markdown links.
 
     >>> blocks, cands = read("---\\ntitle: 大模型\\nauthor: [[张三]]\\n---\\n# 大模型\\n\\n**正文**见[这里](https://x.cn)。![](a.png)")
     >>> [(b.line, b.kind, b.text) for b in blocks]
@@ -94,7 +96,7 @@ def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candi
     from .. import yamlio
     from ..errors import BuildError
     try:
-        data = yamlio.loads(yaml_text, "<front matter>")
+        data = yamlio.loads(yaml_text, "<front matter>", drop_aliases=True)
     except (BuildError, RecursionError):
         return []
     if not isinstance(data, dict):
@@ -134,30 +136,68 @@ def _unmarked(text: str) -> str:
     return _CJK_STRONG.sub(r"\2", _SHORTCODE.sub("", text))
 
 
+WRAP_MIN, WRAP_MAX = 60, 100   # widths a fixed-width wrapper uses (html2text 78, textwrap 70, mail 72-80)
+_CHUNK = re.compile(r"\S+")
+
+
+def hard_wrap_width(paragraphs: list[str]) -> int:
+    """The width a fixed-width wrapper broke these paragraphs' lines at, or 0 if they were not wrapped.
+
+    A wrapper breaks a line only at a space and only when the next word would overflow the width, so a
+    wrapped document has a width W with: every line that holds a space at most W long (it was not
+    broken there), some such line close to W (at least WRAP_MIN), and at every line break inside a
+    paragraph the line plus a space plus the next line's first word longer than W. A clip written one
+    line per paragraph or byline item breaks that last rule at its first short line.
+
+    >>> hard_wrap_width(["从备案到获批上线，国内大模型企业终于有了明确的政策准入。率先获批的企业，可以优先推出面向To\\nC广大用户的AI产品，这意味着在用户积累、数据获取与产品打磨上能占据主导权。",
+    ...                  "基于ChatGLM，智谱已于今年推出To C聊天对话应用“智谱清言”。而在To B层面，智谱也已经与多家国内互联网巨头，政企达成合作。"])
+    67
+    >>> hard_wrap_width(["作者｜张三\\n编辑｜李四", "正文 很长的一段 " * 8])
+    0
+    """
+    spaced, breaks = 0, []
+    for text in paragraphs:
+        lines = [line.strip() for line in text.split("\n")]
+        for line in lines:
+            if len(_CHUNK.findall(line)) > 1:
+                spaced = max(spaced, len(line))
+        for before, after in zip(lines, lines[1:]):
+            if before and after:
+                breaks.append(len(before) + 1 + len(_CHUNK.match(after).group(0)))
+    if not breaks or not WRAP_MIN <= spaced <= WRAP_MAX or min(breaks) <= spaced:
+        return 0
+    return spaced
+
+
 def _after_sentence(parts: list[str]) -> bool:
     """Does the text so far end a sentence? A link after it (a link card) becomes its own block."""
     return "".join(parts).rstrip().endswith(("。", "！", "？", "…"))
 
 
-def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
-    """Split an inline token's children into (line, text, link characters) at line breaks."""
-    pieces: list[tuple[int, str, int, bool]] = []
+def _inline_pieces(children, first_line: int, wrapped: bool = False) -> list[tuple[int, str, int, bool, int]]:
+    """Split an inline token's children into (line, text, link characters, caption, last line) at line
+    breaks; in a hard-wrapped document (`wrapped`) a soft line break is the space the wrapper broke at."""
+    pieces: list[tuple[int, str, int, bool, int]] = []
     line, text, links = first_line, [], 0
+    start = 0                                  # the line where the piece's visible text starts
     caption = False                            # text right after an image on its line is its caption
     in_link = 0
     skip_link_text = False
     html_link = 0
 
     def flush():
-        nonlocal text, links, caption
-        pieces.append((line, "".join(text), links, caption))
-        text, links, caption = [], 0, False
+        nonlocal text, links, caption, start
+        pieces.append((start or line, "".join(text), links, caption, line))
+        text, links, caption, start = [], 0, False, 0
 
     for tok in children:
         t = tok.type
         if t == "text" and ("{{" in tok.content or "**" in tok.content or "__" in tok.content):
             tok = tok.copy(content=_unmarked(tok.content))
-        if t in ("softbreak", "hardbreak") or (t == "html_inline" and re.match(r"<br\s*/?>", tok.content, re.I)):
+        if t == "softbreak" and wrapped:
+            text.append(" ")
+            line += 1
+        elif t in ("softbreak", "hardbreak") or (t == "html_inline" and re.match(r"<br\s*/?>", tok.content, re.I)):
             flush()
             line += 1 if t != "html_inline" else 0
         elif t == "link_open":
@@ -181,6 +221,8 @@ def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
             if skip_link_text:
                 continue
             text.append(tok.content)
+            if not start and tok.content.strip():
+                start = line
             if in_link or html_link:
                 links += len(tok.content)
         # html_inline (comments, tags), emphasis markers: nothing visible
@@ -188,12 +230,12 @@ def _inline_pieces(children, first_line: int) -> list[tuple[int, str, int]]:
     return pieces
 
 
-def _stripped(pieces: list[tuple[int, str, int, bool]]) -> list[tuple[int, str, int, bool]]:
+def _stripped(pieces: list[tuple[int, str, int, bool, int]]) -> list[tuple[int, str, int, bool, int]]:
     out = []
-    for line, text, links, caption in pieces:
+    for line, text, links, caption, last in pieces:
         text = text.replace("\u00a0", " ").strip()
         if text:
-            out.append((line, text, min(links, len(text)), caption))
+            out.append((line, text, min(links, len(text)), caption, last if last > line else 0))
     return out
 
 
@@ -204,7 +246,10 @@ def read(text: str) -> tuple[list[Block], list[Candidate]]:
     containers: list[str] = []
     current: tuple[str, int] | None = None     # (kind, heading level) of the open leaf block
     number = ""                                # an ordered list item's number, for its first block
-    for tok in _parser().parse(body):
+    tokens = _parser().parse(body)
+    wrapped = bool(hard_wrap_width([tok.content for prev, tok in zip(tokens, tokens[1:])
+                                    if prev.type == "paragraph_open" and tok.type == "inline"]))
+    for tok in tokens:
         t = tok.type
         if t == "blockquote_open":
             containers.append("quote")
@@ -224,9 +269,9 @@ def read(text: str) -> tuple[list[Block], list[Candidate]]:
             current = None
         elif t == "inline" and tok.map:
             kind, level = current or ("paragraph", 0)
-            for line, piece, links, caption in _stripped(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset)):
+            for line, piece, links, caption, last in _stripped(_inline_pieces(tok.children or [], tok.map[0] + 1 + offset, wrapped)):
                 blocks.append(Block(line, number + piece, "caption" if caption and kind == "paragraph" else kind,
-                                    links, level))
+                                    links, level, last))
                 number = ""
         elif t in ("fence", "code_block") and tok.map:
             for i, piece in enumerate(tok.content.split("\n")):

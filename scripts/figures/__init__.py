@@ -1,0 +1,43 @@
+"""Figures: bilingual charts of the numbers the articles state, and a timeline of the events they date.
+
+Data lives in YAML a person can check against the source:
+- data/figures/<id>.yml, one chart each: every point carries the `quote` it comes from (an exact
+  substring of the cleaned Chinese of its article) and the `reading`, the words in the quote that
+  state the number. Values are in plain units (2.86亿元 -> 286000000; 60% -> 60; a fall is negative).
+- data/timeline.yml, dated events, each with its quote.
+
+The package, one module per job:
+- `model`: the dataclasses (Dataset, Series, Point, Event), a point in English (through the one
+  amount formatter, scripts/annotate/numbers.py) and a dataset as CSV;
+- `load`: `load_datasets` / `load_timeline` validate the files, `check_quotes` checks every quote
+  against the article texts and every value against its reading;
+- `draw`: `render_svg` / `render_timeline_svg` draw reproducible SVGs with matplotlib (text as
+  paths, so no reader needs a CJK font);
+- `svg`: `compact`, the pure string rewrite that makes matplotlib's SVG small.
+Every failure is a `BuildError` naming the YAML file and line. The names below are the package's
+interface: `from scripts import figures; figures.load_datasets(...)`.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .draw import STYLE, _font_family, _rc, render_svg, render_timeline_svg, warm_up
+from .load import KINDS, UNITS, check_quotes, load_dataset, load_datasets, load_timeline, reading_values
+from .model import Bilingual, Dataset, Event, Point, Series, dataset_csv, english_reading, latin, qualifier
+
+__all__ = ["STYLE", "KINDS", "UNITS", "Bilingual", "Dataset", "Event", "Point", "Series", "check_quotes",
+           "code_digest", "dataset_csv", "english_reading", "latin", "qualifier",
+           "load_dataset", "load_datasets", "load_timeline", "reading_values", "render_svg", "render_timeline_svg",
+           "warm_up"]
+
+
+def code_digest() -> str:
+    """A digest of the code that draws the figures (this package and the number formatter it uses),
+    so cached SVGs are redrawn when it changes."""
+    here = Path(__file__).parent
+    files = sorted(here.glob("*.py")) + [here.parent / "annotate" / "numbers.py"]
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]

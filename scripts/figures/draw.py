@@ -1,0 +1,482 @@
+"""Drawing the figures with matplotlib: bilingual charts and the timeline, as reproducible SVG.
+
+matplotlib is imported on the first drawing only (`_load_matplotlib`), so loading and checking data,
+and builds whose SVGs are cached, do not pay for it. The CJK font is looked up in one place,
+`_font_family`.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import fonts
+from ..annotate.numbers import CURRENCY, MINUS, MONTHS, english_scale
+from ..chinese import HAN_RE
+from ..yamlio import shown
+from .model import Bilingual, Dataset, Point, english_reading, qualifier
+from .svg import compact
+
+# The house style: the only module-level state. Figures are drawn on white with dark text, so they
+# read the same on the site's light and dark themes (the page shows them on a white card).
+STYLE = {
+    # The timeline's text stays text (see render_timeline_svg): the reader's font, this one if present.
+    "font_stack": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
+                  "'Microsoft YaHei', sans-serif",
+    "text_headroom": 0.12,             # of the width, right of the longest timeline line (a wider font)
+    "width": 8.0,                      # inches, every figure
+    "title_band": 0.95,                # inches above the axes for the two-line title
+    "footer_band": 0.32,               # inches below for the source line
+    "margin": 0.18,                    # inches, left/right edge of title and footer
+    "bg": "#ffffff",
+    "text": "#1f2328",
+    "muted": "#59636e",
+    "grid": "#e1e4e8",
+    "axis": "#3d444d",
+    "positive": "#2f6fcf",
+    "negative": "#c8372d",
+    "palette": ("#2f6fcf", "#e08a1e", "#2e9d6a", "#8256d0", "#c8372d", "#5a6470"),
+    "range_alpha": 0.42,
+    "size_title": 14.5,
+    "size_subtitle": 11,
+    "size_label": 9.5,
+    "size_value": 9,
+    "size_reading": 8,
+    "size_small": 8,
+    "rc": {
+        "svg.fonttype": "path",        # text as paths: never depends on the reader's fonts
+        "svg.hashsalt": "baimozhi",    # stable ids: the same input gives the same bytes
+        "svg.image_inline": True,
+        "text.parse_math": False,      # a "$" in a title or label is a dollar sign, never mathtext
+        "path.simplify": True,
+        "axes.unicode_minus": True,
+        "font.size": 9.5,
+        "axes.linewidth": 0.8,
+        "axes.edgecolor": "#3d444d",
+        "axes.labelcolor": "#1f2328",
+        "axes.labelsize": 9.5,
+        "xtick.color": "#3d444d",
+        "ytick.color": "#3d444d",
+        "xtick.labelcolor": "#1f2328",
+        "ytick.labelcolor": "#1f2328",
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "text.color": "#1f2328",
+        "figure.facecolor": "#ffffff",
+        "axes.facecolor": "#ffffff",
+        "savefig.facecolor": "#ffffff",
+        "legend.frameon": False,
+        "legend.fontsize": 9,
+    },
+}
+
+
+def _font_family() -> list[str]:
+    return list(fonts.matplotlib_family())      # the bundled font only, registered by path
+
+
+def _rc() -> dict:
+    return {**STYLE["rc"], "font.family": _font_family()}
+
+
+def _new_figure(height: float) -> Figure:
+    fig = Figure(figsize=(STYLE["width"], height), layout="constrained")
+    FigureCanvasAgg(fig)
+    top = STYLE["title_band"] / height
+    bottom = STYLE["footer_band"] / height
+    fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - top - bottom), w_pad=0.08, h_pad=0.06)
+    return fig
+
+
+def _frame(fig: Figure, title: Bilingual, source: str) -> None:
+    h = fig.get_figheight()
+    x = STYLE["margin"] / STYLE["width"]
+    fig.text(x, 1 - 0.16 / h, title.zh, ha="left", va="top", fontsize=STYLE["size_title"], fontweight="bold",
+             color=STYLE["text"])
+    fig.text(x, 1 - 0.52 / h, title.latin, ha="left", va="top", fontsize=STYLE["size_subtitle"], color=STYLE["muted"])
+    fig.text(x, 0.1 / h, source, ha="left", va="bottom", fontsize=STYLE["size_small"], color=STYLE["muted"])
+
+
+def _source(articles) -> str:
+    """The chart's own footer: where its numbers come from, in words a reader can use (the caption
+    under it names the outlet, date and paragraphs; no internal article ids here)."""
+    many = len(set(articles)) > 1
+    return (f"来源 Source: 数字取自{'各篇' if many else ''}原文 figures as stated in the article{'s' if many else ''} "
+            "· 百模志 The Hundred-Model Chronicle")
+
+
+def _unit_label(unit: str, word: str) -> str:
+    """The value axis's unit: 'RMB million', 'US$ billion', 'HK$' (a price per share), '%', '×',
+    'million' (a count)."""
+    if unit == "%":
+        return "%"
+    if unit == "times":
+        return "×"
+    currency = unit.split("/")[0]           # a price per share: the axis label says "per share"
+    prefix = CURRENCY[currency].symbol.strip() if currency in CURRENCY else ""
+    return " ".join(x for x in (prefix, word) if x)
+
+
+def _fmt(x: float, decimals: int) -> str:
+    """A tick or grouped-bar value: rounded, thousands separated, no sign (drawn separately)."""
+    s = f"{abs(round(x, decimals)):,.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def _axis_scale(ds: Dataset) -> tuple[float, str]:
+    values = [abs(v) for p in ds.points for v in (p.value, p.value_high) if v is not None]
+    return english_scale(max(values) if values else 0.0, ds.unit)
+
+
+def _tick_formatter(unit: str, factor: float):
+    def fmt(v, _pos=None):
+        if abs(v) < 1e-12 * max(1.0, factor):
+            return "0" + ("%" if unit == "%" else "")
+        text = _fmt(v / factor, 2)
+        sign = MINUS if v < 0 else ""
+        return f"{sign}{text}" + ("%" if unit == "%" else "×" if unit == "times" else "")
+    return FuncFormatter(fmt)
+
+
+def _value_axis_label(ds: Dataset, word: str) -> str:
+    return f"{ds.y_label.zh}  ·  {ds.y_label.latin} ({_unit_label(ds.unit, word)})"
+
+
+def _style_axes(ax, value_axis: str) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if value_axis == "x":
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0, pad=6)
+        ax.xaxis.grid(True, color=STYLE["grid"], linewidth=0.8)
+    else:
+        ax.tick_params(axis="x", length=0, pad=6)
+        ax.yaxis.grid(True, color=STYLE["grid"], linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _widen(ax, texts, axis: str, renderer) -> bool:
+    """Widen the value axis until every value label sits inside the axes box as it is now; True if
+    the limits moved."""
+    moved = False
+    for _ in range(4):
+        box = ax.get_window_extent(renderer)
+        lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+        start, end = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
+        per_px = (hi - lo) / (end - start)
+        need_lo = need_hi = 0.0
+        for t in texts:
+            ext = t.get_window_extent(renderer)
+            a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
+            need_lo = max(need_lo, start + 4 - a)
+            need_hi = max(need_hi, b - (end - 4))
+        if need_lo <= 0.5 and need_hi <= 0.5:
+            break
+        lo -= max(0.0, need_lo) * per_px * 1.15
+        hi += max(0.0, need_hi) * per_px * 1.15
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
+        moved = True
+    return moved
+
+
+def _fit(fig: Figure, ax, texts, axis: str) -> None:
+    """Widen the value axis until every value label sits inside the axes (measured, deterministic).
+
+    Layout is the costly step. The labels are first fitted to the axes box before layout (usually
+    close enough that one layout suffices), then re-measured through the data transform after each
+    layout; only if the limits moved (tick labels may have changed width) is the layout run again.
+    The layout is then frozen, so saving does not lay the figure out again."""
+    renderer = fig.canvas.get_renderer()
+    _widen(ax, texts, axis, renderer)
+    engine = fig.get_layout_engine()
+    for _ in range(3):
+        engine.execute(fig)                   # lay out only: nothing is drawn until the SVG is saved
+        before = _longest_tick_label(ax, axis)
+        if not _widen(ax, texts, axis, renderer) or _longest_tick_label(ax, axis) <= before:
+            break                             # the margins the layout chose still hold
+    fig.set_layout_engine(None)            # no engine: saving does not lay out (or draw) twice
+
+
+def _longest_tick_label(ax, axis: str) -> int:
+    """Characters in the longest value-axis tick label the current limits give."""
+    value_axis = ax.xaxis if axis == "x" else ax.yaxis
+    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    locs = [v for v in value_axis.get_major_locator().tick_values(lo, hi) if min(lo, hi) <= v <= max(lo, hi)]
+    return max((len(s) for s in value_axis.get_major_formatter().format_ticks(locs)), default=0)
+
+
+def _colour(value: float) -> str:
+    return STYLE["negative"] if value < 0 else STYLE["positive"]
+
+
+def _value_texts(ax, p: Point, unit: str, x, y, axis: str) -> list:
+    """The English amount (dark) with the Chinese reading (muted) beside it, past the end of the bar."""
+    end = p.value_high if p.value_high is not None and abs(p.value_high) > abs(p.value) else p.value
+    neg = end < 0
+    en = english_reading(p, unit)
+    zh = p.reading if HAN_RE.search(p.reading) else ""
+    out = []
+    if axis == "x":   # horizontal bars: label to the right (left for negative bars)
+        ha = "right" if neg else "left"
+        dx = -6 if neg else 6
+        if zh:
+            out.append(ax.annotate(en, (end, y), xytext=(dx, 1.5), textcoords="offset points", ha=ha, va="bottom",
+                                   fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+            out.append(ax.annotate(zh, (end, y), xytext=(dx, -1.5), textcoords="offset points", ha=ha, va="top",
+                                   fontsize=STYLE["size_reading"], color=STYLE["muted"]))
+        else:
+            out.append(ax.annotate(en, (end, y), xytext=(dx, 0), textcoords="offset points", ha=ha, va="center",
+                                   fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+    else:             # vertical bars: label above (below for negative bars)
+        va = "top" if neg else "bottom"
+        step = -1 if neg else 1
+        first, second = (en, zh) if neg else (zh, en)
+        if zh:
+            out.append(ax.annotate(first, (x, end), xytext=(0, 4 * step), textcoords="offset points", ha="center",
+                                   va=va, fontsize=STYLE["size_value"] if neg else STYLE["size_reading"],
+                                   fontweight="bold" if neg else "normal",
+                                   color=STYLE["text"] if neg else STYLE["muted"]))
+            out.append(ax.annotate(second, (x, end), xytext=(0, 17 * step), textcoords="offset points",
+                                   ha="center", va=va, fontsize=STYLE["size_reading"] if neg else STYLE["size_value"],
+                                   fontweight="normal" if neg else "bold",
+                                   color=STYLE["muted"] if neg else STYLE["text"]))
+        else:
+            out.append(ax.annotate(en, (x, end), xytext=(0, 4 * step), textcoords="offset points", ha="center",
+                                   va=va, fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+    return out
+
+
+def _draw_bars(ax, points, unit: str, horizontal: bool) -> list:
+    texts = []
+    n = len(points)
+    for i, p in enumerate(points):
+        pos = i
+        colour = _colour(p.value)
+        thick = 0.62 if horizontal else 0.58
+        bar = ax.barh if horizontal else ax.bar
+        bar(pos, p.value, thick, color=colour, zorder=2)
+        if p.value_high is not None:
+            lo, hi = sorted((p.value, p.value_high), key=abs)
+            bar(pos, hi - lo, thick, lo, color=colour, alpha=STYLE["range_alpha"], zorder=2, linewidth=0)
+        texts += _value_texts(ax, p, unit, pos, pos, "x" if horizontal else "y")
+    labels = [p.label.two_lines(30 if horizontal else 20) for p in points]
+    if horizontal:
+        ax.set_yticks(range(n), labels)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.axvline(0, color=STYLE["axis"], linewidth=0.9, zorder=3)
+    else:
+        ax.set_xticks(range(n), labels)
+        ax.set_xlim(-0.6, n - 0.4)
+        ax.axhline(0, color=STYLE["axis"], linewidth=0.9, zorder=3)
+    return texts
+
+
+def _categories(ds: Dataset) -> list[Bilingual]:
+    seen: dict[str, Bilingual] = {}
+    for p in ds.points:
+        seen.setdefault(p.label.en, p.label)
+    return list(seen.values())
+
+
+def _draw_grouped(ax, ds: Dataset, factor: float) -> list:
+    cats = _categories(ds)
+    index = {c.en: i for i, c in enumerate(cats)}
+    k = len(ds.series)
+    width = 0.8 / k
+    texts = []
+    for j, s in enumerate(ds.series):
+        colour = STYLE["palette"][j % len(STYLE["palette"])]
+        xs = [index[p.label.en] - 0.4 + width * (j + 0.5) for p in s.points]
+        ax.bar(xs, [p.value for p in s.points], width * 0.92, color=colour, zorder=2, label=s.name.two_lines())
+        for x, p in zip(xs, s.points):
+            if p.value_high is not None:
+                lo, hi = sorted((p.value, p.value_high), key=abs)
+                ax.bar(x, hi - lo, width * 0.92, lo, color=colour, alpha=STYLE["range_alpha"], zorder=2)
+            end = p.value_high if p.value_high is not None and abs(p.value_high) > abs(p.value) else p.value
+            text = _fmt(p.value / factor, 2) + ("" if p.value_high is None else f"–{_fmt(p.value_high / factor, 2)}")
+            text = (MINUS if p.value < 0 else "") + text
+            text = f"{qualifier(p)} {text}".strip()
+            texts.append(ax.annotate(text, (x, end), xytext=(0, -3 if end < 0 else 3), textcoords="offset points",
+                                     ha="center", va="top" if end < 0 else "bottom", fontsize=STYLE["size_reading"],
+                                     color=STYLE["text"]))
+    ax.set_xticks(range(len(cats)), [c.two_lines(18) for c in cats])
+    ax.set_xlim(-0.6, len(cats) - 0.4)
+    ax.axhline(0, color=STYLE["axis"], linewidth=0.9, zorder=3)
+    ax.legend(loc="lower right", ncols=min(k, 4), bbox_to_anchor=(1.0, 1.0), handlelength=1.2, borderaxespad=0.3)
+    return texts
+
+
+def _draw_line(ax, ds: Dataset) -> list:
+    texts = []
+    for j, s in enumerate(ds.series):
+        colour = STYLE["palette"][j % len(STYLE["palette"])]
+        xs = list(range(len(s.points)))
+        ys = [p.value for p in s.points]
+        ax.plot(xs, ys, color=colour, linewidth=2.2, zorder=3, solid_capstyle="round",
+                label=s.name.two_lines() if len(ds.series) > 1 else None)
+        ax.scatter(xs, ys, s=34, color=[_colour(v) if len(ds.series) == 1 else colour for v in ys], zorder=4,
+                   edgecolors="white", linewidths=1.2)
+        for x, p in zip(xs, s.points):
+            neg = p.value < 0
+            texts.append(ax.annotate(english_reading(p, ds.unit), (x, p.value), xytext=(0, -9 if neg else 9),
+                                     textcoords="offset points", ha="center", va="top" if neg else "bottom",
+                                     fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+    cats = _categories(ds)
+    ax.set_xticks(range(len(cats)), [c.two_lines(14) for c in cats])
+    ax.set_xlim(-0.5, len(cats) - 0.5)
+    ax.axhline(0, color=STYLE["axis"], linewidth=0.9, zorder=2)
+    if len(ds.series) > 1:
+        ax.legend(loc="best")
+    return texts
+
+
+def _height(ds: Dataset) -> float:
+    if ds.kind == "barh":
+        per = 0.62 if any("\n" in p.label.two_lines(30) for p in ds.points) else 0.5
+        return STYLE["title_band"] + STYLE["footer_band"] + 0.75 + per * len(ds.points)
+    return 4.9 if ds.kind == "grouped" else 4.5
+
+
+@contextmanager
+def _drawing(path, what: str):
+    """House style on, and a glyph the font lacks (drawn as an empty box) is an error, not a warning."""
+    with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context(_rc()):
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        text = str(w.message)
+        if "missing from font" in text:
+            raise fonts.missing_glyph(shown(Path(path)), what, text)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _svg(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return compact(buf.getvalue().decode("utf-8"), STYLE["font_stack"]).encode("utf-8")
+
+
+def _load_matplotlib() -> None:
+    """Import matplotlib on first drawing only: loading and checking data, and builds whose SVGs are
+    cached, do not pay for it."""
+    global matplotlib, font_manager, FigureCanvasAgg, Figure, Line2D, FuncFormatter, MaxNLocator
+    fonts.matplotlib_family()       # first: matplotlib's cache in .cache/, the bundled fonts registered
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+
+def warm_up() -> None:
+    """Load matplotlib and the figure fonts (what the first drawing would otherwise pay for)."""
+    _load_matplotlib()
+    for name in _font_family():
+        try:
+            font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=name)))
+        except (ValueError, RuntimeError, OSError):
+            pass
+
+
+def render_svg(dataset: Dataset) -> bytes:
+    """The dataset as a bilingual chart: SVG bytes, text drawn as paths, identical for identical input."""
+    _load_matplotlib()
+    ds = dataset
+    factor, word = _axis_scale(ds)
+    with _drawing(ds.path, f"figure {ds.id}"):
+        fig = _new_figure(_height(ds))
+        ax = fig.add_subplot()
+        if ds.kind in ("bar", "barh"):
+            texts = _draw_bars(ax, ds.series[0].points, ds.unit, ds.kind == "barh")
+        elif ds.kind == "grouped":
+            texts = _draw_grouped(ax, ds, factor)
+        else:
+            texts = _draw_line(ax, ds)
+        value_axis = "x" if ds.kind == "barh" else "y"
+        _style_axes(ax, value_axis)
+        axis = ax.xaxis if value_axis == "x" else ax.yaxis
+        axis.set_major_formatter(_tick_formatter(ds.unit, factor))
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        if value_axis == "x":
+            ax.set_xlabel(_value_axis_label(ds, word), color=STYLE["muted"], labelpad=8)
+        else:   # above the axis, read horizontally (rotated Chinese reads badly)
+            ax.set_title(_value_axis_label(ds, word), loc="left", fontsize=STYLE["size_label"], color=STYLE["muted"],
+                         pad=10)
+        _frame(fig, ds.title, _source(ds.articles))
+        _fit(fig, ax, texts, value_axis)
+        return _svg(fig)
+
+
+def render_timeline_svg(events) -> bytes:
+    """Events in date order down the page: years on the left, a dot per event on a rule, the event in
+    Chinese and English beside it; dots coloured by source article.
+
+    Unlike the charts, its text is SVG text, not outlines: every label is one line anchored at its
+    start or end, so a reader's substitute font cannot misplace it (Chinese characters are one em
+    wide in every CJK font; the longest line leaves STYLE["text_headroom"] of the width for a wider
+    Latin face). Outlines of 150 lines of text cost a quarter of a megabyte and most of the drawing."""
+    _load_matplotlib()
+    events = sorted(events, key=lambda e: e.date)
+    articles = sorted({e.article for e in events})
+    colour = {a: STYLE["palette"][i % len(STYLE["palette"])] for i, a in enumerate(articles)}
+    row = 0.5
+    years = sorted({e.year for e in events})
+    gap = 0.22
+    body = max(row, row * len(events) + gap * (len(years) - 1))
+    height = STYLE["title_band"] + STYLE["footer_band"] + body + 0.55
+    title = Bilingual("文中提及的大事记", "Timeline of the events the articles date")
+    with _drawing(events[0].path if events else "timeline", "timeline"), matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig = Figure(figsize=(STYLE["width"], height))
+        FigureCanvasAgg(fig)
+        top = 1 - (STYLE["title_band"] + 0.35) / height
+        bottom = (STYLE["footer_band"] + 0.15) / height
+        ax = fig.add_axes((0, bottom, 1, top - bottom))
+        ax.set_axis_off()
+        ax.set_xlim(0, STYLE["width"])
+        ax.set_ylim(body, 0)
+        rule_x, year_x, date_x, text_x = 1.05, 0.85, 1.25, 2.15
+        y = row / 2
+        last_year = None
+        first_y = y
+        for e in events:
+            if last_year is not None and e.year != last_year:
+                y += gap
+                ax.plot([0.3, STYLE["width"] - 0.2], [y - row / 2 - gap / 2] * 2, color=STYLE["grid"], linewidth=0.8)
+            if e.year != last_year:
+                ax.text(year_x, y, str(e.year), ha="right", va="center", fontsize=12, fontweight="bold",
+                        color=STYLE["text"])
+            last_year = e.year
+            ax.scatter([rule_x], [y], s=42, color=colour[e.article], zorder=3, edgecolors="white", linewidths=1.2)
+            ax.text(date_x, y, _date_label(e.date), ha="left", va="center", fontsize=8.5, color=STYLE["muted"])
+            ax.text(text_x, y - 0.02, e.event.zh, ha="left", va="bottom", fontsize=9.5, color=STYLE["text"])
+            ax.text(text_x, y + 0.02, e.event.latin, ha="left", va="top", fontsize=8.3, color=STYLE["muted"])
+            y += row
+        ax.plot([rule_x, rule_x], [first_y, y - row], color=STYLE["axis"], linewidth=1.0, zorder=2)
+        _frame(fig, title, "来源 Source: 文章 articles " + ", ".join(articles) + " · 颜色表示出处 dot colour shows the article")
+        handles = [Line2D([], [], marker="o", linestyle="", color=colour[a], markersize=7,
+                                           label=f"文章 {a}") for a in articles]
+        fig.legend(handles=handles, loc="upper left", ncols=len(articles), frameon=False, fontsize=8.5,
+                   bbox_to_anchor=(STYLE["margin"] / STYLE["width"] - 0.01, 1 - STYLE["title_band"] / height + 0.02 / height),
+                   handletextpad=0.3, columnspacing=1.2)
+        return _svg(fig)
+
+
+def _date_label(iso: str) -> str:
+    """The timeline's date column: the year stands apart, so only month and day.
+
+    >>> _date_label("2023-05-06"), _date_label("2023-05"), _date_label("2023")
+    ('5月6日 May 6', '5月 May', '')
+    """
+    parts = iso.split("-")
+    if len(parts) == 3:
+        m, d = int(parts[1]), int(parts[2])
+        return f"{m}月{d}日 {MONTHS[m - 1][:3]} {d}"
+    if len(parts) == 2:
+        m = int(parts[1])
+        return f"{m}月 {MONTHS[m - 1][:3]}"
+    return ""
