@@ -191,6 +191,7 @@ def cmd_pdf(args, paths):
 
 
 def cmd_font(args, paths):
+    """`font`: make the bundled CJK figure font in docs/assets/fonts/ (--check: only compare)."""
     from . import fonts
     raise SystemExit(fonts.run(paths.data, paths.docs / "assets" / "fonts", args.check,
                                tuple(args.source or fonts.SOURCE_DIRS)))

@@ -26,8 +26,8 @@ last byte — is proposed from context (sentence end, quote balance, the article
 reported as INFERRED. Characters that are never text (U+FFFD, private use, controls) and that no
 reading explains are flagged for a person.
 
-    >>> [f.fixed for f in scan_line("业绩亏损?拼笥嶏w表示", 1)]
-    ['。科大讯飞']
+    >>> [f.fixed for f in scan_line("同时?萍季揞^们纷纷", 1)]
+    ['。科技巨头']
     >>> scan_line("你好吗?我很好。燧原科技的鲶鱼售罄了", 1)
     []
 """
