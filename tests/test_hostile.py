@@ -115,6 +115,7 @@ class Page(HTMLParser):
         self.stack: list[str] = []
         self.title = ""                  # the <title>, and the meta description
         self.description = ""
+        self.data_island = False
         self.feed(markup)
         self.close()
 
@@ -132,6 +133,8 @@ class Page(HTMLParser):
                 self.live.append(f"<{tag} {name}>")
             if name in self.URL_ATTRS and value.strip().lower().startswith(("evil", "javascript:", "data:", "vbscript:")):
                 self.live.append(f"<{tag} {name}={value!r}>")
+        if tag == "script":             # data islands (type application/json) are inert text to the browser
+            self.data_island = (dict(attrs).get("type") or "").lower() == "application/json"
         if tag not in self.VOID:
             self.stack.append(tag)
 
@@ -142,7 +145,7 @@ class Page(HTMLParser):
 
     def handle_data(self, data):
         if self.stack and self.stack[-1] in ("script", "style"):
-            if "evil" in data and self.stack[-1] == "script":
+            if "evil" in data and self.stack[-1] == "script" and not self.data_island:
                 self.live.append(f"<script>{data[:40]}")
             return
         if self.stack and self.stack[-1] == "title":
@@ -398,7 +401,10 @@ def test_accept_edits_only_its_entry(tmp_path, case):
     edited, was = new["segments"][1], old["segments"][1]
     assert edited["id"] == B.id and [p["zh"] for p in edited["pairs"]] == ["另一段的新文字。"]
     assert [p["en"] for p in edited["pairs"]] == [p["en"] for p in was["pairs"]]
-    assert edited.get("notes") == was.get("notes") and list(edited) == list(was)      # key order kept
+    assert edited.get("notes") == was.get("notes")
+    assert [k for k in edited if k != "was"] == list(was)      # key order kept; `was:` added after the id
+    keys = list(edited)
+    assert edited["was"] == [was["id"]] and keys[keys.index("id") + 1] == "was"   # old links still land
     middle = data[len(before):len(data) - len(after)]
     newline = b"\r\n" if case.get("crlf") else b"\r" if case.get("cr") else b"\n"
     assert b"\r" not in middle.replace(newline, b"") and b"\n" not in middle.replace(newline, b"")   # its line endings
