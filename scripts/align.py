@@ -17,8 +17,6 @@ import difflib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import yamlio
-from .errors import BuildError
 from .segment import Segment
 
 STALE_MATCH = 0.5        # similarity above which an edited segment keeps its old translation

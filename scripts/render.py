@@ -348,10 +348,8 @@ def page_data(annotations, page_text: str, names=(), moved=None) -> list[str]:
     out = []
     tables = [("bm-words", annotations.words), ("bm-dict", annotations.dictionary),
               ("bm-terms", annotations.terms), ("bm-hant", hant)] + ([("bm-moved", moved)] if moved else [])
-    for element_id, data in tables:
-        payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        safe_json = payload.replace("<", "\\u003c")      # nothing in it can close or open a tag
-        out.append(f'<script type="application/json" id="{element_id}">{safe_json}</script>\n')
+    for element_id, data in tables:         # html.json_script: nothing in it can close or open a tag
+        out.append(f'<script type="application/json" id="{element_id}">{h.json_script(data)}</script>\n')
     return out
 
 

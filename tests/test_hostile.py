@@ -96,6 +96,17 @@ def test_mkdocs_build_stops_on_odd_seed_files_without_hanging(project, name):
     assert not (project / "site").exists() or not (project / "site" / "articles").exists()
 
 
+@pytest.mark.parametrize("case", CASES["refused"], ids=[c["name"] for c in CASES["refused"]])
+def test_refused_value_stops_the_build_with_one_line(project, case):
+    apply_case(project, case)
+    before = tree(project)
+    result = cli(project, "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and case["set"]["file"] in lines[0] and case["expect"] in lines[0], result.stderr
+    assert tree(project) == before
+
+
 # ---------------------------------------------------------------- markup shows as text
 
 class Page(HTMLParser):
