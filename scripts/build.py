@@ -21,7 +21,6 @@ from .paths import Paths, atomic_write, temporary
 from .pipeline import Article, Context, load_articles
 from .search_words import searchable_pages
 from .site_config import write_zensical_config
-from .site_config import write_zensical_config
 
 
 # ---------------------------------------------------------------- writing
