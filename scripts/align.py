@@ -88,6 +88,7 @@ def load_memory(path: Path) -> Memory:
 
 @dataclass(frozen=True)
 class Aligned:
+    """One segment with the memory entry that translates it (None when pending) and its status."""
     segment: Segment
     entry: Entry | None
     status: str
@@ -95,10 +96,12 @@ class Aligned:
 
 @dataclass(frozen=True)
 class Alignment:
+    """Every segment of an article aligned, and the memory entries no segment claimed (orphans)."""
     items: tuple[Aligned, ...]
     orphans: tuple[Entry, ...]
 
     def counts(self) -> dict[str, int]:
+        """How many segments are translated, stale and pending."""
         out = {s: 0 for s in STATUSES}
         for item in self.items:
             out[item.status] += 1
@@ -106,6 +109,9 @@ class Alignment:
 
 
 def align(segments: tuple[Segment, ...], memory: Memory) -> Alignment:
+    """Match segments to memory entries: by id, then by identical text under another id, then by
+    the closest unclaimed entry of the same kind (its translation kept, marked stale).
+    """
     entries = memory.by_id()
     claimed: set[str] = set()
     result: list[Aligned | None] = [None] * len(segments)

@@ -29,6 +29,7 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
+    """The text in Traditional characters (OpenCC s2t); empty text as it is."""
     return _converter("s2t.json").convert(text) if text else text
 
 
@@ -47,13 +48,16 @@ def to_hant(text: str, standard: str, words: bool = True) -> str:
 
 @lru_cache(maxsize=65536)
 def char_to_simplified(ch: str) -> str:
+    """One character's Simplified form, or the character itself when OpenCC gives more than one."""
     out = to_simplified(ch)
     return out if len(out) == 1 else ch
 
 
 def has_han(text: str) -> bool:
+    """Whether the text holds a Han character."""
     return bool(HAN_RE.search(text))
 
 
 def strip_marks(text: str) -> str:
+    """The text without the repair marks that clean puts around repaired spans."""
     return text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")

@@ -103,6 +103,9 @@ _FURNITURE = re.compile("|".join(re.escape(w) for w in sorted(FURNITURE_WORDS, k
 
 @dataclass(frozen=True)
 class Features:
+    """What a block looks like, measured: size, Han and punctuation, function words, link and URL
+    share, furniture vocabulary and position — the evidence a verdict is drawn from.
+    """
     chars: int                 # visible characters, spaces not counted
     han: int
     marks: int                 # clause and sentence marks
@@ -180,6 +183,9 @@ def _latin_between_han(items: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class Verdict:
+    """A block kept or removed, its class (override, meta, bad, good, neargood, short) and the reason
+    `clean --report` prints.
+    """
     block: Block
     keep: bool
     cls: str                   # override | meta | bad | good | neargood | short

@@ -159,6 +159,7 @@ def normalised_view(line: str) -> str:
 
 @dataclass(frozen=True)
 class Change:
+    """One line of the cleaning report: a line removed, repaired or changed, before and after, and why."""
     line: int
     action: str      # removed | repaired | changed
     before: str
@@ -168,6 +169,7 @@ class Change:
 
 @dataclass(frozen=True)
 class CleanLine:
+    """A kept line of the seed after cleaning, with its line number and block kind."""
     line: int
     text: str        # cleaned text; repaired spans sit between MARK_OPEN and MARK_CLOSE
     kind: str = ""   # what the seed's markup says the block is (heading, list …); "" for plain text
@@ -175,6 +177,9 @@ class CleanLine:
 
 @dataclass
 class Cleaned:
+    """A seed after cleaning: its kept lines, the report, the metadata found, the repairs, the
+    detected format and every block's verdict.
+    """
     lines: list[CleanLine]
     report: list[Change]
     extracted: dict[str, str]                                # metadata field -> inferred value
@@ -290,6 +295,9 @@ def _check_decisions(seed: Seed, meta: Meta, state: _Mojibake, lines: list) -> l
 
 
 def clean(seed: Seed, meta: Meta, rules: tuple[ChromeRule, ...]) -> Cleaned:
+    """Read a seed in its format, decide body or furniture per block, apply the fixers and the
+    mojibake repairs, and collect metadata with its evidence.
+    """
     report: list[Change] = []
     lines: list[CleanLine] = []
     mojibake = _Mojibake(seed, meta)

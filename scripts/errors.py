@@ -7,6 +7,9 @@ from pathlib import Path
 
 @dataclass
 class BuildError(Exception):
+    """The one error a build stops with: printed as `file:line: message — remedy`. It pickles
+    whole, so it crosses from a worker process intact.
+    """
     path: str | Path
     message: str
     line: int | None = None

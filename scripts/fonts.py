@@ -157,6 +157,9 @@ def repertoire(data_dir: Path) -> list[int]:
 
 
 def find_source(collection: str, source_dirs=SOURCE_DIRS) -> Path:
+    """The first directory in source_dirs that holds the font collection, or a BuildError saying
+    where to get it.
+    """
     for d in source_dirs:
         if (Path(d) / collection).is_file():
             return Path(d) / collection
@@ -297,6 +300,7 @@ def main(argv=None) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command-line options of `python -m scripts fonts`."""
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
     parser.add_argument("--source", type=Path, action="append", metavar="DIR",
                         help="where NotoSansCJK-Regular.ttc and -Bold.ttc are (default: Debian's fonts-noto-cjk)")

@@ -102,6 +102,17 @@ def template_text(value: str) -> str:
     return html.escape(" ".join(visible(value).split()), quote=True)
 
 
+def nav_text(value: str) -> str:
+    """A navigation title for Zensical's config (scripts/site_config.py). Zensical, like Material, puts
+    nav titles into the page unescaped, while its search dialog shows the same string as text, so
+    only what HTML would read as markup is escaped (an apostrophe stays an apostrophe in both places).
+
+    >>> nav_text("R&D <script>China's</script>")
+    "R&amp;D &lt;script&gt;China's&lt;/script&gt;"
+    """
+    return html.escape(" ".join(visible(value).split()), quote=False)
+
+
 def nav(entries):
     """The navigation with every title escaped once, as `Markup`: Material prints nav titles raw in
     the menu and the footer, and escapes them again (`| e`) in the footer's aria-label, which

@@ -10,25 +10,25 @@ Beside a seed `NAME.txt` (or `NAME.md`, `NAME.html`) may stand `NAME.yml` (metad
 """
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+from .paths import not_a_file
 
 MAX_SEED_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
 class Seed:
+    """A scrape as read from seeds/: its path and its text, decoded."""
     path: Path
     text: str
 
     @property
     def stem(self) -> str:
+        """The file name without its suffix: the article's id."""
         return self.path.stem
 
 
@@ -78,10 +78,6 @@ SEED_SUFFIXES = tuple(g[1:] for g in SEED_GLOBS)
 NOT_SEEDS = ("README.md",)
 SEED_FILES = SEED_GLOBS + ("*.yml",)   # what the build reads from seeds/: articles, side files, memories
 _NAME_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-
-
 def check_seed_file(path: Path) -> None:
     """A file the build reads from seeds/ must be a regular file there, under a name that is text:
     never a link (it could publish any file on the machine; a link inside seeds/ is refused too,
@@ -93,20 +89,13 @@ def check_seed_file(path: Path) -> None:
         raise BuildError(path, "an article name ending in .en reads as a translation memory's name", None,
                          "rename the file")
     try:
-        st = path.lstat()
+        what = not_a_file(path)
     except OSError as exc:
         raise BuildError(path, f"cannot read the file ({exc.strerror})", None, "check it exists and is readable") from None
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            path.stat()
-            what = f"a symbolic link to {os.readlink(path)}"
-        except OSError as exc:
-            what = ("a symbolic link that loops" if exc.errno == errno.ELOOP
-                    else f"a broken symbolic link (to {os.readlink(path)})")
+    if what and what.startswith("a symbolic link"):
         raise BuildError(path, f"is {what}, not a file", None,
                          "put the file itself in seeds/ (cp --remove-destination TARGET LINK), or delete the link")
-    if not stat.S_ISREG(st.st_mode):
-        what = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+    if what:
         raise BuildError(path, f"is {what}, not a file", None, "move it out of seeds/ or rename it")
 
 
@@ -219,6 +208,7 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def read_seed(path: Path) -> Seed:
+    """Read and decode one seed file (a BuildError for binary or undecodable bytes)."""
     return Seed(path, decode(path, path.read_bytes()))
 
 

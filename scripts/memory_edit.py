@@ -41,6 +41,7 @@ class Source:
 
     @property
     def text(self) -> str:
+        """The text with every line ending as LF, as ruamel.yaml reads it."""
         return "".join(_body(line) + ("\n" if _ending(line) else "") for line in self.lines)
 
     @property
@@ -59,6 +60,7 @@ def _body(line: str) -> str:
 
 
 def read(path: Path) -> Source:
+    """Read a memory file as it is on disk (endings and BOM kept); a missing file reads as empty."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:

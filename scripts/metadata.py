@@ -242,6 +242,9 @@ DEFAULT_ORDER = ("front matter", "page metadata", "cleaning rule", "dateline", "
 
 @dataclass(frozen=True)
 class Evidence:
+    """A metadata value inferred from the scrape: the field, the value, where it came from
+    (front matter, byline, heading …), the text that shows it and its line.
+    """
     field: str
     value: str
     source: str
@@ -250,6 +253,7 @@ class Evidence:
     note: str = ""
 
     def describe(self) -> str:
+        """The evidence as the provenance box shows it: source — line N: text (note)."""
         where = f"line {self.line}: " if self.line else ""
         note = f" ({self.note})" if self.note else ""
         return f"{self.source} — {where}{self.evidence}{note}"

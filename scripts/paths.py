@@ -1,6 +1,9 @@
 """Where things live. Every stage takes paths from here so tests can point them elsewhere."""
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +85,28 @@ def copy_project(dest: Path, seeds: bool = True, figures: bool = True, source: P
         for p in (source / "seeds").iterdir():
             shutil.copy(p, dest / "seeds" / p.name)
     return dest
+
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why the build must not read `path` as an input file, or None for a regular file. A symbolic
+    link is refused wherever it points (it could publish any file on the machine); a pipe would hang
+    the read; a directory or device is no file. Raises OSError when the path cannot be looked at.
+
+    >>> not_a_file(Path(__file__)) is None, not_a_file(Path(__file__).parent)
+    (True, 'a directory')
+    """
+    st = path.lstat()
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            path.stat()
+            return f"a symbolic link to {os.readlink(path)}"
+        except OSError as exc:
+            return ("a symbolic link that loops" if exc.errno == errno.ELOOP
+                    else f"a broken symbolic link (to {os.readlink(path)})")
+    if not stat.S_ISREG(st.st_mode):
+        return next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+    return None

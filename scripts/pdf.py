@@ -54,6 +54,7 @@ EN_FONT = '"Liberation Sans", Arial, Helvetica, "Baimozhi Sans SC", "Noto Sans C
 
 
 def log(msg: str) -> None:
+    """A progress line on stderr."""
     print(msg, file=sys.stderr, flush=True)
 
 
@@ -61,6 +62,7 @@ def log(msg: str) -> None:
 
 @dataclass
 class Card:
+    """An article as the home page lists it: link, slug, both titles, date and meta line."""
     href: str
     slug: str
     zh: str = ""
@@ -111,6 +113,7 @@ class _Cards(HTMLParser):
 
 
 def article_cards(site: Path) -> list[Card]:
+    """The articles the built site's home page lists, in its order."""
     index = site / "index.html"
     if not index.is_file():
         raise FileNotFoundError(f"{index} not found: build the site first (make site)")
@@ -140,6 +143,7 @@ def site_metadata(root: Path) -> dict[str, str]:
 
 
 def human_month(iso: str) -> str:
+    """An ISO date as 'Month YYYY' (or the year alone)."""
     parts = iso.split("-")
     if len(parts) >= 2 and parts[1].isdigit():
         return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
@@ -147,6 +151,7 @@ def human_month(iso: str) -> str:
 
 
 def date_range(cards: list[Card]) -> str:
+    """The months the articles span, e.g. 'March 2023 – July 2024'."""
     dates = sorted(c.date for c in cards if c.date)
     if not dates:
         return ""
@@ -167,6 +172,7 @@ body {{ margin: 0; }}
 
 
 def cover_html(meta: dict[str, str], cards: list[Card]) -> str:
+    """The HTML of the whole-site PDF's cover and table of contents."""
     e = html.escape
     name = meta["site_name"]
     zh_name, _, en_name = name.partition(" · ")
@@ -259,6 +265,7 @@ class SiteServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def page(self, name: str, html_text: str) -> str:
+        """Serve a generated page under /_book/ and return its address."""
         self.pages[f"/_book/{name}"] = html_text.encode("utf-8")
         return f"{self.url}_book/{name}"
 
@@ -272,6 +279,7 @@ class SiteServer:
 
 
 def pdf_pages(path: Path) -> int:
+    """How many pages a PDF has (poppler's pdfinfo)."""
     out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     m = re.search(r"^Pages:\s+(\d+)", out, re.M)
     if not m:
@@ -288,6 +296,7 @@ def _need(tool: str) -> str:
 
 @dataclass
 class Part:
+    """One page of the whole-site PDF: its address, titles, printed file, page count and first page."""
     url: str              # path under the site, e.g. "articles/x/"
     zh: str
     en: str

@@ -35,6 +35,7 @@ _EN_NUM = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?:RMB\s?|US
 
 @dataclass(frozen=True)
 class Issue:
+    """One QA finding: article, segment, rule, message and severity (error or warning)."""
     article: str
     segment: str
     rule: str
@@ -93,6 +94,7 @@ def _has(values: set[float], v) -> bool:
 
 
 def date_present(value: str, english: str) -> bool:
+    """Whether the English states a date given as YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD."""
     low = english.lower()
     if value.startswith("--"):
         parts = [int(x) for x in value[2:].split("-")]
@@ -152,6 +154,9 @@ def _norm(s: str) -> str:
 
 
 def check_terms(zh: str, en: str, matcher, waived: set[str]) -> list[str]:
+    """Glossary terms in the Chinese whose English (or a listed variant) is missing from the
+    English, unless waived.
+    """
     problems, english = [], _norm(en)
     seen = set()
     for _, _, term in matcher.find(zh):
@@ -348,6 +353,7 @@ def check_calques(en: str, calques) -> list[tuple[str, str]]:
 
 
 def check_article(article, matcher, calques=()) -> list[Issue]:
+    """Every QA rule over one article's segments: coverage, figures, terms, dates, house style."""
     from .chinese import strip_marks
     issues: list[Issue] = []
     stem = article.seed.stem
@@ -420,6 +426,7 @@ def run(articles, lexicon, data_dir: Path | None = None) -> list[Issue]:
 
 
 def table(issues: list[Issue]) -> str:
+    """The issues as an aligned text table (or 'QA: no issues.')."""
     if not issues:
         return "QA: no issues."
     rows = [("article", "segment", "rule", "severity", "message")] + [

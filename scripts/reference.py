@@ -20,6 +20,7 @@ CATEGORY_TITLES = {
 
 
 def pinyin_key(term: Term) -> tuple:
+    """A sort key by toneless pinyin, then with tones, then the Chinese."""
     plain = "".join(c for c in unicodedata.normalize("NFD", term.pinyin) if not unicodedata.combining(c))
     return (plain.lower().replace(" ", "") or term.zh.lower(), term.pinyin, term.zh)
 
@@ -137,6 +138,7 @@ def indexes(terms: list[Term]) -> str:
 
 
 def export(terms: list[Term], occ, ids: dict[str, str]) -> list[dict]:
+    """The terms as the downloadable JSON lists them, sorted by pinyin, with their occurrences."""
     return [{
         "id": t.id, "zh": t.zh, "zh_hant": t.zh_hant, "pinyin": t.pinyin, "en": t.en, "variants": list(t.variants),
         "category": t.category, "definition": t.definition, **({"role": t.role} if t.role else {}),

@@ -1,6 +1,6 @@
 """Chinese for search indexes: the same text, cut into words, where only the indexer looks.
 
-Chinese is written without spaces. Material's search cuts it with jieba (scripts/mkdocs_hook.py);
+Chinese is written without spaces. Material's search cuts it with jieba (scripts/hooks/search_segmenter.py);
 Zensical's index splits text only at its separator (mkdocs.yml `plugins.search.separator`), so a whole
 clause would be one "word" and 百模大战 in the middle of it could not be found. So the pages carry,
 next to the Chinese the reader sees, a hidden copy cut into words by zero-width spaces (a separator

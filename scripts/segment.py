@@ -25,6 +25,9 @@ _END_PUNCT = tuple("。！？…；：，、”\"")
 
 @dataclass(frozen=True)
 class Segment:
+    """A heading or paragraph of an article: stable id, kind, text (repair marks kept), its sentences
+    and its line in the seed.
+    """
     id: str
     kind: str
     text: str                    # may hold repair marks
@@ -34,6 +37,7 @@ class Segment:
 
     @property
     def plain(self) -> str:
+        """The text without repair marks."""
         return strip_marks(self.text)
 
 
@@ -68,16 +72,21 @@ def classify(text: str, overrides: tuple[tuple[str, str], ...], hint: str = "") 
 
 
 def segment_id(kind: str, plain: str) -> str:
+    """A segment's id: its kind's initial and a digest of its text (p-3f2a9c1d)."""
     return f"{kind[0]}-{hashlib.sha1(plain.encode('utf-8')).hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)
 class Segmented:
+    """An article as segments, with its Chinese title."""
     title: str
     segments: tuple[Segment, ...]
 
 
 def segment(cleaned: Cleaned, meta: Meta) -> Segmented:
+    """Turn cleaned lines into headings and paragraphs with stable ids and sentences; the title line
+    (and a clipper's copy of it) becomes the page header, not a segment.
+    """
     lines = list(cleaned.lines)
     title = meta.title.zh or cleaned.extracted.get("title", "")
     # The article's own title line becomes the page header, not a segment; so does a copy of it at

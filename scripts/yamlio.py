@@ -26,6 +26,7 @@ from yaml.events import (AliasEvent, DocumentEndEvent, MappingEndEvent, MappingS
 from yaml.nodes import ScalarNode
 
 from .errors import BuildError
+from .paths import not_a_file
 
 MAX_BYTES = 4_000_000     # the largest data file today is under 100 KB; a memory for a 2 MB seed fits
 MAX_DEPTH = 24            # the deepest file today nests 6 levels (figure -> series -> points -> label)
@@ -206,9 +207,14 @@ def loads(text: str, path: str | Path = "<yaml>", drop_aliases: bool = False):
 
 
 def load(path: str | Path):
-    """Read and parse a UTF-8 YAML file (see `loads`); larger than MAX_BYTES is refused unread."""
+    """Read and parse a UTF-8 YAML file (see `loads`); a link or anything but a regular file, or a file
+    larger than MAX_BYTES, is refused unread."""
     path = Path(path)
     try:
+        what = not_a_file(path)
+        if what:
+            raise BuildError(shown(path), f"is {what}, not a file", None,
+                             "put the file itself here, or delete the link" if "link" in what else "remove or rename it")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise BuildError(shown(path), f"file too large ({size / 1e6:.1f} MB, limit {MAX_BYTES / 1e6:.0f} MB)",
@@ -216,8 +222,11 @@ def load(path: str | Path):
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise BuildError(shown(path), f"not UTF-8 (byte {exc.start})", None, "save the file as UTF-8") from None
-    except IsADirectoryError:
-        raise BuildError(shown(path), "a directory, not a file", None, "remove or rename it") from None
+    except FileNotFoundError:
+        raise BuildError(shown(path), "no such file", None, "check the name") from None
+    except OSError as exc:
+        raise BuildError(shown(path), f"cannot read the file ({exc.strerror})", None,
+                         "check it is a readable file") from None
     return loads(text, path)
 
 

@@ -241,6 +241,9 @@ def lone_characters(text: str, local: Local = NO_LOCAL) -> list[tuple[float, int
 
 
 def affinity(left: str, ch: str, right: str, local: Local = NO_LOCAL) -> float:
+    """How well ch fits between its left and right neighbours (lower is better): the quick measure
+    used to shortlist repair candidates.
+    """
     return _affinity(left[-1:], ch, right[:1], local)
 
 

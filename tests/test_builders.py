@@ -28,7 +28,8 @@ from scripts.cache import Cache
 from scripts.paths import Paths
 from scripts.render import site_nav
 from scripts.search_words import ZWSP, search_text, searchable
-from scripts.site_config import CONFIG, SITE_DIR, nav_title, yaml_string, zensical_config
+from scripts.html import nav_text as nav_title
+from scripts.site_config import CONFIG, SITE_DIR, yaml_string, zensical_config
 
 ROOT = Path(__file__).resolve().parent.parent
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -70,7 +70,7 @@ def make_seed_file(seeds: Path, case: dict) -> Path:
 
 @pytest.mark.parametrize("case", CASES["seed_files"], ids=[c["name"] for c in CASES["seed_files"]])
 def test_odd_seed_file_stops_the_build_with_one_line(project, case):
-    make_seed_file(project / "seeds", case)
+    make_seed_file(project / case.get("dir", "seeds"), case)
     before = tree(project)
     result = cli(project, "build")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr

@@ -28,6 +28,7 @@ _URL = re.compile(r"https?://[^\s，。）)]+|www\.[^\s，。）)]+")
 
 @dataclass
 class Lexicon:
+    """The glossary and who's who as terms, with the matcher that finds their forms in text."""
     terms: list[Term]
     matcher: Matcher
 
@@ -38,11 +39,13 @@ class Lexicon:
 
     @functools.cached_property
     def names_re(self):
+        """One regex for every Chinese name form, longest first (None when there are none)."""
         names = sorted(self.names, key=len, reverse=True)
         return re.compile("|".join(re.escape(n) for n in names)) if names else None
 
     @classmethod
     def load(cls, data_dir: Path) -> "Lexicon":
+        """Read data/glossary.yml and data/entities.yml, validate them and teach the word cutter their forms."""
         terms = load_terms(data_dir / "glossary.yml", "glossary") + load_terms(data_dir / "entities.yml", "entity")
         validate(terms)
         words.add_words(f for t in terms for f in t.forms)
@@ -50,11 +53,13 @@ class Lexicon:
         return cls(terms, Matcher(terms))
 
     def by_id(self) -> dict[str, Term]:
+        """Each term by its id."""
         return {t.id: t for t in self.terms}
 
 
 @dataclass
 class Span:
+    """A stretch [start, end) of the Chinese text to annotate, what kind it is and what it carries."""
     start: int
     end: int
     kind: str            # repair | term | number | url
@@ -63,6 +68,7 @@ class Span:
 
 @dataclass(frozen=True)
 class ZhHtml:
+    """A sentence's Chinese as page HTML, with its word offsets and the terms and figures it names."""
     html: str
     words: str     # the sentence's Chinese words as "gap:length" offsets, e.g. "2,1:3" (see bm.js)
     terms: tuple = ()      # the Terms it names, in order
@@ -121,6 +127,7 @@ class ZhAnnotator:
 
     @property
     def segment_id(self) -> str:
+        """The id of the segment being annotated (used in anchors and backlinks)."""
         return self._segment_id
 
     @segment_id.setter

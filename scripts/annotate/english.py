@@ -35,6 +35,7 @@ FIGURE = re.compile(
 
 @dataclass(frozen=True)
 class Span:
+    """A stretch [start, end) of the English to link: a term it renders or a figure it states."""
     start: int
     end: int
     kind: str            # term | number

@@ -59,6 +59,7 @@ class Term:
         return re.split(r"(?<=[.!?])\s", self.definition.strip(), maxsplit=1)[0]
 
     def tooltip(self) -> str:
+        """The one-line tooltip: pinyin · English — the definition's first sentence."""
         first = self.short_definition
         head = " · ".join(x for x in (self.pinyin, self.en) if x)
         return f"{head} — {first}" if first else head

@@ -47,6 +47,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Document:
+    """A seed read in its format: the format, why it was recognised, its blocks and the metadata
+    candidates the format itself carries (front matter, HTML meta).
+    """
     format: str                              # one of FORMATS
     why: str                                 # how the format was recognised
     blocks: tuple[Block, ...]

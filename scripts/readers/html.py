@@ -181,6 +181,9 @@ def _date_candidate(tree) -> list[Candidate]:
 
 
 def read(text: str) -> tuple[list[Block], list[Candidate]]:
+    """The blocks of a saved HTML page's main content (trafilatura), headings kept, and the metadata
+    candidates of its head (meta tags, htmldate).
+    """
     import trafilatura
     from trafilatura.utils import load_html
     tree = load_html(text)

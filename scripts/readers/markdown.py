@@ -240,6 +240,9 @@ def _stripped(pieces: list[tuple[int, str, int, bool, int]]) -> list[tuple[int, 
 
 
 def read(text: str) -> tuple[list[Block], list[Candidate]]:
+    """The blocks of a Markdown clip, parsed by markdown-it-py (front matter split off and read as
+    metadata candidates); link targets, images, comments and escapes never reach the text.
+    """
     yaml_text, body, opening, offset = split_front_matter(text)
     candidates = front_matter_candidates(yaml_text, opening) if offset else []
     blocks: list[Block] = []
