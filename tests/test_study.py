@@ -11,6 +11,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pybtex.database import parse_string
 
 from scripts import cite, feed, study
@@ -53,6 +55,30 @@ def test_feed_escapes_its_fields():
 
 
 # ---------------------------------------------------------------- citations
+
+def test_the_macro_index_changes_no_citation(monkeypatch):
+    """cite._index_macros only speeds citeproc-py up: with its own XPath lookup back, every form of
+    the reference is the same text."""
+    from citeproc import model
+    works = [cite.Work("a", "Title of things", "标题", "Cailian Press", "财联社", ("张三",), "2023-07-23", "https://x/a/"),
+             cite.Work("b", "", "标题", "", "36氪", (), "", "https://x/b/", "https://36kr.com/p/1"),
+             cite.Work("c", "A B", "甲乙", "AINEXT", "AINEXT", ("A", "B", "C"), "2024-05", "https://x/c/")]
+    indexed = [cite._chicago.__wrapped__(w) for w in works]
+    monkeypatch.setattr(model.CitationStylesElement, "get_macro",
+                        lambda self, name: self.get_root().xpath_search(f"cs:macro[@name='{name}'][1]")[0])
+    assert [cite._chicago.__wrapped__(w) for w in works] == indexed
+    assert indexed[0][2] == "(张三 2023, para. 9999)"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=24), st.text(max_size=8), st.integers(1, 400),
+       st.sampled_from(["p-3f2a9c1d", "h-00aa11bb-2", "p-8888", "x y"]))
+def test_a_paragraphs_bibtex_is_as_if_written_alone(title, author, n, anchor):
+    """cite.bibtex writes paragraph entries from one template per work: the text is what pybtex
+    writes for that paragraph alone, whatever the title and author hold (placeholders included)."""
+    w = cite.Work("k", title, "标题", "Cailian Press", "财联社", (author,) if author else (), "2023-07-23", "https://x/k/")
+    assert cite.bibtex(w, ((n, anchor),))[1][n] == cite._bibtex_entries(w, ((n, anchor),))[f"k-p{n}"]
+
 
 def test_citations_parse_and_name_original_and_edition(site):
     for page in _articles(site):
