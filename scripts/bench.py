@@ -36,7 +36,8 @@ def plain_project(dest: Path) -> Path:
     plain = "\n\n".join(keep).replace("  custom_dir: overrides\n", "")
     (dest / "mkdocs.yml").write_text(plain, encoding="utf-8")
     (dest / "docs" / "index.md").write_text("# Plain build\n", encoding="utf-8")
-    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+    from .ingest import find_seeds
+    for seed in find_seeds(ROOT / "seeds"):          # every article, whatever its form, as raw text
         (dest / "docs" / f"{seed.stem}.md").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
     return dest
 
@@ -53,12 +54,16 @@ def run_build(project: Path) -> float:
 
 def make_cold(project: Path) -> None:
     """No build cache, no generated pages or figures, no site. Kept, as for the plain build (jieba's
-    dictionary cache in the temp dir): .cache/lib, one-off indexes of installed libraries."""
+    dictionary cache in the temp dir): .cache/lib, one-off indexes of installed libraries. What the
+    last build wrote into docs/ is what its manifest lists."""
+    import json
+    manifest = project / ".cache" / "build" / "manifest.json"
+    if manifest.is_file():
+        for rel in json.loads(manifest.read_text(encoding="utf-8")).get("files", {}):
+            (project / "docs" / rel).unlink(missing_ok=True)
     for rel in (".cache/build", "site", "docs/articles", "docs/data", "docs/assets/figures",
                 "docs/glossary", "docs/who", "docs/figures", "docs/timeline"):
         shutil.rmtree(project / rel, ignore_errors=True)
-    for name in ("index.md", "about.md", "glossary.md", "who.md", "figures.md", "timeline.md"):
-        (project / "docs" / name).unlink(missing_ok=True)
 
 
 def median(xs) -> float:
@@ -245,15 +250,19 @@ def serve_rebuilds(tmp: Path) -> list[tuple]:
 
 
 def page_weights(site: Path) -> list[tuple]:
-    """Gzipped size of the largest article page and of our JS and CSS."""
+    """Gzipped size of the largest article page, of all our JS and of all our JS and CSS (every file
+    mkdocs.yml adds to each page)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = {key: re.findall(r"^  - (\S+)", text.split(f"\n{key}:\n", 1)[1].split("\n\n", 1)[0], re.M)
+              for key in ("extra_javascript", "extra_css")}
     pages = sorted((site / "articles").glob("*/index.html"), key=lambda p: p.stat().st_size)
     biggest = pages[-1].read_bytes()
-    added = b"".join((ROOT / "docs" / "assets" / n).read_bytes() for n in ("bm.js", "bm.css", "print.css"))
-    js = (ROOT / "docs" / "assets" / "bm.js").read_bytes()
+    js = b"".join((ROOT / "docs" / n).read_bytes() for n in config["extra_javascript"])
+    added = js + b"".join((ROOT / "docs" / n).read_bytes() for n in config["extra_css"])
     kb = lambda b: len(b) / 1024  # noqa: E731
     return [
         (f"largest article page ({pages[-1].parent.name}), KB gzip (raw {kb(biggest):.0f})", kb(gzip.compress(biggest, mtime=0)), None, 120, "≤"),
-        (f"added JS, KB gzip (raw {kb(js):.1f})", kb(gzip.compress(js, mtime=0)), None, 15, "≤"),
+        (f"added JS ({len(config['extra_javascript'])} files), KB gzip (raw {kb(js):.1f})", kb(gzip.compress(js, mtime=0)), None, 15, "≤"),
         (f"added JS + CSS, KB gzip (raw {kb(added):.1f})", kb(gzip.compress(added, mtime=0)), None, None, ""),
     ]
 
