@@ -114,10 +114,24 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out.files["style.md"] = (Path(__file__).parent / "templates" / "style.md").read_text(encoding="utf-8")
     from . import study_pages
     out.files.update(study_pages.files(articles, vocab, ctx.paths))
-    out.files = searchable_pages(out.files, ctx.lexicon)   # Chinese cut into words for search (search_words.py)
     out.nav = render.site_nav(articles)
+    out.files.update(hant_files(ctx, out.files, out.nav))
+    out.files = searchable_pages(out.files, ctx.lexicon)   # Chinese cut into words for search (search_words.py)
     out.words = sorted({f for t in ctx.lexicon.terms for f in t.forms})
     cache.memory.keep_articles(keys)        # keep only what this build used
+    return out
+
+
+def hant_files(ctx: Context, files: dict, nav: list) -> dict[str, str]:
+    """繁 beyond the articles (hant_pages.py): the script choice on every other page with Chinese, and
+    the one table their Chinese, the navigation and the site's name (mkdocs.yml) share."""
+    from . import hant_pages
+    out = {rel: hant_pages.with_script_toolbar(text) for rel, text in files.items()
+           if hant_pages.is_shared(rel) and isinstance(text, str)}
+    config = ctx.paths.root / "mkdocs.yml"
+    extra = hant_pages.nav_titles(nav) + ([config.read_text(encoding="utf-8")] if config.exists() else [])
+    table = hant_pages.shared_table({**files, **out}, extra, ctx.lexicon.names)
+    out[hant_pages.HANT_JSON] = h.json_text(table, separators=(",", ":")) + "\n"
     return out
 
 
