@@ -49,6 +49,15 @@ def test_captions_name_the_underlying_source_the_data_file_credits(site):
     assert credited >= 8 and isinstance(figures.Credit, type)
 
 
+def test_drawings_name_no_internal_article_id(site):
+    """The charts' own text (the timeline's is SVG text) names no seed id: '文章 000' means nothing to a reader."""
+    drawings = sorted((site / "assets" / "figures").glob("*.svg"))
+    assert len(drawings) >= 10
+    for svg in drawings:
+        text = " ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", svg.read_text(encoding="utf-8")))
+        assert not INTERNAL_ID.search(text) and not re.search(r"文章 ?\d{3}", text), (svg.name, text[:200])
+
+
 def test_chart_opens_full_size_and_reads_on_a_phone(browser, server):
     ctx = new_context(browser, server, viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
     page = ctx.new_page()
