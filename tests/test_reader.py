@@ -693,3 +693,24 @@ def test_accessibility_in_reading_modes(page, server, site, state):
         assert pop_state(page)["ours"], "Enter opened the dictionary"
     problems = _axe_problems(page)
     assert not problems, "\n".join(problems[:20])
+
+
+# ---------------------------------------------------------------- the sticky toolbar stays usable (item 13)
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1400, "height": 1000}], ids=["phone", "desktop"])
+def test_back_to_top_never_covers_the_toolbar(browser, server, site, viewport):
+    """Scrolling back up shows Material's "Back to top" button; it floats below the sticky reading
+    toolbar, so the toolbar's buttons stay visible and tappable."""
+    ctx = new_context(browser, server, viewport=viewport, has_touch=viewport is PHONE, is_mobile=viewport is PHONE)
+    try:
+        page = ctx.new_page()
+        goto(page, server, f"articles/{biggest_article(site)}/")
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(300)
+        page.mouse.wheel(0, -600)
+        page.wait_for_function("() => !document.querySelector('.md-top').hidden && getComputedStyle(document.querySelector('.md-top')).opacity === '1'")
+        top = page.locator(".md-top").bounding_box()
+        bar = page.locator(".bm-toolbar").first.bounding_box()
+        assert top["y"] >= bar["y"] + bar["height"], f"back to top {top} over the toolbar {bar}"
+    finally:
+        ctx.close()
