@@ -23,7 +23,7 @@ help:
 	@echo "make serve   build and serve the site on http://127.0.0.1:8000 (live reload)"
 	@echo "make test    run the whole test suite"
 	@echo "make site    build the static site into site/ (mkdocs build --strict)"
-	@echo "make pdf     write the whole site as one PDF into dist/"
+	@echo "make pdf     the whole site and each article as PDFs (dist/), then the site offering them"
 	@echo "make bench   print the performance benchmark"
 	@echo "make qa      translation QA report;  make status  translation status"
 	@echo "make font    regenerate the bundled CJK font (docs/assets/fonts/) from fonts-noto-cjk"
@@ -105,8 +105,14 @@ node-deps: $(NODE_STAMP)
 test: $(STAMP) browser-deps node-deps
 	$(BIN)/python -m pytest -q
 
+# The PDFs (the whole edition in dist/baimozhi.pdf, each article in dist/articles/), then the site again:
+# the build offers them (site/pdf/, linked from each article, the home page and the Articles index)
+# because dist/pdf.json records them for these very sources (scripts/pdf_links.py). The Pages
+# workflow publishes this. Without it (make site, make serve) no page links a PDF.
 pdf: $(STAMP) browser-deps site
-	$(BIN)/python -m scripts pdf
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(if $(SITE_URL),SITE_URL="$(SITE_URL)") $(BIN)/python -m scripts pdf
+	@echo "building the site again, now offering the PDFs …"
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(if $(SITE_URL),SITE_URL="$(SITE_URL)") $(BIN)/mkdocs build --strict --clean
 
 bench: $(STAMP)
 	$(BIN)/python -m scripts bench

@@ -185,7 +185,8 @@ def cmd_bench(args, paths):
 
 
 def cmd_pdf(args, paths):
-    """`pdf`: the built site as one PDF in dist/."""
+    """`pdf`: the built site as one PDF in dist/, and each article as its own (dist/articles/); the next
+    build offers them on the site (pdf_links.py)."""
     from .pdf import main as make_pdf
     print(make_pdf(paths.root))
 
@@ -221,7 +222,7 @@ def main(argv=None) -> int:
     p.add_argument("segment")
     p.set_defaults(fn=cmd_accept)
     sub.add_parser("bench", help="performance benchmark against a plain MkDocs build").set_defaults(fn=cmd_bench)
-    sub.add_parser("pdf", help="the built site (site/) as one PDF in dist/").set_defaults(fn=cmd_pdf)
+    sub.add_parser("pdf", help="the built site (site/) as one PDF in dist/, each article in dist/articles/").set_defaults(fn=cmd_pdf)
     p = sub.add_parser("font", help="regenerate the bundled CJK font (docs/assets/fonts/) from fonts-noto-cjk")
     font_arguments(p)
     p.set_defaults(fn=cmd_font)

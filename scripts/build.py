@@ -54,7 +54,7 @@ class Output:
     fingerprint: str = ""
 
 
-GENERATED_DIRS = ("articles", "data", "assets/figures")
+GENERATED_DIRS = ("articles", "data", "assets/figures", "pdf")
 # Pages with relative links in their HTML are NAME/index.md, so a link means the same from the source
 # file (Zensical) as from the page URL (MkDocs); older builds wrote these names (removed by write).
 MOVED = ("glossary.md", "who.md", "figures.md", "timeline.md")
@@ -84,8 +84,10 @@ def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
 
 
 def _pages(ctx: Context, inp, articles, placed) -> Output:
-    from . import figure_pages
+    from . import figure_pages, pdf_links
     cache = Cache(ctx.paths)
+    # the PDFs `make pdf` printed from these very sources, if any: offered and linked (pdf_links.py)
+    pdfs = pdf_links.available(ctx.paths.root, (inp or cache.inputs()).source_fingerprint)
     memory = cache.memory.rendered
     out = Output()
     uses = []
@@ -96,7 +98,8 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
         keys.append(key)
         rendered = memory.get(key) if key else None
         if rendered is None:
-            rendered = render.render_article(a, ctx, placed)
+            rendered = render.render_article(a, ctx, placed, pdf_links.link(a.slug, pdfs.get(a.slug), "../../",
+                                                                             "Download this article"))
             if key:
                 memory[key] = rendered
         out.files[f"articles/{a.slug}/index.md"] = rendered.page
@@ -105,8 +108,11 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
         out.files[f"data/articles/{a.slug}.json"] = rendered.json
         uses.append((a.slug, rendered.annotations.term_uses))
         vocab[a.slug] = rendered.vocabulary
-    out.files["index.md"] = render.home_page(articles)
-    out.files["articles/index.md"] = render.articles_index(articles)
+    edition = pdfs.get(pdf_links.EDITION)
+    out.files["index.md"] = render.home_page(articles, pdf_links.link(pdf_links.EDITION, edition, "", "Download the whole edition"))
+    out.files["articles/index.md"] = render.articles_index(articles, pdf_links.link(pdf_links.EDITION, edition, "../",
+                                                                                     "Download the whole edition"))
+    out.files.update(pdf_links.site_files(pdfs))
     out.files.update(reference_files(ctx, uses, articles))
     out.files["about.md"] = render.about_page(articles, ctx)
     out.files["figures/index.md"] = figure_pages.figures_page(placed, articles)
@@ -114,10 +120,24 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out.files["style.md"] = (Path(__file__).parent / "templates" / "style.md").read_text(encoding="utf-8")
     from . import study_pages
     out.files.update(study_pages.files(articles, vocab, ctx.paths))
-    out.files = searchable_pages(out.files, ctx.lexicon)   # Chinese cut into words for search (search_words.py)
     out.nav = render.site_nav(articles)
+    out.files.update(hant_files(ctx, out.files, out.nav))
+    out.files = searchable_pages(out.files, ctx.lexicon)   # Chinese cut into words for search (search_words.py)
     out.words = sorted({f for t in ctx.lexicon.terms for f in t.forms})
     cache.memory.keep_articles(keys)        # keep only what this build used
+    return out
+
+
+def hant_files(ctx: Context, files: dict, nav: list) -> dict[str, str]:
+    """繁 beyond the articles (hant_pages.py): the script choice on every other page with Chinese, and
+    the one table their Chinese, the navigation and the site's name (mkdocs.yml) share."""
+    from . import hant_pages
+    out = {rel: hant_pages.with_script_toolbar(text) for rel, text in files.items()
+           if hant_pages.is_shared(rel) and isinstance(text, str)}
+    config = ctx.paths.root / "mkdocs.yml"
+    extra = hant_pages.nav_titles(nav) + ([config.read_text(encoding="utf-8")] if config.exists() else [])
+    table = hant_pages.shared_table({**files, **out}, extra, ctx.lexicon.names)
+    out[hant_pages.HANT_JSON] = h.json_text(table, separators=(",", ":")) + "\n"
     return out
 
 

@@ -32,18 +32,25 @@ class Inputs:
     """Digests of everything a build reads: the shared inputs, and each article's own files."""
     shared: str                      # data/, side files (titles appear on other pages), code
     articles: dict                   # seed stem -> digest of NAME.txt|md|html, NAME.yml, NAME.en.yml
+    pdf: str = ""                    # digest of dist/pdf.json, the PDFs printed (pdf_links.py); "" if none
 
     @property
-    def fingerprint(self) -> str:
-        """One digest of every input: equal fingerprints, equal builds."""
+    def source_fingerprint(self) -> str:
+        """One digest of the sources (everything but the printed PDFs): what dist/pdf.json records."""
         h = hashlib.sha256(self.shared.encode())
         for stem in sorted(self.articles):
             h.update(f"{stem}={self.articles[stem]}".encode())
         return h.hexdigest()
 
+    @property
+    def fingerprint(self) -> str:
+        """One digest of every input: equal fingerprints, equal builds."""
+        return hashlib.sha256(f"{self.source_fingerprint}:{self.pdf}".encode()).hexdigest() if self.pdf \
+            else self.source_fingerprint
+
     def article_key(self, stem: str) -> str:
-        """What one article's pages are made of: the shared inputs and its own files."""
-        return f"{self.shared}:{self.articles.get(stem, '')}"
+        """What one article's pages are made of: the shared inputs, its own files, the PDFs offered."""
+        return f"{self.shared}:{self.pdf}:{self.articles.get(stem, '')}"
 
 
 def _digest(files) -> str:
@@ -68,7 +75,9 @@ def inputs(paths: Paths) -> Inputs:
     articles = {}
     for seed in seeds:
         articles[seed.stem] = _digest([seed, seed.with_suffix(".yml"), seed.with_suffix(".en.yml")])
-    return Inputs(shared, articles)
+    from .pdf_links import MANIFEST
+    pdf = _digest([paths.root / MANIFEST]) if (paths.root / MANIFEST).is_file() else ""
+    return Inputs(shared, articles, pdf)
 
 
 def sha(data: bytes) -> str:

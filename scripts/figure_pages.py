@@ -56,6 +56,7 @@ class Source(NamedTuple):
     paragraph: int          # ¶ number in its article
     outlet: str
     published: str
+    outlet_zh: str = ""
 
 
 def cite_sources(sources, root: str) -> str:
@@ -80,6 +81,7 @@ class Placed:
     datasets: list
     events: list
     sources: dict = field(default_factory=dict)       # dataset id -> [(slug, seg, title)]
+    credits: dict = field(default_factory=dict)       # dataset id -> [(Source, figures.Credit)]
     event_source: dict = field(default_factory=dict)  # index -> (slug, seg, title)
     after: dict = field(default_factory=dict)         # (slug, seg) -> [dataset]
 
@@ -107,13 +109,19 @@ def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
         for item in a.alignment.items:
             if quote in item.segment.plain:
                 return Source(a.slug, item.segment.id, a.title_en or a.title_zh, order[a.slug][item.segment.id] + 1,
-                              a.outlet_en or a.outlet_zh, a.published)
+                              a.outlet_en or a.outlet_zh, a.published, a.outlet_zh)
         raise BuildError(data_dir, f"quote spans two paragraphs of {article_key}: {quote[:30]}…", None,
                          "quote from one paragraph")
 
     for ds in datasets:
         srcs = list(dict.fromkeys(find(p.article, p.quote) for p in ds.points))
         placed.sources[ds.id] = srcs
+        slugs = {s.slug for s in srcs}
+        placed.credits[ds.id] = [(find(c.article, c.quote), c) for c in ds.source]
+        for where, c in placed.credits[ds.id]:
+            if where.slug not in slugs:
+                raise BuildError(ds.path, f"source {c.name.en!r} is credited in article {c.article}, whose numbers "
+                                 "this figure does not use", c.line or None, "name the article its points quote")
         for slug in dict.fromkeys(s[0] for s in srcs):
             last = max((s for s in srcs if s[0] == slug), key=lambda s: order[slug][s[1]])
             placed.after.setdefault((slug, last[1]), []).append(ds)
@@ -122,17 +130,83 @@ def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
     return placed
 
 
+def month_year(iso: str) -> str:
+    """'2023-07-23' or '2023-07' -> 'July 2023'; '2023' -> '2023'; '' -> ''.
+
+    >>> month_year("2024-07-02"), month_year("2024"), month_year("")
+    ('July 2024', '2024', '')
+    """
+    from .annotate.numbers import MONTHS
+    parts = iso.split("-")
+    return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) >= 2 else iso
+
+
+def paragraph_runs(numbers) -> list[tuple[int, int]]:
+    """Paragraph numbers as runs: [12, 13, 5, 14, 20] -> [(5, 5), (12, 14), (20, 20)].
+
+    >>> paragraph_runs([12, 13, 5, 14, 20])
+    [(5, 5), (12, 14), (20, 20)]
+    """
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return [(a, b) for a, b in runs]
+
+
+def paragraph_links(sources, root: str) -> str:
+    """'¶12–13, ¶20' for sources of one article, each number a link to its paragraph."""
+    by_number = {s.paragraph: s for s in sources}
+
+    def link(n: int) -> str:
+        s = by_number[n]
+        return f'<a href="{root}articles/{h.attr(s.slug)}/#{h.attr(s.seg)}">{n}</a>'
+
+    return ", ".join(f"¶{link(a)}" + (f"–{link(b)}" if b != a else "") for a, b in paragraph_runs(by_number))
+
+
+def credit_line(ds, placed: Placed, root: str) -> str:
+    """Where a figure's numbers come from, per article, as a reader cites it: 'Source: CB Insights, via
+    Youdianshu (on OFweek), July 2024 · ¶6' where the article names the underlying source, 'Figures as
+    reported by Cailian Press, July 2023 · ¶5–6' where it names none. No internal ids."""
+    by_article: dict[str, list] = {}
+    for s in placed.sources[ds.id]:
+        by_article.setdefault(s.slug, []).append(s)
+    named: dict[str, list] = {}
+    for where, credit in placed.credits.get(ds.id, ()):
+        named.setdefault(where.slug, []).append((where, credit))
+    parts = []
+    for slug, items in by_article.items():
+        first = items[0]
+        credits = named.get(slug, [])
+        paragraphs = {s.paragraph for s in items} | {w.paragraph for w, _ in credits}
+        outlet = f'<span title="{h.attr(first.title)}">{h.text(first.outlet or first.title)}</span>'
+        via = ", ".join(x for x in (outlet, h.text(month_year(first.published))) if x)
+        links = paragraph_links(items + [w for w, _ in credits], root)
+        if credits:
+            names = []
+            for where, c in credits:
+                same = "".join(c.name.zh.split()).casefold() == "".join(c.name.en.split()).casefold()
+                zh = "" if same else f' <span lang="zh-Hans">{h.text(c.name.zh)}</span>'
+                at = f" ({paragraph_links([where], root)})" if len(paragraphs) > 1 else ""
+                names.append(h.text(c.name.en) + zh + at)
+            parts.append(f'Source: {" and ".join(names)}, via {via} · {links}')
+        else:
+            parts.append(f"Figures as reported by {via} · {links}")
+    return "; ".join(parts)
+
+
 def figure_html(ds, placed: Placed, root: str) -> str:
-    """A figure with its caption, source links, CSV link and a link to the Figures page; `root`
-    leads to the site root."""
-    underlying = getattr(ds, "source", None)
-    origin = f"Source: {h.text(underlying.en)} (via the article) · " if underlying and getattr(underlying, "en", "") else ""
+    """A figure with its caption, its source line (credit_line), CSV link and a link to the Figures
+    page; `root` leads to the site root."""
     svg = f"{root}assets/figures/{ds.id}.svg"
     return (f'<figure class="bm-figure" id="fig-{ds.id}">\n'
             f'<a class="bm-figure-full" href="{svg}" title="Open the chart full size"><img src="{svg}" alt="{h.attr(ds.alt)}" loading="lazy"></a>\n'
             f'<figcaption><strong><span lang="zh-Hans">{h.text(ds.title.zh)}</span> · {h.text(ds.title.en)}</strong><br>\n'
             f'{h.text(ds.caption.en)} <span lang="zh-Hans">{h.text(ds.caption.zh)}</span><br>\n'
-            f'{origin}Figures as reported by {cite_sources(placed.sources[ds.id], root)}. '
+            f'<span class="bm-figure-source">{credit_line(ds, placed, root)}.</span> '
             f'<a href="{root}data/figures/{ds.id}.csv" download>Data (CSV)</a> · '
             f'<a href="{root}figures/#fig-{ds.id}">All figures</a></figcaption>\n</figure>')
 

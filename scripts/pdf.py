@@ -332,9 +332,42 @@ def _print_html(page, url: str, out: Path) -> None:
     page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
 
 
-def main(root: Path, options: dict | None = None, output: Path | None = None) -> Path:
-    """Print the site built in root/site into root/dist/baimozhi.pdf (or `output`); return its path."""
+ARTICLES_DIR = Path("dist") / "articles"
+
+
+def fixed_dates(data: bytes, epoch: int) -> bytes:
+    """The PDF with its creation and modification dates set to `epoch` (SOURCE_DATE_EPOCH), each
+    written in the same number of bytes, so the cross-reference offsets stay right and the same
+    site prints to the same bytes.
+
+    >>> fixed_dates(b"/CreationDate (D:20261201143000+00'00') /ModDate (D:20261201)", 0)
+    b"/CreationDate (D:19700101000000+00'00') /ModDate (D:19700101)"
+    """
+    import datetime
+    stamp = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y%m%d%H%M%S") + "+00'00'"
+
+    def same_length(m: re.Match) -> bytes:
+        old = m.group(2)
+        return m.group(1) + stamp.encode()[:len(old)].ljust(len(old), b"0") + b")"
+
+    return re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)([^)]*)\)", same_length, data)
+
+
+def _settle(paths: list[Path]) -> None:
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+    for p in paths:
+        p.write_bytes(fixed_dates(p.read_bytes(), epoch))
+
+
+def main(root: Path, options: dict | None = None, output: Path | None = None, only: list[str] | None = None) -> Path:
+    """Print the site built in root/site into root/dist/baimozhi.pdf (or `output`) and each article into
+    root/dist/articles/SLUG.pdf (page numbers from 1), record them in dist/pdf.json for the site to offer
+    (pdf_links.py) and return the whole edition's path. `only`: just these articles' PDFs, no whole
+    edition (returns the folder)."""
     from playwright.sync_api import sync_playwright
+    from . import pdf_links
+    from .cache import inputs
+    from .paths import Paths
 
     root = Path(root).resolve()
     site = root / "site"
@@ -344,7 +377,9 @@ def main(root: Path, options: dict | None = None, output: Path | None = None) ->
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} not found: install Debian's chromium (make browser-deps)")
 
+    fingerprint = inputs(Paths(root)).source_fingerprint     # the sources this site was built from
     cards = article_cards(site)
+    singles = {c.slug: root / ARTICLES_DIR / f"{c.slug}.pdf" for c in cards if only is None or c.slug in only}
     meta = site_metadata(root)
     parts = [Part(c.href, c.zh, c.en) for c in cards]
     for slug, title, required in REFERENCE_PAGES:
@@ -372,6 +407,16 @@ def main(root: Path, options: dict | None = None, output: Path | None = None) ->
                               if urlsplit(route.request.url).netloc == host or route.request.url.startswith(("data:", "about:"))
                               else route.abort())
                 page = context.new_page()
+                for c in cards:
+                    if c.slug in singles:
+                        log(f"printing {c.href} alone")
+                        singles[c.slug].parent.mkdir(parents=True, exist_ok=True)
+                        _print_page(page, server.url + c.href, singles[c.slug], 0, print_css)
+                if only is not None:
+                    context.close()
+                    _settle(list(singles.values()))
+                    pdf_links.record(root, fingerprint, singles)
+                    return root / ARTICLES_DIR
 
                 cover = tmp / "000-cover.pdf"
                 _print_html(page, server.page("cover.html", cover_html(meta, cards)), cover)
@@ -402,6 +447,9 @@ def main(root: Path, options: dict | None = None, output: Path | None = None) ->
         out.parent.mkdir(parents=True, exist_ok=True)
         files = [cover, contents] + [pt.pdf for pt in parts]
         subprocess.run([pdfunite, *map(str, files), str(out)], check=True)
+    _settle([out, *singles.values()])
+    if output is None:
+        pdf_links.record(root, fingerprint, {pdf_links.EDITION: out, **singles})
     total = pdf_pages(out)
     log(f"wrote {out} ({total} pages: cover, contents, {len(cards)} articles, "
         f"{len(parts) - len(cards)} reference sections)")

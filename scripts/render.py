@@ -205,8 +205,9 @@ class Rendered:
     vocabulary: tuple = ((), None)     # (words, level profile): study.py
 
 
-def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
-    """The article's page: annotated segments with the figures `placed` after their last source."""
+def render_article(a: Article, ctx: Context, placed=None, pdf: str = "") -> Rendered:
+    """The article's page: annotated segments with the figures `placed` after their last source;
+    `pdf`, the link to the article's PDF where one was printed (pdf_links.link)."""
     from .annotate import PageAnnotations, ZhAnnotator
     notes = Notes()
     annotations = PageAnnotations()
@@ -220,7 +221,7 @@ def render_article(a: Article, ctx: Context, placed=None) -> Rendered:
             blocks.append(figure_html(ds, placed, "../../"))
     from . import study_pages
     vocabulary = study_pages.vocabulary(a, ctx)
-    return Rendered(article_page(a, blocks, notes, annotations, ctx, vocabulary[1]), annotations, vocabulary=vocabulary)
+    return Rendered(article_page(a, blocks, notes, annotations, ctx, vocabulary[1], pdf), annotations, vocabulary=vocabulary)
 
 
 def terms_list(annotations, ctx: Context) -> str:
@@ -259,7 +260,7 @@ def source_line(a: Article) -> str:
     return ", ".join(parts)
 
 
-def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=None) -> str:
+def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=None, pdf: str = "") -> str:
     """The whole article page: front matter, title, metadata and provenance, toolbar, the segment
     `blocks`, translator's notes, terms used, and the page's word and dictionary data."""
     c = a.counts
@@ -275,6 +276,8 @@ def article_page(a: Article, blocks, notes, annotations, ctx: Context, profile=N
         from .study_pages import level_row
         meta_rows.append(level_row(profile, "vocabulary/"))
     meta_rows.insert(0, ("Source", source_line(a)))
+    if pdf:
+        meta_rows.append(("Print", pdf))
     meta_rows.append(("Translation", f'{c["translated"]} of {total} segments translated'
                       + (f', {c["stale"]} out of date' if c["stale"] else "")
                       + (f', {c["pending"]} pending' if c["pending"] else "")
@@ -384,10 +387,16 @@ def article_json(a: Article, rendered: Rendered | None = None) -> dict:
     return data
 
 
-def home_page(articles: list[Article]) -> str:
-    """The home page: templates/home.md with a card per article."""
+def home_page(articles: list[Article], pdf: str = "") -> str:
+    """The home page: templates/home.md with a card per article (and `pdf`, the whole edition's link
+    where it was printed: pdf_links.link)."""
     template = (Path(__file__).parent / "templates" / "home.md").read_text(encoding="utf-8")
-    return template.replace("{{ARTICLES}}", article_cards(articles))
+    return template.replace("{{ARTICLES}}", article_cards(articles) + edition_line(pdf))
+
+
+def edition_line(pdf: str) -> str:
+    """The whole edition's download line under an article list; '' where no PDF was printed."""
+    return f'\n\n<p class="bm-edition">{pdf}: every article, the glossary, who\'s who, figures and timeline.</p>' if pdf else ""
 
 
 def about_page(articles: list[Article], ctx: Context) -> str:
@@ -438,9 +447,10 @@ def article_cards(articles: list[Article], base: str = "", newest_first: bool = 
     return '<ol class="bm-cards">\n' + "\n".join(rows) + "\n</ol>"
 
 
-def articles_index(articles: list[Article]) -> str:
-    """articles/index.md: every article, so the Articles section opens on a list, not on one article."""
-    return ARTICLES_INDEX.replace("{{ARTICLES}}", article_cards(articles, "../", newest_first=True))
+def articles_index(articles: list[Article], pdf: str = "") -> str:
+    """articles/index.md: every article, so the Articles section opens on a list, not on one article
+    (and the whole edition's PDF where it was printed)."""
+    return ARTICLES_INDEX.replace("{{ARTICLES}}", article_cards(articles, "../", newest_first=True) + edition_line(pdf))
 
 
 def site_nav(articles: list[Article]) -> list:

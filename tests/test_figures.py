@@ -120,7 +120,8 @@ def test_render_timeline():
     assert first == second
     svg = first.decode("utf-8")
     texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
-    assert len(texts) >= 3 * len(EVENTS)                    # date, Chinese, English per event: real text
+    dated = sum(1 for e in EVENTS if len(e.date) > 4)     # a year alone stands in the year column only
+    assert len(texts) >= len(EVENTS) * 2 + dated            # date, Chinese, English per event: real text
     assert all("\n" not in t for t in texts)                # one line each, anchored: no font can misplace it
     assert set(re.findall(r"font-family: ([^;\"]+)", svg)) == {F.STYLE["font_stack"]}
     assert "sans-serif" in F.STYLE["font_stack"]
@@ -301,6 +302,60 @@ def test_dataset_mistake_names_file_and_line(tmp_path, texts, mistake):
         assert stage == "check", f"{mistake}: loading should have failed"
         F.check_quotes(datasets, [], texts)
     assert str(exc.value).startswith(f"{p}:{line_of(p, anchor)}: {message}")
+
+
+CREDIT = """\
+source:
+  - name: {zh: Wind, en: Wind}
+    article: "000"
+    quote: QUOTE
+series:"""
+
+
+def test_source_credit_loads_and_is_checked(tmp_path, texts):
+    """A figure may name the source its article credits, with the words that credit it; the words must
+    be in that article (file:line otherwise), and the field is optional."""
+    p = write(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace("series:", CREDIT.replace("QUOTE", "Wind数据显示"), 1),
+                 encoding="utf-8")
+    [ds] = F.load_datasets(tmp_path / "figures")
+    assert [(c.name.en, c.article, c.quote) for c in ds.source] == [("Wind", "000", "Wind数据显示")]
+    F.check_quotes([ds], [], texts)
+    p.write_text(p.read_text(encoding="utf-8").replace("Wind数据显示", "彭博数据显示"), encoding="utf-8")
+    [ds] = F.load_datasets(tmp_path / "figures")
+    with pytest.raises(BuildError) as exc:
+        F.check_quotes([ds], [], texts)
+    assert str(exc.value).startswith(f"{p}:{line_of(p, '彭博数据显示')}: source quote not found in article 000")
+    p.write_text(p.read_text(encoding="utf-8").replace("    quote: 彭博数据显示\n", "    qoute: x\n"), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        F.load_datasets(tmp_path / "figures")
+    assert str(exc.value).startswith(f"{p}:{line_of(p, 'qoute')}: unknown field 'qoute'")
+    assert "quote" in str(exc.value)
+
+
+def test_every_source_credit_names_its_article(texts):
+    """The project's credits: each quote is in its article and names the source it credits."""
+    credited = [(ds, c) for ds in DATASETS for c in ds.source]
+    assert len(credited) >= 8
+    for ds, c in credited:
+        assert c.quote in texts[c.article], (ds.id, c.quote)
+        assert c.article in ds.articles, ds.id
+        # the credit's words hold the name the article prints (CB Insights as 'CBInsights', 公告 …)
+        words = [w for w in re.split(r"[\s（）()]+", c.name.zh) if w]
+        assert any(w in c.quote or c.quote in w or w[:2] in c.quote for w in words), (ds.id, c.name.zh, c.quote)
+
+
+def test_credit_in_an_article_the_figure_does_not_use(tmp_path):
+    from scripts import figure_pages
+    from scripts.pipeline import Context, load_articles
+    ctx = Context.load(Paths())
+    p = write(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace("series:", CREDIT.replace('"000"', '"004"').replace(
+        "QUOTE", "Wind数据显示"), 1), encoding="utf-8")
+    datasets = F.load_datasets(tmp_path / "figures")
+    with pytest.raises(BuildError) as exc:
+        figure_pages.locate(load_articles(ctx), datasets, [], tmp_path)
+    assert "whose numbers this figure does not use" in str(exc.value)
 
 
 def test_id_must_match_file_name(tmp_path):

@@ -489,6 +489,62 @@ def test_traditional_converts_every_visible_string(page, server, site, lexicon, 
     assert page.evaluate(VISIBLE_TEXT_JS) == before, "back to Simplified, everything as it was"
 
 
+def check_converted(before, after, standard, lexicon) -> int:
+    """Every string shown converted as the build converts its runs, and no character left that the
+    standard changes wherever it stands (a Simplified-only character). How many strings changed."""
+    assert [x[:2] for x in after] == [x[:2] for x in before], "the same strings show"
+    changed = 0
+    for (area, key, hans), (_, _, hant) in zip(before, after):
+        expect = HAN_RUN.sub(lambda m: words.hant_text(m.group(), standard, lexicon.names_re), hans)
+        assert hant == expect, f"{area} {key}: {hans!r} shows as {hant!r}, not {expect!r}"
+        left = {c for c in hans if words.to_hant(c, standard, words=False) != c} - set(expect)
+        assert not set(hant) & left, f"{area}: Simplified-only {sorted(set(hant) & left)} left in {hant!r}"
+        changed += hant != hans
+    return changed
+
+
+@pytest.mark.parametrize("path", ["glossary/", "who/"])
+@pytest.mark.parametrize("standard,val,tag", [("tw", "hant", "zh-Hant-TW"), ("hk", "hk", "zh-Hant-HK")])
+def test_traditional_on_glossary_and_whos_who(page, server, lexicon, path, standard, val, tag):
+    """繁 on the reference pages: the script choice under the title converts every visible Chinese
+    string (headings, entries, contents) from the site's shared table, fetched only when chosen."""
+    asked = []
+    page.on("request", lambda r: asked.append(urlsplit(r.url).path))
+    goto(page, server, path)
+    before = page.evaluate(VISIBLE_TEXT_JS)
+    assert not any(a.endswith("/data/hant.json") for a in asked), "the table loads only when 繁 is chosen"
+    set_option(page, "script", val)
+    page.wait_for_selector("html[data-bm-shared]")
+    after = page.evaluate(VISIBLE_TEXT_JS)
+    changed = check_converted(before, after, standard, lexicon)
+    assert changed > len(before) / 4, f"only {changed} of {len(before)} strings changed"
+    langs = page.evaluate("""() => [...new Set([...document.querySelectorAll('.md-content [lang^="zh"]')]
+        .filter(e => !e.closest('.bm-toolbar')).map(e => e.getAttribute('lang')))]""")
+    assert langs == [tag]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"traditional-{path.strip('/')}-{standard}.png")
+    set_option(page, "script", "hans")
+    assert page.evaluate(VISIBLE_TEXT_JS) == before, "back to Simplified, everything as it was"
+
+
+def test_traditional_follows_the_reader_to_every_page(page, server, site, lexicon):
+    """Chosen once (remembered), 繁 holds on every other kind of page: figures, timeline, the articles
+    index, a vocabulary list and the home page, their titles and captions included."""
+    goto(page, server, "glossary/")
+    set_option(page, "script", "hant")
+    slug = article_slugs(site)[0]
+    for path in ["figures/", "timeline/", "articles/", f"articles/{slug}/vocabulary/", ""]:
+        goto(page, server, path)
+        page.wait_for_selector("html[data-bm-shared]")
+        after = page.evaluate(VISIBLE_TEXT_JS)
+        assert page.locator('.bm-toolbar button[data-val="hant"][aria-pressed="true"]').count() == 1, path
+        page.evaluate("() => { localStorage.setItem('bm-options', JSON.stringify({script: 'hans'})); }")
+        goto(page, server, path)
+        before = page.evaluate(VISIBLE_TEXT_JS)
+        page.evaluate("() => { localStorage.setItem('bm-options', JSON.stringify({script: 'hant'})); }")
+        assert check_converted(before, after, "tw", lexicon), f"/{path}: nothing converted"
+
+
 def test_taiwan_words_carry_their_own_pinyin(page, server, site):
     """Where Taiwan uses another word (人工智能 -> 人工智慧), the ruby reads that word."""
     goto(page, server, f"articles/{biggest_article(site)}/")
@@ -637,3 +693,24 @@ def test_accessibility_in_reading_modes(page, server, site, state):
         assert pop_state(page)["ours"], "Enter opened the dictionary"
     problems = _axe_problems(page)
     assert not problems, "\n".join(problems[:20])
+
+
+# ---------------------------------------------------------------- the sticky toolbar stays usable (item 13)
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1400, "height": 1000}], ids=["phone", "desktop"])
+def test_back_to_top_never_covers_the_toolbar(browser, server, site, viewport):
+    """Scrolling back up shows Material's "Back to top" button; it floats below the sticky reading
+    toolbar, so the toolbar's buttons stay visible and tappable."""
+    ctx = new_context(browser, server, viewport=viewport, has_touch=viewport is PHONE, is_mobile=viewport is PHONE)
+    try:
+        page = ctx.new_page()
+        goto(page, server, f"articles/{biggest_article(site)}/")
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(300)
+        page.mouse.wheel(0, -600)
+        page.wait_for_function("() => !document.querySelector('.md-top').hidden && getComputedStyle(document.querySelector('.md-top')).opacity === '1'")
+        top = page.locator(".md-top").bounding_box()
+        bar = page.locator(".bm-toolbar").first.bounding_box()
+        assert top["y"] >= bar["y"] + bar["height"], f"back to top {top} over the toolbar {bar}"
+    finally:
+        ctx.close()

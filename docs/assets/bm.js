@@ -47,6 +47,17 @@
     var tw = forms[0] || s;
     return opts.script === "hk" && forms.length > 1 ? forms[1] || s : tw;
   }
+  /* the pages that are not articles (and every page's header and navigation) share one table,
+     data/hant.json beside this script's folder, fetched from the site only once 繁 is chosen */
+  var SHARED_URL = ((document.currentScript && document.currentScript.src) || "").replace(/assets\/bm\.js(?:[?#].*)?$/, "data/hant.json");
+  var shared = null, sharing = false;
+  function loadShared() {
+    if (shared || sharing || !/data\/hant\.json$/.test(SHARED_URL) || typeof fetch !== "function") { return; }
+    sharing = true;
+    fetch(SHARED_URL).then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (d) { shared = d || {}; }, function () { shared = {}; })
+      .then(function () { root.setAttribute("data-bm-shared", "loaded"); if (opts.script !== "hans") { applyScript(); } });
+  }
   function row(name, key) { var t = table(name); return has(t, key) ? t[key] : null; }
   function wordForm(s) { var e = row("words", s); return e ? pick(e.slice(1, 3), s) : s; }
   function convert(text) {
@@ -54,7 +65,8 @@
     var runs = table("hant"), words = table("words");
     return text.replace(HAN_RUN, function (run) {
       if (has(runs, run)) { return pick(runs[run], run); }
-      return has(words, run) ? pick(words[run].slice(1, 3), run) : run;
+      if (has(words, run)) { return pick(words[run].slice(1, 3), run); }
+      return shared && has(shared, run) ? pick(shared[run], run) : run;
     });
   }
 
@@ -84,9 +96,11 @@
 
   var original = new Map();   /* text node -> its Simplified text */
   var SKIP = "script, style, code, pre, textarea, .w, .bm-pop, .bm-toolbar";
+  var title = document.title;
   function applyScript() {
     document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord);
-    if (!document.querySelector(".bm-article")) { return; }
+    if (opts.script !== "hans") { loadShared(); }
+    document.title = convert(title);
     var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
       acceptNode: function (n) {
         return (original.has(n) || HAN.test(n.nodeValue)) && !n.parentNode.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
@@ -99,7 +113,7 @@
       if (t !== s) { original.set(n, s); }
       if (n.nodeValue !== t) { n.nodeValue = t; }
     });
-    document.querySelectorAll('.bm-article [lang^="zh"]').forEach(function (el) {
+    document.querySelectorAll('.md-main [lang^="zh"], .bm-article [lang^="zh"]').forEach(function (el) {
       if (!el.closest(".bm-toolbar")) { el.setAttribute("lang", LANG_TAG[opts.script]); }
     });
   }

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from .draw import STYLE, _font_family, _rc, render_svg, render_timeline_svg, warm_up
 from .load import KINDS, UNITS, check_quotes, load_dataset, load_datasets, load_timeline, reading_values
-from .model import Bilingual, Dataset, Event, Point, Series, dataset_csv, english_reading, latin, qualifier
+from .model import Bilingual, Credit, Dataset, Event, Point, Series, dataset_csv, english_reading, latin, qualifier
 
-__all__ = ["STYLE", "KINDS", "UNITS", "Bilingual", "Dataset", "Event", "Point", "Series", "check_quotes",
+__all__ = ["STYLE", "KINDS", "UNITS", "Bilingual", "Credit", "Dataset", "Event", "Point", "Series", "check_quotes",
            "code_digest", "dataset_csv", "english_reading", "latin", "qualifier",
            "load_dataset", "load_datasets", "load_timeline", "reading_values", "render_svg", "render_timeline_svg",
            "warm_up"]

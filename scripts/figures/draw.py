@@ -363,13 +363,12 @@ def _svg(fig: Figure) -> bytes:
 def _load_matplotlib() -> None:
     """Import matplotlib on first drawing only: loading and checking data, and builds whose SVGs are
     cached, do not pay for it."""
-    global matplotlib, font_manager, FigureCanvasAgg, Figure, Line2D, FuncFormatter, MaxNLocator
+    global matplotlib, font_manager, FigureCanvasAgg, Figure, FuncFormatter, MaxNLocator
     fonts.matplotlib_family()       # first: matplotlib's cache in .cache/, the bundled fonts registered
     import matplotlib
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 
@@ -457,12 +456,9 @@ def render_timeline_svg(events) -> bytes:
             ax.text(text_x, y + 0.02, e.event.latin, ha="left", va="top", fontsize=8.3, color=STYLE["muted"])
             y += row
         ax.plot([rule_x, rule_x], [first_y, y - row], color=STYLE["axis"], linewidth=1.0, zorder=2)
-        _frame(fig, title, "来源 Source: 文章 articles " + ", ".join(articles) + " · 颜色表示出处 dot colour shows the article")
-        handles = [Line2D([], [], marker="o", linestyle="", color=colour[a], markersize=7,
-                                           label=f"文章 {a}") for a in articles]
-        fig.legend(handles=handles, loc="upper left", ncols=len(articles), frameon=False, fontsize=8.5,
-                   bbox_to_anchor=(STYLE["margin"] / STYLE["width"] - 0.01, 1 - STYLE["title_band"] / height + 0.02 / height),
-                   handletextpad=0.3, columnspacing=1.2)
+        # no internal article ids: the page lists each event with its outlet, date and ¶ under the chart
+        _frame(fig, title, "来源 Source: 各事件出处见下方列表 each event's source (outlet, date, ¶) is listed below "
+               "· 颜色区分出处文章 dot colours tell the articles apart")
         return _svg(fig)
 
 

@@ -14,7 +14,7 @@ from .. import schema
 from ..errors import BuildError
 from ..schema import files
 from ..yamlio import shown
-from .model import Bilingual, Dataset, Event, Point, Series, english_reading
+from .model import Bilingual, Credit, Dataset, Event, Point, Series, english_reading
 
 UNITS = files.UNITS
 KINDS = files.CHART_KINDS
@@ -38,8 +38,10 @@ def load_dataset(path: Path) -> Dataset:
                   p["reading"].strip(), p.line, p.line_of("quote"), p.line_of("reading"))
             for p in s["points"]))
         for s in d["series"])
+    source = tuple(Credit(Bilingual(**c["name"]), c["article"], c["quote"].strip(), c.line, c.line_of("quote"))
+                   for c in d["source"])
     return Dataset(d["id"], Bilingual(**d["title"]), d["kind"], d["unit"], Bilingual(**d["y_label"]),
-                   " ".join(d["alt"].split()), Bilingual(**d["caption"]), series, path, d.line)
+                   " ".join(d["alt"].split()), Bilingual(**d["caption"]), series, path, d.line, source)
 
 
 def load_datasets(data_dir: Path) -> list[Dataset]:
@@ -108,16 +110,16 @@ def check_quotes(datasets, events, texts: dict[str, str]) -> None:
     from ..annotate import numbers
     figures_in = functools.lru_cache(maxsize=None)(numbers.find)
 
-    def where(article, path, line):
+    def quoted(article, quote, path, line, quote_line, what="quote"):
         if article not in texts:
             _fail(path, line, f"no article {article}", f"use one of {', '.join(sorted(texts))}")
+        if quote not in texts[article]:
+            _fail(path, quote_line, f"{what} not found in article {article}",
+                  f"copy it exactly from python -m scripts clean {article}")
 
     for ds in datasets:
         for p in ds.points:
-            where(p.article, ds.path, p.line)
-            if p.quote not in texts[p.article]:
-                _fail(ds.path, p.quote_line, f"quote not found in article {p.article}",
-                      f"copy it exactly from python -m scripts clean {p.article}")
+            quoted(p.article, p.quote, ds.path, p.line, p.quote_line)
             if p.reading not in p.quote:
                 _fail(ds.path, p.reading_line, f"reading {p.reading!r} is not part of the quote",
                       "copy the words of the quote that state the number")
@@ -136,8 +138,8 @@ def check_quotes(datasets, events, texts: dict[str, str]) -> None:
                 _fail(ds.path, p.reading_line, f"the chart would say {chart!r} where the article page says "
                       f"{numbers.english(page)!r} ({page.text})",
                       f"write reading: {page.text} and give value (and value_high) as it states them")
+    for ds in datasets:
+        for c in ds.source:
+            quoted(c.article, c.quote, ds.path, c.line, c.quote_line, "source quote")
     for e in events:
-        where(e.article, e.path, e.line)
-        if e.quote not in texts[e.article]:
-            _fail(e.path, e.quote_line, f"quote not found in article {e.article}",
-                  f"copy it exactly from python -m scripts clean {e.article}")
+        quoted(e.article, e.quote, e.path, e.line, e.quote_line)

@@ -60,6 +60,17 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """The underlying source an article credits for a figure's numbers (CB Insights, Wind, a filing),
+    and the words of the paragraph that credit it."""
+    name: Bilingual
+    article: str
+    quote: str
+    line: int = 0
+    quote_line: int = 0
+
+
+@dataclass(frozen=True)
 class Dataset:
     """One chart as data/figures/<id>.yml declares it."""
     id: str
@@ -72,6 +83,7 @@ class Dataset:
     series: tuple
     path: Path = Path(".")
     line: int = 1
+    source: tuple = ()          # Credit, one per article that names its source; () where none does
 
     @property
     def points(self) -> list[Point]:

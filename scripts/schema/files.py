@@ -177,6 +177,16 @@ def _series_rule(d, at) -> None:
         at.fail(f"a {d['kind']} chart has exactly one series", "use kind: grouped", d.line_of("series"))
 
 
+CREDIT = Record("source", (
+    Field("name", BOTH, "whom the article credits for the numbers (CB Insights, Wind, a company's filing), with "
+          "the scope in brackets when it covers only some points", required=True,
+          example="name: {zh: CB Insights, en: CB Insights}"),
+    Field("article", ARTICLE, "the seed that credits it", required=True,
+          example='article: "002" (quoted, or YAML reads it as a number)'),
+    Field("quote", Text(), "the words that credit it (CBInsights数据显示), exactly as in the cleaned article; "
+          "they name the ¶ shown in the caption", required=True),
+), example='- {name: {zh: Wind, en: Wind}, article: "002", quote: Wind数据显示}')
+
 FIGURE = Record("figure", (
     Field("id", Text(r"[a-z0-9]+(?:-[a-z0-9]+)*", "lowercase words joined by hyphens"),
           "the file's name without .yml", required=True, example="id: ashare-h1-2023-profits"),
@@ -187,6 +197,8 @@ FIGURE = Record("figure", (
     Field("alt", Text(), "the chart in words, for readers who cannot see it", required=True),
     Field("caption", BOTH, "shown under the chart", required=True),
     Field("series", ListOf(SERIES, min=1), "one (or, grouped, several) series of points", required=True),
+    Field("source", ListOf(CREDIT), "the underlying source the article names for these numbers; leave it out "
+          "where the article names none (the caption then says 'Figures as reported by <outlet>')", default=()),
 ), checks=(_series_rule,), about="A chart (`data/figures/ID.yml`).")
 
 EVENT = Record("event", (
