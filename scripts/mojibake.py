@@ -71,7 +71,10 @@ CATEGORY_NOTES: dict[str, str] = {
 _CATEGORY_RE = {name: re.compile(f"[{cls}]") for name, cls in MOJIBAKE_CATEGORIES.items()}
 NEVER_TEXT = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-ACCEPT = 8.0          # nats a reading must win by, after paying for the guessed bytes
+ACCEPT = 8.0          # nats a reading must win by, after paying for the guessed bytes, per the length rule below
+MIN_MARGIN = 16.0     # nats any reading must win by: a short span explains little, and chance readings of
+                      # ordinary text (提！八 → 。前他, 9 nats) reach 12; every garble in the seeds wins by 22 or more
+PER_CHAR = 3.0        # nats per character of the reading: a long reading must be better all along, not in one spot
 PAIR_PRIOR = 1.0      # nats a dropped pair costs: how rarely an out-of-step pair falls where the reader drops it
 PAIR_ACCEPT = 1.0     # nats a restored pair must add beyond that
 REFINE = 3            # readings in which dropped pairs are looked for
@@ -290,6 +293,16 @@ def _context(text: str, side: int) -> str:
     return text[-CONTEXT:] if side < 0 else text[:CONTEXT]
 
 
+def required_margin(chars: int) -> float:
+    """Nats a reading of `chars` characters must win by: a short span needs proportionally stronger
+    evidence than a long one, so the margin has a floor and grows with the length read.
+
+    >>> required_margin(2), required_margin(5), required_margin(9)
+    (16.0, 16.0, 27.0)
+    """
+    return max(ACCEPT, MIN_MARGIN, PER_CHAR * chars)
+
+
 class _Prover:
     """Tries the out-of-step hypothesis at one mark of one line."""
 
@@ -483,7 +496,16 @@ class _Prover:
                 best = (r.gain - r.cost, r, run, stop)
         if best is None or best[0] < ACCEPT:
             return None
-        return self._finding(number, *best[1:])
+        finding = self._finding(number, *best[1:])
+        need = required_margin(len(best[1].chars))
+        if best[0] >= need:
+            return finding
+        # A reading wins, but by less than a span this short must: the bytes suggest, they do not prove.
+        # A person decides (the page marks it); the text is never changed on this evidence.
+        return replace(finding, fixed=None, category=f"{best[1].codec.name} one byte out of step, unproven",
+                       evidence=f"{finding.evidence}; under the {need:.0f} nats a reading of "
+                                f"{len(best[1].chars)} characters must win by: suggested {finding.fixed!r}, not proved",
+                       inferred="")
 
     def _finding(self, number: int, r: _Reading, run: _Run, stop: int) -> Finding:
         text, mark = self.text, self.mark
