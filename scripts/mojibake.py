@@ -786,64 +786,32 @@ def resolve_line(raw: str, number: int, decisions, facts_of, used: set) -> tuple
 # ---------------------------------------------------------------- accepting proposals into the side file
 
 def accept_repairs(side: Path, findings) -> list[Finding]:
-    """Append each proposed repair (findings with a reading) to the side file's `mojibake:` list,
-    as garbled / fixed / note, keeping everything else in the file as it was (ruamel.yaml round
-    trip). The file is replaced atomically: a temporary file in the same folder, then a rename; on
-    any error the temporary file is removed and the side file is untouched. Returns what was written."""
-    import io
-    import tempfile
-
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    from .errors import BuildError
+    """Add each proposed repair (a finding with a reading) to the side file's `mojibake:` list as
+    garbled / fixed / note, by the structural edit of scripts/memory_edit.py: the new entries are
+    spliced in after the list's last one (or `mojibake:` is added at the end), every other byte of
+    the file — comments, other entries, CRLF line endings — stays as it was, the result is checked
+    against the side-file schema and replaces the file atomically. A repair already recorded for
+    the same garbled text is not added again. Returns the findings written."""
+    from . import schema
+    from .memory_edit import append_to_list
     chosen = [f for f in findings if f.fixed is not None]
     if not chosen:
         return []
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    try:
-        data = yaml.load(side.read_text(encoding="utf-8")) if side.exists() else None
-    except Exception as exc:            # ruamel raises many kinds; all mean the file cannot be edited safely
-        raise BuildError(side, f"cannot read the side file: {str(exc).splitlines()[0]}", None,
-                         "fix its YAML first") from None
-    if data is None:
-        data = CommentedMap()
-    if not isinstance(data, dict):
-        raise BuildError(side, "side file must be a mapping", 1, "see seeds/README.md")
-    seq = data.get("mojibake")
-    if seq is None:
-        seq = data["mojibake"] = CommentedSeq()
-    if not isinstance(seq, list):
-        raise BuildError(side, "'mojibake' must be a list", None, "write mojibake: as a list of decisions")
-    have = {str(item.get("garbled", item.get("keep", ""))) for item in seq if isinstance(item, dict)}
-    written = []
-    for f in chosen:
-        if f.text in have:
-            continue
-        item = CommentedMap()
-        item["garbled"] = f.text
-        item["fixed"] = f.fixed
-        item["note"] = f"accepted from the bytes: {f.evidence}" + (f"; INFERRED: {f.inferred}" if f.inferred else "")
-        seq.append(item)
-        have.add(f.text)
-        written.append(f)
-    if not written:
-        return []
-    buf = io.StringIO()
-    yaml.dump(data, buf)
-    fd, tmp = tempfile.mkstemp(dir=side.parent, prefix=f".{side.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(buf.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, side)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    written: list[Finding] = []
+
+    def make(existing: list) -> list[dict]:
+        have = {str(item.get("garbled", item.get("keep", ""))) for item in existing if isinstance(item, dict)}
+        out = []
+        for f in chosen:
+            if f.text in have:
+                continue
+            note = f"accepted from the bytes: {f.evidence}" + (f"; INFERRED: {f.inferred}" if f.inferred else "")
+            out.append({"garbled": f.text, "fixed": f.fixed, "note": note})
+            have.add(f.text)
+            written.append(f)
+        return out
+
+    append_to_list(side, "mojibake", make, lambda path: schema.load(path, schema.files.SIDE_FILE))
     return written
 
 

@@ -357,6 +357,77 @@ def test_accept_repairs_refuses_an_unknown_id(project):
     assert not (project / "seeds" / "new_article.yml").exists()
 
 
+def _draft_proposals():
+    line = DRAFT.split("\n")[2]
+    found = [f for f in M.scan_line(line, 3) if f.fixed]
+    assert found
+    return found
+
+
+SIDE_WITH_LIST = ("# editor's notes stay\n"
+                  "slug: new-article   # the URL\n"
+                  "mojibake:\n"
+                  "  # kept by hand\n"
+                  "  - keep: \"吗?\"\n"
+                  "    note: 'a real question'   # single quotes stay single\n"
+                  "status: draft\n"
+                  "# the end\n")
+
+
+def test_accepting_a_repair_keeps_every_other_byte(tmp_path):
+    """The new entry is spliced after the list's last one: comments, quoting and the keys after the
+    list are byte for byte as they were."""
+    side = tmp_path / "a.yml"
+    side.write_text(SIDE_WITH_LIST, encoding="utf-8")
+    written = M.accept_repairs(side, _draft_proposals())
+    assert written
+    text = side.read_text(encoding="utf-8")
+    head = SIDE_WITH_LIST.split("status: draft")[0]
+    assert text.startswith(head) and text.endswith("status: draft\n# the end\n")
+    added = text[len(head):-len("status: draft\n# the end\n")]
+    assert added.startswith("  - garbled:") and added.count("\n  - ") == 0
+    data = yaml.safe_load(text)
+    assert data["mojibake"][0] == {"keep": "吗?", "note": "a real question"}
+    assert data["mojibake"][1]["fixed"] == written[0].fixed and data["status"] == "draft"
+    assert M.accept_repairs(side, _draft_proposals()) == [] and side.read_text(encoding="utf-8") == text
+
+
+def test_accepting_a_repair_keeps_crlf_and_adds_the_list_at_the_end(tmp_path):
+    side = tmp_path / "a.yml"
+    before = b"# notes\r\nslug: new-article\r\nstatus: draft  # still a draft\r\n"
+    side.write_bytes(before)
+    M.accept_repairs(side, _draft_proposals())
+    data = side.read_bytes()
+    assert data.startswith(before) and b"\nmojibake:\r\n" in data
+    assert b"\n" not in data.replace(b"\r\n", b"")           # every line ending is still CRLF
+    assert yaml.safe_load(data.decode("utf-8"))["mojibake"][0]["garbled"] == _draft_proposals()[0].text
+
+
+def test_an_interrupted_accept_leaves_the_old_file(tmp_path, monkeypatch):
+    """A failure between writing the new text and the rename leaves the side file as it was and no
+    temporary file beside it."""
+    side = tmp_path / "a.yml"
+    side.write_text(SIDE_WITH_LIST, encoding="utf-8")
+
+    def crash(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("os.replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        M.accept_repairs(side, _draft_proposals())
+    assert side.read_text(encoding="utf-8") == SIDE_WITH_LIST
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yml"]
+
+
+def test_accept_refuses_an_edit_the_schema_rejects(tmp_path):
+    """The edited file must still be a valid side file; otherwise nothing is written."""
+    side = tmp_path / "a.yml"
+    bad = "slug: new-article\nstatus: not-a-status\n"
+    side.write_text(bad, encoding="utf-8")
+    with pytest.raises(BuildError):
+        M.accept_repairs(side, _draft_proposals())
+    assert side.read_text(encoding="utf-8") == bad and [p.name for p in tmp_path.iterdir()] == ["a.yml"]
+
+
 def test_a_repair_tooltip_is_escaped(project):
     """The garbled text and the evidence reach the page only as escaped attribute text."""
     from scripts.render import repair_span
