@@ -6,7 +6,7 @@ lines the expectations list (tests/cases/corpus.yml, `must_go`) and keep every b
 (`must_stay`); the title, outlet and date found must be the expected ones.
 
 A build stopped by a mojibake flag is an expected failure for now: the detector flags rare but real
-characters (scripts/mojibake.py is being rewritten so that drafts do not stop on undecided flags).
+characters (scripts/mojibake/ is being rewritten so that drafts do not stop on undecided flags).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ RULES = clean.load_rules(ROOT / "data" / "cleaning.yml")
 RECALL_TARGET = 0.97
 ARTICLES = sorted(p for p in CORPUS.glob("*") if p.suffix in ingest.SEED_SUFFIXES
                   and p.name not in ingest.NOT_SEEDS) if CORPUS.exists() else []
-MOJIBAKE = "mojibake flags on rare but real characters stop the build (scripts/mojibake.py is being rewritten)"
+MOJIBAKE = "mojibake flags on rare but real characters stop the build (scripts/mojibake/ is being rewritten)"
 ROLE_FIELDS = {"author": "authors", "editor": "editors", "compiler": "translators", "translator": "translators",
                "chief editor": "chief_editor", "proofreader": "proofreaders"}
 
