@@ -24,7 +24,7 @@ PER_CHAR = 3.0        # nats per character of the reading: a long reading must b
 PAIR_PRIOR = 1.0      # nats a dropped pair costs: how rarely an out-of-step pair falls where the reader drops it
 PAIR_ACCEPT = 1.0     # nats a restored pair must add beyond that
 REFINE = 3            # readings in which dropped pairs are looked for
-PAIR_HEADROOM = 30.0  # ... if they come within this many nats of ACCEPT without them
+PAIR_HEADROOM = 30.0  # ... if they come within this many nats of their required margin without them
 LONE_CHAR = -8.0      # a character of a reading that no word explains and that costs more may hide a dropped pair
 SHORTLIST = 40        # candidate characters for one unknown byte, by their own likelihood, scored in context
 PUNCTUATION = "。，；：、？！"
@@ -242,8 +242,8 @@ class _Prover:
         # Dropped pairs are looked for only in the readings that already come close.
         tried.sort(key=lambda t: -t[0])
         for net, r, run, stop, (right, free_last, leftover, digit, garbled) in tried[:REFINE]:
-            if net < ACCEPT - PAIR_HEADROOM:
-                break
+            if net < required_margin(len(r.chars)) - PAIR_HEADROOM:
+                continue                  # too far below what this reading would need, even with pairs
             self.restore_pairs(r, right, r.family != "free", free_last)
             r.gain = self.local(self.left, leftover, r.chars, digit, right) - garbled
             if best is None or r.gain - r.cost > best[0]:
