@@ -143,13 +143,14 @@ def decode(path: Path, data: bytes) -> str:
                              f"save it as UTF-8 (iconv -f {codec.upper()} -t UTF-8)") from None
         hint = f"looks like {name}: convert it (iconv -f {codec.upper()} -t UTF-8)" if name else "save it as UTF-8"
         raise BuildError(path, f"not UTF-8 (byte {exc.start})", line, hint) from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 200):
         raise BuildError(path, f"binary file, not text ({controls} control characters)", None,
                          "remove it from seeds/")
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")     # control characters other than \t \n \r
 _CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]{2,20})", re.I)
 # A page's declared legacy charset -> the codec that decodes it (GB2312 and GBK pages use GB18030's superset).
 DECLARED_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "big5hkscs",

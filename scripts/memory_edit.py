@@ -134,14 +134,14 @@ def like(new: str, old):
 
 # ---------------------------------------------------------------- splicing
 
-def _item_regions(text: str, yaml) -> list[tuple[int, int]] | None:
-    """Line ranges [start, end) of each entry under `segments:` (an entry's trailing comments are
+def _item_regions(text: str, yaml, key: str = "segments") -> list[tuple[int, int]] | None:
+    """Line ranges [start, end) of each entry under `key:` (an entry's trailing comments are
     its own), or None if the list is not a block list that lines can be cut along."""
     from ruamel.yaml.nodes import MappingNode, SequenceNode
     root = yaml.compose(text)
     if not isinstance(root, MappingNode):
         return None
-    seq = next((v for k, v in root.value if k.value == "segments"), None)
+    seq = next((v for k, v in root.value if k.value == key), None)
     if not isinstance(seq, SequenceNode) or seq.flow_style:
         return None
 
@@ -173,7 +173,8 @@ def _with_ending(line: str, newline: str) -> str:
 
 def _splice(source: Source, old_regions, new_text: str, new_regions, pick: int | None) -> list[str] | None:
     """The old lines with entry `pick` replaced by its lines in the new dump; with pick=None, the
-    new dump's entries after the old ones are appended. None if the two documents do not line up."""
+    new dump's entries after the old ones are added after the last old entry (at the end of the file
+    when only comments follow the list). None if the two documents do not line up."""
     if old_regions is None or new_regions is None:
         return None
     new_lines = _lines(new_text)
@@ -187,21 +188,24 @@ def _splice(source: Source, old_regions, new_text: str, new_regions, pick: int |
         return None
     tail_start = old_regions[-1][1]
     if any(_body(x).strip() and not _body(x).lstrip().startswith("#") for x in old_lines[tail_start:]):
-        return None                       # something other than comments after the list
-    if old_lines and not _ending(old_lines[-1]):
-        old_lines[-1] += source.newline
+        at = tail_start                   # other keys follow the list: the new entries go right after it
+    else:
+        at = len(old_lines)               # only comments after the list: they stay where they are
+    if at and not _ending(old_lines[at - 1]):
+        old_lines[at - 1] += source.newline
     c, d = new_regions[len(old_regions)][0], new_regions[-1][1]
-    return old_lines + [_with_ending(x, source.newline) for x in new_lines[c:d]]
+    return old_lines[:at] + [_with_ending(x, source.newline) for x in new_lines[c:d]] + old_lines[at:]
 
 
-def _render(source: Source, doc, yaml, pick: int | None) -> str:
-    """The edited document as the file's new text: spliced if the layout allows, checked either way."""
+def _render(source: Source, doc, yaml, pick: int | None, key: str = "segments", extra: tuple[str, ...] = ()) -> str:
+    """The edited document as the file's new text: spliced if the layout allows (or one of the `extra`
+    texts the caller spliced itself), checked either way."""
     new_text = _dump(yaml, doc)
     expected = plain(doc)
-    candidates = []
+    candidates = list(extra)
     try:
-        old_regions = _item_regions(source.text, yaml)
-        new_regions = _item_regions(new_text, yaml)
+        old_regions = _item_regions(source.text, yaml, key)
+        new_regions = _item_regions(new_text, yaml, key)
     except Exception:
         old_regions = new_regions = None
     spliced = _splice(source, old_regions, new_text, new_regions, pick)
@@ -221,11 +225,13 @@ def _render(source: Source, doc, yaml, pick: int | None) -> str:
 
 # ---------------------------------------------------------------- writing
 
-def write(path: Path, text: str, bom: bool = False) -> None:
-    """Replace `path` atomically with `text` (UTF-8) after checking it is a valid translation memory:
-    a temporary file beside it, flushed to disk, then renamed over it. On any error the temporary
-    file is removed, the original is untouched, and the error names the real file."""
-    from .align import load_memory
+def write(path: Path, text: str, bom: bool = False, check=None) -> None:
+    """Replace `path` atomically with `text` (UTF-8) after checking it with `check` (a loader that
+    raises BuildError; by default the translation memory's): a temporary file beside it, flushed to
+    disk, then renamed over it. On any error the temporary file is removed, the original is
+    untouched, and the error names the real file."""
+    if check is None:
+        from .align import load_memory as check
     data = (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8")
     directory = path.parent
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -240,7 +246,7 @@ def write(path: Path, text: str, bom: bool = False) -> None:
         except OSError:
             pass
         try:
-            load_memory(tmp)
+            check(tmp)
         except BuildError as exc:
             raise replace(exc, path=path, message=f"{exc.message} (after the edit; the file was not changed)") from None
         os.replace(tmp, path)
@@ -332,3 +338,47 @@ def accept(path: Path, item) -> str:
         pair["zh"] = like(zh, pair.get("zh"))
     write(path, _render(source, doc, yaml, index), source.bom)
     return new_id
+
+
+# ---------------------------------------------------------------- any side file's list
+
+def append_to_list(path: Path, key: str, make, check) -> list:
+    """Add entries to the block list under `key` of a YAML mapping file, touching nothing else.
+
+    `make(existing)` gets the list as it stands (plain data, [] when there is none) and returns the
+    mappings to add. They are spliced in after the list's last entry; when the file has no `key`
+    yet, `key:` and the entries are added at its end. Every other byte — comments, quoting, other
+    keys, the line endings (LF, CRLF or CR) and a byte-order mark — stays as it was. The new text is
+    parsed again and must hold exactly the intended data, then `check` (a loader raising BuildError)
+    must accept it before it atomically replaces the file. Returns the entries added.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    source = read(path)
+    yaml = _yaml(source.text)
+    doc = _load(yaml, source.text, path) if source.text.strip() else None
+    if doc is None:
+        doc = CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise BuildError(path, "expected a mapping at the top of the file", 1, "see seeds/README.md")
+    seq = doc.get(key)
+    if seq is not None and not isinstance(seq, list):
+        raise BuildError(path, f"'{key}' must be a list", None, f"write {key}: as a list")
+    entries = list(make(plain(seq) if seq is not None else []))
+    if not entries:
+        return []
+    items = [CommentedMap(e) for e in entries]
+    extra: tuple[str, ...] = ()
+    if key not in doc:
+        # the list is new: its lines go after everything the file already has
+        added = _dump(_yaml(""), {key: [dict(e) for e in entries]})
+        old = "".join(source.lines)
+        if old and not _ending(source.lines[-1]):
+            old += source.newline
+        extra = (old + "".join(_with_ending(x, source.newline) for x in _lines(added)),)
+        doc[key] = CommentedSeq(items)
+    elif seq is None:
+        doc[key] = CommentedSeq(items)
+    else:
+        seq.extend(items)
+    write(path, _render(source, doc, yaml, None, key, extra), source.bom, check)
+    return entries

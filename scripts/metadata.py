@@ -63,14 +63,19 @@ def _unspaced(label: str) -> str:
 def people_value(value: str) -> str:
     """Names as one 、-separated list; a name typeset with spaces between its characters is one name.
 
-    >>> people_value("卢晓、石飞月"), people_value("有 叔"), people_value("张三 李四")
-    ('卢晓、石飞月', '有叔', '张三、李四')
+    >>> people_value("卢晓、石飞月"), people_value("有 叔"), people_value("张三 李四"), people_value("Demi Xia")
+    ('卢晓、石飞月', '有叔', '张三、李四', 'Demi Xia')
     """
     names = [x for x in re.split(r"\s*[、,，/／]\s*", value.strip()) if x]
     out = []
     for name in names:
         parts = name.split()
-        out.extend(["".join(parts)] if all(len(p) == 1 for p in parts) else parts)
+        if all(len(p) == 1 for p in parts):
+            out.append("".join(parts))
+        elif all(re.fullmatch(r"[A-Za-z][A-Za-z.'-]*", p) for p in parts):
+            out.append(" ".join(parts))          # a name in Latin letters: "Demi Xia" is one person
+        else:
+            out.extend(parts)
     return "、".join(out)
 
 
@@ -229,7 +234,7 @@ def credit_line(view: str, line: int) -> list[Candidate]:
 # Per field, sources from most to least trusted. A source not listed ranks last.
 SOURCE_ORDER = {
     "title": ("front matter", "page metadata", "heading"),
-    "outlet": ("front matter", "page metadata", "dateline", "cleaning rule", "byline", "original-content line",
+    "outlet": ("front matter", "page markup", "page metadata", "dateline", "cleaning rule", "byline", "original-content line",
                "lead attribution", "credit line"),
     "published": ("front matter", "page metadata", "htmldate", "dateline", "cleaning rule", "original-content line",
                   "hosting line"),

@@ -31,6 +31,7 @@ MAX_WORD = 8            # longest dictionary word tried (longer ones are rare se
 SINGLE_PENALTY = 2.0    # a character that no word explains costs this much more than its frequency says
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(_HAN.pattern + "+")
 # Punctuation by how common it is in news text: comma and full stop far ahead of the rest.
 _PUNCT_COST = {"，": -3.0, "。": -3.5, "、": -5.0, "“": -5.0, "”": -5.0, "：": -5.5, "；": -6.0, "？": -6.0,
                "！": -6.5, "（": -6.0, "）": -6.0, "《": -6.0, "》": -6.0, "‘": -7.0, "’": -7.0, "…": -7.0, "—": -7.0,
@@ -168,12 +169,11 @@ def local_words(texts, total: int) -> Local:
     from collections import Counter
     counts: Counter = Counter()
     for text in texts:
-        simple = "".join(char_to_simplified(c) for c in text)
-        for size in LOCAL_SIZES:
-            for i in range(len(simple) - size + 1):
-                w = simple[i:i + size]
-                if all(_HAN.match(c) for c in w):
-                    counts[w] += 1
+        simple = "".join(map(char_to_simplified, text))
+        for m in _HAN_RUN.finditer(simple):          # an all-Han string lies inside one run of Han
+            run = m.group()
+            for size in LOCAL_SIZES:
+                counts.update(run[i:i + size] for i in range(len(run) - size + 1))
     total = max(total, 1)
     return Local({w: math.log(n / total) - LOCAL_PENALTY for w, n in counts.items() if n >= LOCAL_MIN_COUNT})
 

@@ -145,6 +145,18 @@ def test_clean_text_raises_no_flag(case):
     assert M.scan_line(case["text"], 1) == []
 
 
+@pytest.mark.parametrize("case", _cases("not-repaired"))
+def test_short_text_is_never_repaired(case):
+    """A short span needs proportionally stronger evidence: a chance reading is flagged at most."""
+    findings = M.scan_line(case["text"], 1)
+    assert [f for f in findings if f.fixed is not None] == []
+    if case.get("suggests"):
+        assert len(findings) == 1 and "unproven" in findings[0].category, findings
+        f = findings[0]
+        assert f.reading == case["suggests"] and f.margin < M.required_margin(len(f.reading)), f.evidence
+        assert "suggested" in f.evidence
+
+
 # ---------------------------------------------------------------- the seeds' recorded decisions
 
 def _recorded(name):
@@ -199,9 +211,15 @@ def clean_lines():
     corpus = ROOT / "tests" / "corpus"
     if corpus.is_dir():
         for p in sorted(corpus.rglob("*")):
-            if p.is_file() and p.suffix in (".txt", ".md", ".html", ".htm"):
+            if p.is_file() and p.suffix in (".txt", ".md"):
                 article = p.read_text(encoding="utf-8", errors="replace")
                 out.extend((p.name, l.strip(), article) for l in article.split("\n") if l.strip())
+            elif p.is_file() and p.suffix in (".html", ".htm"):
+                # a page's source is markup, scripts and icon-font glyphs (private-use characters in
+                # <i class="iconfont">): what is text is what the reader extracts, kept or not
+                from scripts import clean, ingest
+                seed = ingest.read_seed(p)
+                out.extend((p.name, b.text, seed.text) for b in clean.read_document(seed).blocks if b.text.strip())
     return out
 
 
@@ -223,7 +241,7 @@ def test_no_false_flags_on_clean_text():
 _COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=_COMMON + "，。？！?!“”0123456789AIGPT ", min_size=1, max_size=60))
 def test_ordinary_text_with_marks_is_never_repaired(text):
     """Text made of common characters, punctuation and stray ASCII marks: no repair, no crash, and
@@ -250,7 +268,11 @@ def test_a_garbled_seed_sentence_is_read_back(k):
     findings = M.scan_line(damaged, 1)
     if run < 2:                      # the reader was back in step at once: nothing out of step to read
         return
-    assert len(findings) == 1 and findings[0].fixed and findings[0].start == len(first), damaged
+    assert len(findings) == 1 and findings[0].start == len(first), damaged
+    f = findings[0]
+    if f.fixed is None:              # a short run: found and flagged, but its margin is under the length rule
+        assert "unproven" in f.category and f.margin < M.required_margin(len(f.reading)), f.evidence
+        return
     if not dropped:                  # with pairs dropped, the reading may differ where they were
         assert_read_back(damaged, findings, sentence)
 
@@ -333,6 +355,77 @@ def test_accept_repairs_refuses_an_unknown_id(project):
     r = cli(project, "accept-repairs", "new_article", "99:1")
     assert r.returncode == 1 and "no undecided finding 99:1" in r.stderr
     assert not (project / "seeds" / "new_article.yml").exists()
+
+
+def _draft_proposals():
+    line = DRAFT.split("\n")[2]
+    found = [f for f in M.scan_line(line, 3) if f.fixed]
+    assert found
+    return found
+
+
+SIDE_WITH_LIST = ("# editor's notes stay\n"
+                  "slug: new-article   # the URL\n"
+                  "mojibake:\n"
+                  "  # kept by hand\n"
+                  "  - keep: \"吗?\"\n"
+                  "    note: 'a real question'   # single quotes stay single\n"
+                  "status: draft\n"
+                  "# the end\n")
+
+
+def test_accepting_a_repair_keeps_every_other_byte(tmp_path):
+    """The new entry is spliced after the list's last one: comments, quoting and the keys after the
+    list are byte for byte as they were."""
+    side = tmp_path / "a.yml"
+    side.write_text(SIDE_WITH_LIST, encoding="utf-8")
+    written = M.accept_repairs(side, _draft_proposals())
+    assert written
+    text = side.read_text(encoding="utf-8")
+    head = SIDE_WITH_LIST.split("status: draft")[0]
+    assert text.startswith(head) and text.endswith("status: draft\n# the end\n")
+    added = text[len(head):-len("status: draft\n# the end\n")]
+    assert added.startswith("  - garbled:") and added.count("\n  - ") == 0
+    data = yaml.safe_load(text)
+    assert data["mojibake"][0] == {"keep": "吗?", "note": "a real question"}
+    assert data["mojibake"][1]["fixed"] == written[0].fixed and data["status"] == "draft"
+    assert M.accept_repairs(side, _draft_proposals()) == [] and side.read_text(encoding="utf-8") == text
+
+
+def test_accepting_a_repair_keeps_crlf_and_adds_the_list_at_the_end(tmp_path):
+    side = tmp_path / "a.yml"
+    before = b"# notes\r\nslug: new-article\r\nstatus: draft  # still a draft\r\n"
+    side.write_bytes(before)
+    M.accept_repairs(side, _draft_proposals())
+    data = side.read_bytes()
+    assert data.startswith(before) and b"\nmojibake:\r\n" in data
+    assert b"\n" not in data.replace(b"\r\n", b"")           # every line ending is still CRLF
+    assert yaml.safe_load(data.decode("utf-8"))["mojibake"][0]["garbled"] == _draft_proposals()[0].text
+
+
+def test_an_interrupted_accept_leaves_the_old_file(tmp_path, monkeypatch):
+    """A failure between writing the new text and the rename leaves the side file as it was and no
+    temporary file beside it."""
+    side = tmp_path / "a.yml"
+    side.write_text(SIDE_WITH_LIST, encoding="utf-8")
+
+    def crash(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("os.replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        M.accept_repairs(side, _draft_proposals())
+    assert side.read_text(encoding="utf-8") == SIDE_WITH_LIST
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yml"]
+
+
+def test_accept_refuses_an_edit_the_schema_rejects(tmp_path):
+    """The edited file must still be a valid side file; otherwise nothing is written."""
+    side = tmp_path / "a.yml"
+    bad = "slug: new-article\nstatus: not-a-status\n"
+    side.write_text(bad, encoding="utf-8")
+    with pytest.raises(BuildError):
+        M.accept_repairs(side, _draft_proposals())
+    assert side.read_text(encoding="utf-8") == bad and [p.name for p in tmp_path.iterdir()] == ["a.yml"]
 
 
 def test_a_repair_tooltip_is_escaped(project):

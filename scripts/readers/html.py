@@ -142,13 +142,48 @@ def _meta_candidates(tree) -> list[Candidate]:
                 out.append(Candidate(name, value, "page metadata", evidence))
     title = next((bounded("".join(t.itertext())) for t in tree.iter("title")), "")
     if title:
-        out.extend(title_candidates(title, found.get("og:title", ("", ""))[0],
-                                    next((c.value for c in out if c.field == "outlet"), "")))
+        known = found.get("og:title", ("", ""))[0] or _heading_in_title(tree, title)
+        out.extend(title_candidates(title, known, next((c.value for c in out if c.field == "outlet"), "")))
+    out.extend(_source_element(tree))
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
             out.append(Candidate("url", bounded(link.get("href")), "page metadata", '<link rel="canonical">'))
             break
     return out
+
+
+TITLE_SEPARATORS = "-–—|｜_"
+_SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|media-?name|article-?source|source-?name)(?:$|[\s_-])", re.I)
+_SOURCE_LABEL = re.compile(r"^(?:来源|來源|出处|出處|source)\s*[:：]\s*", re.I)
+
+
+def _heading_in_title(tree, title: str) -> str:
+    """The page heading (h1–h4) that the <title> begins with, followed by a separator: the article's title
+    when the site glues its name on without spaces ("…一块顶十块GPU-EDN 电子技术设计")."""
+    for el in tree.iter("h1", "h2", "h3", "h4"):
+        text = " ".join("".join(el.itertext()).split())
+        if 4 <= len(text) < len(title) and title.startswith(text) and title[len(text)] in TITLE_SEPARATORS:
+            return text
+    return ""
+
+
+def _source_element(tree) -> list[Candidate]:
+    """The outlet a page names in its source element (class="source", "article-source", "media-name"):
+    the paper a portal reposts from, next to the date. Short plain names only, never a URL or a sentence.
+
+    >>> from lxml import html as H
+    >>> [c.value for c in _source_element(H.fromstring('<div><a class="source" href="#">北京日报</a></div>'))]
+    ['北京日报']
+    """
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "source", "meta", "link"):
+            continue
+        if not _SOURCE_CLASS.search(el.get("class") or "") or len(el):
+            continue
+        text = _SOURCE_LABEL.sub("", " ".join("".join(el.itertext()).split()))
+        if 2 <= len(text) <= 20 and not re.search(r"[/。，,.!?！？:：]|https?|www", text):
+            return [Candidate("outlet", bounded(text), "page markup", f'class="{bounded(el.get("class"), 40)}" element')]
+    return []
 
 
 def title_candidates(title: str, og_title: str, site: str) -> list[Candidate]:
@@ -158,7 +193,11 @@ def title_candidates(title: str, og_title: str, site: str) -> list[Candidate]:
     >>> [(c.field, c.value) for c in title_candidates("馬斯克警告 | AINEXT", "馬斯克警告", "")]
     [('title', '馬斯克警告'), ('outlet', 'AINEXT')]
     """
-    parts = [p.strip() for p in re.split(r"\s+[-–—|｜·]\s+|\s*[|｜_]\s*", title) if p.strip()]
+    if og_title and title.startswith(og_title) and title[len(og_title):len(og_title) + 1] in TITLE_SEPARATORS:
+        rest = title[len(og_title) + 1:].strip(" " + TITLE_SEPARATORS)
+        parts = [og_title] + [p.strip() for p in re.split(r"\s+[-–—|｜·]\s+|\s*[|｜_]\s*", rest) if p.strip()]
+    else:
+        parts = [p.strip() for p in re.split(r"\s+[-–—|｜·]\s+|\s*[|｜_]\s*", title) if p.strip()]
     if len(parts) < 2:
         return [Candidate("title", title, "page metadata", "<title>")]
     main = next((p for p in parts if og_title and p.casefold() == og_title.casefold()), max(parts, key=len))
@@ -180,6 +219,33 @@ def _date_candidate(tree) -> list[Candidate]:
     return [Candidate("published", date, "htmldate", "htmldate, original publication date")] if date else []
 
 
+def _restore_headings(tree, blocks: list[Block], raw: str) -> list[Block]:
+    """Put back the section headings (h2–h6) the extractor dropped from inside the article.
+
+    trafilatura sometimes keeps a page's paragraphs and loses the <h3> subheadings between them. A
+    heading element of the page that stands in the source between two kept blocks, and is not itself
+    kept, is the article's own subheading: it goes back in at its place, as a heading.
+    """
+    if len(blocks) < 2:
+        return blocks
+    first, last = blocks[0].line, max(b.last or b.line for b in blocks)
+    kept = {b.text for b in blocks}
+    line_of = _line_index(raw)
+    found = []
+    for el in tree.iter("h2", "h3", "h4", "h5", "h6"):
+        text = bounded(" ".join("".join(el.itertext()).split()))
+        if not text or text in kept:
+            continue
+        pos = raw.find(text)
+        line = line_of(pos) if pos != -1 else 0
+        if first < line < last:
+            found.append(Block(line, text, "heading", 0, int(el.tag[1])))
+            kept.add(text)
+    if not found:
+        return blocks
+    return sorted(blocks + found, key=lambda b: b.line)       # stable: kept blocks keep their order
+
+
 def read(text: str) -> tuple[list[Block], list[Candidate]]:
     """The blocks of a saved HTML page's main content (trafilatura), headings kept, and the metadata
     candidates of its head (meta tags, htmldate).
@@ -194,6 +260,7 @@ def read(text: str) -> tuple[list[Block], list[Candidate]]:
                               include_links=True, include_tables=True, include_images=False,
                               include_comments=False, deduplicate=False, config=_config())
     blocks = _blocks_from_xml(xml, text) if xml else []
+    blocks = _restore_headings(tree, blocks, text)
     first_h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
     if first_h1:
         candidates.append(Candidate("title", first_h1.text, "heading", "first level-1 heading", first_h1.line))
