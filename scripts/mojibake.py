@@ -43,7 +43,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .chinese import char_to_simplified, to_simplified
-from .paths import atomic_write
+from .paths import atomic_write, locked_edit
 
 CACHE_DIR = Cache().lib   # library indexes, not build output
 
@@ -763,6 +763,7 @@ def resolve_line(raw: str, number: int, decisions, facts_of, used: set) -> tuple
 
 # ---------------------------------------------------------------- accepting proposals into the side file
 
+@locked_edit          # two commands editing one side file take turns
 def accept_repairs(side: Path, findings) -> list[Finding]:
     """Append each proposed repair (findings with a reading) to the side file's `mojibake:` list,
     as garbled / fixed / note, keeping everything else in the file as it was (ruamel.yaml round
