@@ -608,3 +608,24 @@ def test_two_accepts_at_once_keep_both_edits(tmp_path, monkeypatch):
     after_both = align((A, B, C, D), load_memory(path))
     assert [i.status for i in after_both.items] == ["translated"] * 4
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("errno_, text", [(30, "Read-only file system"), (28, "No space left on device")])
+def test_accept_on_a_read_only_or_full_disk_is_one_line_and_changes_nothing(project, monkeypatch, capsys, errno_, text):
+    """The temporary file cannot be made (read-only seeds/) or written (disk full): one line, exit 1,
+    the memory as it was, no temporary file left."""
+    import tempfile
+    from scripts.__main__ import main
+    tm = project / "seeds" / "000_171d0b4a7f7a72ca.en.yml"
+    tm.write_text(tm.read_text(encoding="utf-8").replace("热闹异常的市场", "热闹的市场"), encoding="utf-8")
+    before = tm.read_bytes()
+    where = {"30": "mkstemp", "28": "fsync"}[str(errno_)]
+
+    def fail(*args, **kwargs):
+        raise OSError(errno_, text, str(project / "seeds" / ".x.tmp") if errno_ == 30 else None)
+    monkeypatch.setattr(tempfile if where == "mkstemp" else os, where, fail)
+    assert main(["--root", str(project), "accept", "000", "p-784b6103"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and text in err[0] and " — " in err[0] and "Traceback" not in err[0], err
+    assert tm.read_bytes() == before
+    assert not [p.name for p in (project / "seeds").iterdir() if p.name.endswith(".tmp")]
