@@ -239,7 +239,21 @@ def main(argv=None) -> int:
     except BrokenPipeError:            # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+    except OSError as exc:             # a read-only folder, a full disk, a file removed meanwhile
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def os_error_line(exc: OSError) -> str:
+    """An OSError as one line `file: what — remedy` (nothing was written: every write is atomic).
+
+    >>> os_error_line(OSError(28, "No space left on device", "seeds/.x.en.yml.tmp"))
+    'seeds/.x.en.yml.tmp: No space left on device — free space or make the folder writable, then run it again (nothing was changed)'
+    """
+    what = " ".join(str(exc.strerror or exc).split())
+    where = f"{exc.filename}: " if exc.filename is not None else ""
+    return f"{where}{what} — free space or make the folder writable, then run it again (nothing was changed)"
 
 
 if __name__ == "__main__":

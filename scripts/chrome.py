@@ -92,7 +92,9 @@ FURNITURE_SECTIONS = re.compile(r"^(?:AI\s*(?:摘要|总结|概要|导读)|元�
 BREADCRUMB = re.compile(r"(?:\S\s*[>›»]\s*){2,}\S|当前位置|你的位置|您的位置")
 COUNTER = re.compile(r"^[\d\s.,:：万亿千百+%|｜/·\-—]*$|^(?:Rank|Lv|No)\.?:?\s*\d+", re.I)
 FORM_LABEL = re.compile(r"^\*?[^，。！？]{1,12}[:：]$")
-URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff]+|[A-Za-z0-9.-]+\.(?:com|cn|net|org|io)(?:/[^\s\u4e00-\u9fff]*)?", re.I)
+# A bare domain is tried only where a run of domain characters starts: tried inside "1.1.1.1…" at every
+# dot, the backtracking made a long run quadratic (same matches: a later start finds nothing an earlier one does not).
+URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff]+|(?<![A-Za-z0-9.-])[A-Za-z0-9.-]+\.(?:com|cn|net|org|io)(?:/[^\s\u4e00-\u9fff]*)?", re.I)
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MARKS = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS))) + "]")
 _FUNCTION = re.compile("[" + "".join(sorted(FUNCTION_CHARS)) + "]")

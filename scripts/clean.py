@@ -196,8 +196,12 @@ DATELINE_WITHIN = 3   # a dateline is looked for at the start of the first kept 
 
 
 def read_document(seed: Seed) -> Document:
-    """The seed read by the reader for its form (scripts/readers)."""
-    return readers.read_document(seed.path.name, seed.text)
+    """The seed read by the reader for its form (scripts/readers); a seed beyond a reader's bounds
+    stops with one line."""
+    try:
+        return readers.read_document(seed.path.name, seed.text)
+    except readers.ReaderLimit as exc:
+        raise BuildError(seed.path, exc.message, exc.line, exc.remedy) from None
 
 
 def classify_blocks(document: Document, rules: tuple[ChromeRule, ...]) -> list[Verdict]:

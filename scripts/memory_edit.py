@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import BuildError
+from .paths import locked_edit
 
 HEADER = """\
 # Translation memory for {name}: English, segment by segment.
@@ -271,6 +272,7 @@ def skeleton(seg) -> dict:
     return {"id": seg.id, "pairs": [{"zh": strip_marks(s), "en": ""} for s in seg.sentences]}
 
 
+@locked_edit
 def sync(path: Path, segments, seed_name: str) -> int:
     """Append entries for segments the memory lacks; nothing already there changes. Returns how many."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -297,6 +299,7 @@ def sync(path: Path, segments, seed_name: str) -> int:
     return len(missing)
 
 
+@locked_edit
 def accept(path: Path, item) -> str:
     """The translator has checked a stale entry: point it at the current Chinese (its id and its
     sentences' zh), leaving its English, notes and everything else in the file as they are.

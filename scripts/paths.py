@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +63,31 @@ def atomic_write(path: Path, data: bytes) -> None:
     tmp = temporary(path)
     tmp.write_bytes(data)
     tmp.replace(path)
+
+
+@contextmanager
+def edit_lock(path: Path):
+    """Hold the edit lock of the folder `path` is in, for a read-modify-write of the file: two
+    commands editing one file (two `accept`s at once) take turns, so neither edit is lost. The lock
+    is flock(2) on the folder itself: no lock file is left behind, and the renames of atomic writes
+    inside it do not change what is locked. The kernel releases it when the process ends, however it
+    ends; a Ctrl-C while waiting interrupts the wait."""
+    import fcntl
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def locked_edit(edit):
+    """Decorator: run `edit(path, …)` holding `edit_lock(path)` from its first read to its last write."""
+    @functools.wraps(edit)
+    def run(path: Path, *args, **kwargs):
+        with edit_lock(path):
+            return edit(path, *args, **kwargs)
+    return run
 
 
 def copy_project(dest: Path, seeds: bool = True, figures: bool = True, source: Path = ROOT) -> Path:

@@ -64,7 +64,7 @@ def make_seed_file(seeds: Path, case: dict) -> Path:
     elif case.get("fifo"):
         os.mkfifo(path)
     else:
-        path.write_text(case["text"], encoding="utf-8")
+        path.write_text(case["text"] * case.get("times", 1), encoding="utf-8")
     return path
 
 
@@ -515,3 +515,117 @@ def test_cli_sync_keeps_crlf(project):
     assert result.returncode == 0 and "1 new segment" in result.stdout, result.stdout + result.stderr
     data = tm.read_bytes()
     assert data.startswith(crlf) and data.count(b"\n") == data.count(b"\r\n")
+
+
+# ---------------------------------------------------------------- reading takes linear time
+
+_READ = """
+import sys
+from pathlib import Path
+from scripts import clean
+from scripts.errors import BuildError
+from scripts.ingest import Seed
+text = Path(sys.argv[1]).read_text(encoding="utf-8")
+try:
+    clean.infer_metadata(Seed(Path("seeds") / sys.argv[2], text), clean.load_rules(Path("data/cleaning.yml")))
+except BuildError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def _read_within(tmp: Path, name: str, text: str, seconds: float) -> None:
+    """Read a seed as the clean stage does (form, reader, chrome, metadata), in a child process (a
+    regex stuck in C ignores signals): it ends within `seconds` (stretched on a loaded machine) with
+    metadata or one BuildError line."""
+    allowed = seconds * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    src = tmp / "seed.txt"
+    src.write_text(text, encoding="utf-8")
+    try:
+        result = subprocess.run([sys.executable, "-c", _READ, str(src), name], cwd=ROOT, capture_output=True,
+                                text=True, timeout=allowed, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name} of {len(text):,} characters ({text[20:60]!r}…): still reading after {allowed:.0f} s")
+    assert result.returncode == 0 or (result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+                                      and " — " in result.stderr), result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("case", CASES["linear_time"], ids=[c["name"] for c in CASES["linear_time"]])
+@pytest.mark.parametrize("ext", ["txt", "md"])
+def test_repeated_markup_reads_in_linear_time(tmp_path, case, ext):
+    unit = case["unit"]
+    body = "大模型公司在今年融资超过百亿元，行业竞争愈发激烈。\n\n"
+    _read_within(tmp_path, f"x.{ext}", "标题\n\n" + body + unit * (150_000 // len(unit.encode())) + "\n\n" + body, 10)
+
+
+def test_any_repeated_markup_reads_in_linear_time(tmp_path):
+    """Hypothesis: any short unit of Markdown, HTML and URL punctuation, repeated to 100 KB."""
+    from hypothesis import given, settings, strategies as st
+    alphabet = st.sampled_from(list("[]()!*_<>&`\\#-.:/{}%@|=\"' \n") + ["<!--", "-->", "http://", "www.", "a", "字", "1"])
+
+    @settings(max_examples=20, deadline=None, database=None)
+    @given(st.lists(alphabet, min_size=1, max_size=4).map("".join), st.sampled_from(["txt", "md"]))
+    def check(unit, ext):
+        _read_within(tmp_path, f"x.{ext}", "标题\n\n正文。\n\n" + unit * (100_000 // len(unit.encode())), 10)
+    check()
+
+
+# ---------------------------------------------------------------- concurrent edits take turns
+
+def test_two_accepts_at_once_keep_both_edits(tmp_path, monkeypatch):
+    """Two `accept`s on one memory, the second reading while the first is between its read and its
+    write: both edits are in the file (the second waits for the first: paths.edit_lock)."""
+    import threading
+    import time
+    D = seg("paragraph", "第四段的新文字。")
+    d_old = segment_id("paragraph", "第四段的旧文字。")
+    before, entry, after = layout(CASES["memory_edits"][0])
+    path = tmp_path / "x.en.yml"
+    path.write_bytes(before + entry + after + f"- id: {d_old}\n  pairs:\n  - zh: 第四段的旧文字。\n    en: Fourth.\n".encode())
+    items = align((A, B, C, D), load_memory(path)).items
+    assert [i.status for i in items] == ["translated", "stale", "translated", "stale"]
+    render = memory_edit._render
+
+    def slow_render(*args, **kwargs):
+        out = render(*args, **kwargs)
+        time.sleep(0.5)                       # the window in which another edit reads the old file
+        return out
+    monkeypatch.setattr(memory_edit, "_render", slow_render)
+    errors = []
+
+    def run(item):
+        try:
+            memory_edit.accept(path, item)
+        except BaseException as exc:          # noqa: BLE001 - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=run, args=(items[i],)) for i in (1, 3)]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    after_both = align((A, B, C, D), load_memory(path))
+    assert [i.status for i in after_both.items] == ["translated"] * 4
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("errno_, text", [(30, "Read-only file system"), (28, "No space left on device")])
+def test_accept_on_a_read_only_or_full_disk_is_one_line_and_changes_nothing(project, monkeypatch, capsys, errno_, text):
+    """The temporary file cannot be made (read-only seeds/) or written (disk full): one line, exit 1,
+    the memory as it was, no temporary file left."""
+    import tempfile
+    from scripts.__main__ import main
+    tm = project / "seeds" / "000_171d0b4a7f7a72ca.en.yml"
+    tm.write_text(tm.read_text(encoding="utf-8").replace("热闹异常的市场", "热闹的市场"), encoding="utf-8")
+    before = tm.read_bytes()
+    where = {"30": "mkstemp", "28": "fsync"}[str(errno_)]
+
+    def fail(*args, **kwargs):
+        raise OSError(errno_, text, str(project / "seeds" / ".x.tmp") if errno_ == 30 else None)
+    monkeypatch.setattr(tempfile if where == "mkstemp" else os, where, fail)
+    assert main(["--root", str(project), "accept", "000", "p-784b6103"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and text in err[0] and " — " in err[0] and "Traceback" not in err[0], err
+    assert tm.read_bytes() == before
+    assert not [p.name for p in (project / "seeds").iterdir() if p.name.endswith(".tmp")]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..chinese import char_to_simplified, to_simplified
+from ..paths import locked_edit
 from .codec import CODECS, Codec, NEVER_TEXT, _MARK, _run_at
 from .detect import scan_line
 from .finding import Facts, Finding, apply, quotes_balanced
@@ -178,6 +179,7 @@ def resolve_line(raw: str, number: int, decisions, facts_of, used: set) -> tuple
 
 # ---------------------------------------------------------------- accepting proposals into the side file
 
+@locked_edit          # two commands editing one side file take turns
 def accept_repairs(side: Path, findings) -> list[Finding]:
     """Add each proposed repair (a finding with a reading) to the side file's `mojibake:` list as
     garbled / fixed / note, by the structural edit of scripts/memory_edit.py: the new entries are

@@ -24,6 +24,15 @@ FORMATS = ("text", "markdown", "html")
 KINDS = ("heading", "paragraph", "list", "quote", "caption", "code", "table")
 
 
+class ReaderLimit(ValueError):
+    """A seed beyond what its reader takes safely (markup dense or deep enough to stall the parser or
+    make it drop text): the caller turns it into one line naming the file."""
+
+    def __init__(self, message: str, line: int | None, remedy: str):
+        super().__init__(message)
+        self.message, self.line, self.remedy = message, line, remedy
+
+
 @dataclass(frozen=True)
 class Block:
     """A unit of visible text: one line of a plain-text seed, one paragraph line of Markdown or HTML."""
@@ -60,21 +69,22 @@ class Document:
 
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
                          re.I | re.S)
-_HTML_TAG = re.compile(r"</?(?:div|p|span|a|section|article|br|img|body|script|meta|h[1-6]|li|ul)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"</?(?:div|p|span|a|section|article|br|img|body|script|meta|h[1-6]|li|ul)\b[^<>]*>", re.I)
 
 # Markdown signals: (name, pattern over the whole text, weight). Lines of plain Chinese scrapes
-# match none of them: they use no #, no [text](target), no ** and no underlines of = or -.
+# match none of them: they use no #, no [text](target), no ** and no underlines of = or -. No
+# pattern scans past the next opener of its kind: a line of a million "[" or "<!--" costs linear time.
 MARKDOWN_SIGNALS = (
     ("ATX heading", re.compile(r"^#{1,6}[ \t]+\S", re.M), 2),
     ("Setext underline", re.compile(r"^(?=[^\n]*\S)[^\n]+\n(?:=+|-{2,})[ \t]*$", re.M), 2),
-    ("link", re.compile(r"\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"\n]*\")?\)"), 2),
-    ("image", re.compile(r"!\[[^\]\n]*\]\([^)\n]+\)"), 3),
-    ("strong emphasis", re.compile(r"(\*\*|__)(?=\S)[^\n]+?(?<=\S)\1"), 1),
+    ("link", re.compile(r"\[[^\[\]\n]*\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"\n]*\")?\)"), 2),
+    ("image", re.compile(r"!\[[^\[\]\n]*\]\([^()\n]+\)"), 3),
+    ("strong emphasis", re.compile(r"(\*\*|__)(?=\S)(?:(?!\1)[^\n])+?(?<=\S)\1"), 1),
     ("block quote", re.compile(r"^>[ \t]?\S", re.M), 1),
     ("list item", re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.M), 1),
     ("fenced code", re.compile(r"^(?:```|~~~)", re.M), 2),
     ("reference link", re.compile(r"^\[[^\]\n]+\]:[ \t]*\S", re.M), 2),
-    ("HTML comment", re.compile(r"<!--.*?-->", re.S), 1),
+    ("HTML comment", re.compile(r"<!--(?:(?!<!--).)*?-->", re.S), 1),
 )
 MARKDOWN_MIN_SCORE = 6            # sum of weight × occurrences (at most 3 each) that makes a text Markdown
 SIGNAL_MAX_COUNT = 3

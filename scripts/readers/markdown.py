@@ -19,10 +19,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import Block, Candidate, FRONT_MATTER, bounded, normalise_date
+from . import Block, Candidate, FRONT_MATTER, ReaderLimit, bounded, normalise_date
 from .html import fragment_lines
 
 FRONT_MATTER_MAX = 20_000
+# markdown-it-py spends 30-130 µs on each of these characters that may open inline markup (a link
+# label is searched for at every "["): 2 MB of them would take minutes. Real clips hold a few hundred.
+INLINE_MARKUP = "[!*_<&`\\"
+MAX_INLINE_MARKUP = 20_000
+# Nesting markdown-it follows (each list or quote level counts two); at its limit it drops the rest
+# of the container silently, so reaching it stops the seed instead (read()).
+MAX_NESTING = 60
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
 
 # front-matter keys (lower case) -> metadata field
@@ -43,7 +50,29 @@ FRONT_MATTER_FIELDS = {
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+
+
+def _parse(body: str, offset: int):
+    """markdown-it's tokens for the body, or ReaderLimit where it would stall or drop text."""
+    marks = sum(body.count(ch) for ch in INLINE_MARKUP)
+    if marks > MAX_INLINE_MARKUP:
+        raise ReaderLimit(f"{marks:,} characters that may open Markdown markup ({' '.join(INLINE_MARKUP)}); "
+                          f"a web clip has a few hundred (limit {MAX_INLINE_MARKUP:,})", None,
+                          "remove the markup, or save the text as .txt without it")
+    try:
+        tokens = _parser().parse(body)
+    except RecursionError:
+        tokens = None
+    deep = None if tokens is not None else 0
+    for tok in tokens or ():
+        if tok.nesting == 1 and tok.level + 1 >= MAX_NESTING and tok.map:
+            deep = tok.map[0] + 1 + offset
+            break
+    if deep is not None:
+        raise ReaderLimit(f"lists and quotes nested {MAX_NESTING} levels deep or more (a list level counts two)", deep or None,
+                          "flatten the nesting (the parser would drop the text inside)")
+    return tokens
 
 
 def split_front_matter(text: str) -> tuple[str, str, int, int]:
@@ -122,8 +151,8 @@ def front_matter_candidates(yaml_text: str, lines_before: int = 1) -> list[Candi
     return out
 
 
-_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")                     # Hugo/Jekyll-style template calls
-_CJK_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_SHORTCODE = re.compile(r"\{\{[<%](?:(?!\{\{).)*?[>%]\}\}")                     # Hugo/Jekyll-style template calls
+_CJK_STRONG = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")   # never past the next delimiter
 
 
 def _unmarked(text: str) -> str:
@@ -249,7 +278,7 @@ def read(text: str) -> tuple[list[Block], list[Candidate]]:
     containers: list[str] = []
     current: tuple[str, int] | None = None     # (kind, heading level) of the open leaf block
     number = ""                                # an ordered list item's number, for its first block
-    tokens = _parser().parse(body)
+    tokens = _parse(body, offset)
     wrapped = bool(hard_wrap_width([tok.content for prev, tok in zip(tokens, tokens[1:])
                                     if prev.type == "paragraph_open" and tok.type == "inline"]))
     for tok in tokens:
