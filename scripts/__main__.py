@@ -242,6 +242,9 @@ def main(argv=None) -> int:
     except OSError as exc:             # a read-only folder, a full disk, a file removed meanwhile
         print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:          # Ctrl-C: every write is atomic, so nothing is half-written
+        print("interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -353,10 +353,14 @@ def fixed_dates(data: bytes, epoch: int) -> bytes:
     return re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)([^)]*)\)", same_length, data)
 
 
-def _settle(paths: list[Path]) -> None:
+def _settle(printed: dict[Path, Path]) -> None:
+    """Put each PDF printed in the temporary folder in its place (final path -> printed file), its
+    dates fixed to SOURCE_DATE_EPOCH, atomically: a print stopped half-way leaves dist/ as it was."""
+    from .paths import atomic_write
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
-    for p in paths:
-        p.write_bytes(fixed_dates(p.read_bytes(), epoch))
+    for final, made in printed.items():
+        final.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(final, fixed_dates(made.read_bytes(), epoch))
 
 
 def main(root: Path, options: dict | None = None, output: Path | None = None, only: list[str] | None = None) -> Path:
@@ -407,14 +411,15 @@ def main(root: Path, options: dict | None = None, output: Path | None = None, on
                               if urlsplit(route.request.url).netloc == host or route.request.url.startswith(("data:", "about:"))
                               else route.abort())
                 page = context.new_page()
+                printed = {}                   # final path -> the file printed in tmp/
                 for c in cards:
                     if c.slug in singles:
                         log(f"printing {c.href} alone")
-                        singles[c.slug].parent.mkdir(parents=True, exist_ok=True)
-                        _print_page(page, server.url + c.href, singles[c.slug], 0, print_css)
+                        printed[singles[c.slug]] = tmp / f"single-{len(printed):03d}.pdf"
+                        _print_page(page, server.url + c.href, printed[singles[c.slug]], 0, print_css)
                 if only is not None:
                     context.close()
-                    _settle(list(singles.values()))
+                    _settle(printed)
                     pdf_links.record(root, fingerprint, singles)
                     return root / ARTICLES_DIR
 
@@ -444,10 +449,10 @@ def main(root: Path, options: dict | None = None, output: Path | None = None, on
             finally:
                 browser.close()
 
-        out.parent.mkdir(parents=True, exist_ok=True)
         files = [cover, contents] + [pt.pdf for pt in parts]
-        subprocess.run([pdfunite, *map(str, files), str(out)], check=True)
-    _settle([out, *singles.values()])
+        printed[out] = tmp / "edition.pdf"
+        subprocess.run([pdfunite, *map(str, files), str(printed[out])], check=True)
+        _settle(printed)
     if output is None:
         pdf_links.record(root, fingerprint, {pdf_links.EDITION: out, **singles})
     total = pdf_pages(out)
