@@ -78,9 +78,15 @@ BOILERPLATE = (
                              r"点击.{0,6}(?:关注|阅读原文|蓝字|下方|上方)|长按.{0,8}(?:识别|二维码|关注)|"
                              r"扫[码描].{0,8}(?:关注|二维码|下载)|欢迎.{0,4}(?:关注|转发|分享|留言)")),
     ("software footer", re.compile(r"Powered by|Processed in [\d.]+ second", re.I)),
+    # a related article given by its title after a label (相关阅读：某某清单), and a compiler's list of
+    # the outlets an article was put together from (某某综合自：甲报、乙网)
+    ("related-article link", re.compile(r"^(?:相关|延伸|推荐|扩展)(?:阅读|文章|新闻|报道|链接)\s*[:：]\s*\S")),
+    ("compiled-from credit", re.compile(r"^[^，。！？\s]{0,12}(?:综合|整理|摘编)自\s*[:：]")),
 )
-# An image caption that is a photo credit (王小川。来源：视觉中国); the image itself is not kept.
-PHOTO_CREDIT = re.compile(r"(?:^|[。．.\s）)])(?:图片|图|题图|配图|摄影|图源)?来源[:：]\s*[^，。\s]{1,15}$|^(?:图|摄影)\s*[|｜/:：]\s*\S{1,15}$")
+# An image caption that is a photo credit (王小川。来源：视觉中国), a file-photo mark (侯为贵。资料图) or a
+# chart's maker (利润变化及预测 某某制表); the image itself is not kept.
+PHOTO_CREDIT = re.compile(r"(?:^|[。．.\s）)])(?:图片|图|题图|配图|摄影|图源)?来源[:：]\s*[^，。\s]{1,15}$|^(?:图|摄影)\s*[|｜/:：]\s*\S{1,15}$"
+                          r"|(?:^|[。．.\s）)])资料图(?:片)?$|[^\s，。！？]{2}(?:制表|制图|供图)$")
 PHOTO_CREDIT_MAX_CHARS = 40
 TRUNCATION = ("...", "…", "……")
 TRUNCATED_MIN_CHARS = 10       # a block ending in an ellipsis whose text (this long at least) recurs in the page

@@ -32,11 +32,12 @@ META_LABELS = {
     "发布时间": "published", "发布日期": "published", "发表时间": "published", "时间": "published",
     "日期": "published", "发表于": "published", "发布于": "published", "更新时间": "updated",
     "修改于": "updated", "更新于": "updated",
-    "原标题": "original_title", "原文标题": "original_title",
+    "原标题": "original_title", "原文标题": "original_title", "标题": "title",
 }
 PEOPLE_FIELDS = ("authors", "editors", "chief_editor", "translators", "proofreaders", "reviewers", "producer")
 NAME = r"[\u4e00-\u9fff·A-Za-z][\u4e00-\u9fff·A-Za-z .]{0,19}"
-META_VALUE_MAX = {"outlet": 24, "original_title": 100}   # longer values are sentences, not names or sources
+META_VALUE_MAX = {"outlet": 24, "original_title": 100, "title": 100}   # longer values are sentences, not names
+TITLE_FIELDS = ("title", "original_title")                # a title may hold ？ or ！; other values may not
 PEOPLE_VALUE_MAX = 40
 _SEP = r"\s*(?:[:：｜|/丨]|\s)\s*"
 _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(META_LABELS, key=len, reverse=True))
@@ -129,7 +130,8 @@ def meta_line(view: str, line: int) -> list[Candidate]:
                 return []
             field = META_LABELS[_unspaced(mm.group("label"))]
             value = mm.group("value").strip(" ：:|｜")
-            if not value or len(value) > META_VALUE_MAX.get(field, PEOPLE_VALUE_MAX) or re.search(r"[。！？]", value):
+            if not value or len(value) > META_VALUE_MAX.get(field, PEOPLE_VALUE_MAX) or \
+                    re.search(r"。" if field in TITLE_FIELDS else r"[。！？]", value):
                 return []
             if field in ("published", "updated"):
                 date = normalise_date(value)
@@ -140,8 +142,8 @@ def meta_line(view: str, line: int) -> list[Candidate]:
                 value = people_value(value)
             elif _unspaced(mm.group("label")) == "出品":      # 深网·腾讯新闻小满工作室: the column, then its studio
                 value = re.split(r"\s*[·.．]\s*", value)[0]
-            out.append(Candidate(field, value, "hosting line" if field in ("published", "updated") else "byline",
-                                 text, line))
+            source = "hosting line" if field in ("published", "updated") else "title line" if field == "title" else "byline"
+            out.append(Candidate(field, value, source, text, line))
             found = True
             pos += mm.end()
     return out if found else []
@@ -233,7 +235,7 @@ def credit_line(view: str, line: int) -> list[Candidate]:
 
 # Per field, sources from most to least trusted. A source not listed ranks last.
 SOURCE_ORDER = {
-    "title": ("front matter", "page metadata", "heading"),
+    "title": ("front matter", "page metadata", "title line", "heading"),
     "outlet": ("front matter", "page markup", "page metadata", "dateline", "cleaning rule", "byline", "original-content line",
                "lead attribution", "credit line"),
     "published": ("front matter", "page metadata", "htmldate", "dateline", "cleaning rule", "original-content line",

@@ -348,3 +348,18 @@ def test_front_matter_alias_bomb_is_read_in_bounded_time():
     assert [b.text for b in blocks] == ["正文。"]
     assert ("title", "标题") in {(c.field, c.value) for c in cands}
     assert all(len(c.evidence) < 200 for c in cands)
+
+
+def test_a_collectors_record_gives_title_and_date_with_evidence(tmp_path):
+    """标题:/发布时间:/正文: — the title and the date come from the record's fields, the body keeps the
+    paragraph the 正文 label was glued to, and no label reaches the text."""
+    seed = tmp_path / "record.txt"
+    seed.write_text("标题:国产芯片厂商加速布局推理市场？\n发布时间:2024-06-18 09:12\n"
+                    "正文:据了解，今年以来已有十余家国产芯片公司发布了面向大模型推理的加速卡，其中多款产品已经进入采购名单。\n"
+                    "分析人士指出，训练市场仍由海外产品主导，但推理市场对成本更敏感，为国产厂商留出了窗口。\n", encoding="utf-8")
+    s = ingest.read_seed(seed)
+    ev = clean.infer_metadata(s, RULES)
+    assert (ev["title"].value, ev["title"].source, ev["title"].line) == ("国产芯片厂商加速布局推理市场？", "title line", 1)
+    assert ev["published"].value == "2024-06-18"
+    kept = [v.block.text for v in clean.classify_blocks(clean.read_document(s), RULES) if v.keep]
+    assert kept[0].startswith("据了解") and not any(k.startswith(("标题", "发布时间", "正文")) for k in kept)
