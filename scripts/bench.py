@@ -30,8 +30,10 @@ def plain_project(dest: Path) -> Path:
     """The same raw text as Markdown, the same theme, palette, search and Markdown extensions."""
     (dest / "docs").mkdir(parents=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    def key(block: str) -> str:          # the block's first line that is not a comment
+        return next((line for line in block.splitlines() if not line.startswith("#")), "")
     keep = [block for block in config.split("\n\n")
-            if not block.startswith(("hooks:", "watch:", "extra:", "extra_css:", "extra_javascript:"))]
+            if not key(block).startswith(("hooks:", "watch:", "extra:", "extra_css:", "extra_javascript:"))]
     # the theme override only announces our feed; the plain build has none
     plain = "\n\n".join(keep).replace("  custom_dir: overrides\n", "")
     (dest / "mkdocs.yml").write_text(plain, encoding="utf-8")

@@ -178,11 +178,11 @@ def people_html(people) -> str:
     return "; ".join(rows)
 
 
-def front_matter(title: str, description: str) -> str:
+def front_matter(title: str, description: str, searchable: bool = True) -> str:
     """The page's YAML front matter: title and meta description. Material prints `title` raw into
     `<title>`, the header and the search index, and `description` raw into an attribute, so both are
     escaped here, once; written as JSON strings (valid YAML scalars), nothing in them can break the
-    front matter either.
+    front matter either. A page that is not `searchable` stays out of the search index.
 
     >>> print(front_matter('a "b" <i>', "c: d"), end="")
     ---
@@ -191,7 +191,9 @@ def front_matter(title: str, description: str) -> str:
     ---
     """
     fields = {"title": h.template_text(title), "description": h.template_text(description)}
-    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items()) + "---\n"
+    exclude = "" if searchable else "search:\n  exclude: true\n"       # Material's and Zensical's key
+    return ("---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items())
+            + exclude + "---\n")
 
 
 # ---------------------------------------------------------------- pages

