@@ -92,7 +92,8 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out = Output()
     uses = []
     keys = []
-    vocab = {}
+    vocab, study_made = {}, {}
+    from . import study_pages
     for a in articles:
         key = cache.article_key(inp, a.seed.stem) if inp else None
         keys.append(key)
@@ -108,6 +109,9 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
         out.files[f"data/articles/{a.slug}.json"] = rendered.json
         uses.append((a.slug, rendered.annotations.term_uses))
         vocab[a.slug] = rendered.vocabulary
+        if rendered.study is None:
+            rendered.study = study_pages.article_files(a, *rendered.vocabulary, study_pages.site_url(ctx.paths.root))
+        study_made[a.slug] = rendered.study
     edition = pdfs.get(pdf_links.EDITION)
     out.files["index.md"] = render.home_page(articles, pdf_links.link(pdf_links.EDITION, edition, "", "Download the whole edition"))
     out.files["articles/index.md"] = render.articles_index(articles, pdf_links.link(pdf_links.EDITION, edition, "../",
@@ -118,8 +122,7 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     out.files["figures/index.md"] = figure_pages.figures_page(placed, articles)
     out.files["timeline/index.md"] = figure_pages.timeline_page(placed)
     out.files["style.md"] = (Path(__file__).parent / "templates" / "style.md").read_text(encoding="utf-8")
-    from . import study_pages
-    out.files.update(study_pages.files(articles, vocab, ctx.paths))
+    out.files.update(study_pages.files(articles, vocab, ctx.paths, study_made))
     out.nav = render.site_nav(articles)
     out.files.update(hant_files(ctx, out.files, out.nav))
     out.files = searchable_pages(out.files, ctx.lexicon)   # Chinese cut into words for search (search_words.py)

@@ -205,6 +205,7 @@ class Rendered:
     annotations: object
     json: str = ""
     vocabulary: tuple = ((), None)     # (words, level profile): study.py
+    study: dict | None = None          # its cite data, vocabulary page and exports once made (study_pages.py)
 
 
 def render_article(a: Article, ctx: Context, placed=None, pdf: str = "") -> Rendered:

@@ -138,19 +138,25 @@ data in your browser removes them.
 """
 
 
-def files(articles, rendered_vocab: dict, paths) -> dict[str, str | bytes]:
-    """Every study, cite and feed file of the site. rendered_vocab: slug -> (words, profile)."""
+def article_files(a, words: list[study.Word], profile: study.Profile, base: str) -> dict[str, str]:
+    """One article's study and cite files: its citation data, vocabulary page, Anki deck and CSV
+    (kept with the rendered article, so a `serve` rebuild makes them only for an edited article)."""
+    w = work(a, base)
+    paragraphs = [(item.segment.id, n) for n, item in enumerate(a.alignment.items, start=1)]
+    return {f"data/cite/{a.slug}.json": h.json_text(cite.citations(w, paragraphs), indent=1) + "\n",
+            f"articles/{a.slug}/vocabulary/index.md": vocabulary_page(a, words, profile),
+            f"data/vocabulary/{a.slug}-anki.tsv": study.anki_tsv(words, a.slug),
+            f"data/vocabulary/{a.slug}.csv": study.vocabulary_csv(words)}
+
+
+def files(articles, rendered_vocab: dict, paths, made: dict | None = None) -> dict[str, str | bytes]:
+    """Every study, cite and feed file of the site. rendered_vocab: slug -> (words, profile);
+    made: slug -> article_files already made for an unchanged article."""
     base = site_url(paths.root)
     out: dict[str, str | bytes] = {"my-words.md": MY_WORDS_PAGE}
     entries = []
     for a in articles:
-        w = work(a, base)
-        paragraphs = [(item.segment.id, n) for n, item in enumerate(a.alignment.items, start=1)]
-        out[f"data/cite/{a.slug}.json"] = h.json_text(cite.citations(w, paragraphs), indent=1) + "\n"
-        words, profile = rendered_vocab[a.slug]
-        out[f"articles/{a.slug}/vocabulary/index.md"] = vocabulary_page(a, words, profile)
-        out[f"data/vocabulary/{a.slug}-anki.tsv"] = study.anki_tsv(words, a.slug)
-        out[f"data/vocabulary/{a.slug}.csv"] = study.vocabulary_csv(words)
+        out.update((made or {}).get(a.slug) or article_files(a, *rendered_vocab[a.slug], base))
         first = next(((zh, en) for _, _, zh, en in sentences(a) if en), ("", ""))
         entries.append(feed.FeedEntry(a.slug, a.title_en, a.title_zh, a.outlet_en, a.outlet_zh, a.published,
                                       first[1], first[0], base + a.url))
