@@ -94,6 +94,7 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
     keys = []
     vocab, study_made = {}, {}
     from . import study_pages
+    base = study_pages.site_url(ctx.paths.root)        # read from mkdocs.yml once, not per article
     for a in articles:
         key = cache.article_key(inp, a.seed.stem) if inp else None
         keys.append(key)
@@ -110,7 +111,7 @@ def _pages(ctx: Context, inp, articles, placed) -> Output:
         uses.append((a.slug, rendered.annotations.term_uses))
         vocab[a.slug] = rendered.vocabulary
         if rendered.study is None:
-            rendered.study = study_pages.article_files(a, *rendered.vocabulary, study_pages.site_url(ctx.paths.root))
+            rendered.study = study_pages.article_files(a, *rendered.vocabulary, base)
         study_made[a.slug] = rendered.study
     edition = pdfs.get(pdf_links.EDITION)
     out.files["index.md"] = render.home_page(articles, pdf_links.link(pdf_links.EDITION, edition, "", "Download the whole edition"))
