@@ -64,8 +64,8 @@ def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     """Every output file in memory. With draw=False, figure SVGs missing from the cache are left
     out and listed in `Output.undrawn` (BackgroundBuild has its own worker draw them)."""
     from . import figure_pages
-    datasets, events = figure_pages.load(ctx.paths.data)
     cache = Cache(ctx.paths)
+    datasets, events = _figure_data(ctx, cache, inp)
     cache_dir = cache.figures
     drawing = figure_pages.Prerender(datasets, events, cache_dir, start=draw)
     try:
@@ -81,6 +81,21 @@ def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     out.undrawn = sorted(drawing.missing) if not draw else []
     out.files.update(figure_pages.files(placed, cache_dir, skip=set(out.undrawn)))
     return out
+
+
+def _figure_data(ctx: Context, cache: Cache, inp) -> tuple[list, list]:
+    """The figure datasets and timeline events, read again only when data/ or the code changed (the
+    shared digest): a `serve` rebuild after an article edit reuses them."""
+    from . import figure_pages
+    memo = cache.memory.figure_data
+    key = (ctx.paths.root, inp.shared) if inp else None
+    if key is None or key not in memo:
+        loaded = figure_pages.load(ctx.paths.data)
+        memo.clear()
+        if key is None:
+            return loaded
+        memo[key] = loaded
+    return memo[key]
 
 
 def _pages(ctx: Context, inp, articles, placed) -> Output:
@@ -140,7 +155,7 @@ def hant_files(ctx: Context, files: dict, nav: list) -> dict[str, str]:
            if hant_pages.is_shared(rel) and isinstance(text, str)}
     config = ctx.paths.root / "mkdocs.yml"
     extra = hant_pages.nav_titles(nav) + ([config.read_text(encoding="utf-8")] if config.exists() else [])
-    table = hant_pages.shared_table({**files, **out}, extra, ctx.lexicon.names)
+    table = hant_pages.shared_table({**files, **out}, extra, ctx.lexicon.names, Cache(ctx.paths).memory.hant)
     out[hant_pages.HANT_JSON] = h.json_text(table, separators=(",", ":")) + "\n"
     return out
 

@@ -107,10 +107,13 @@ class Memory:
     contexts: dict = field(default_factory=dict)    # (project, shared digest) -> Context
     reference: dict = field(default_factory=dict)   # glossary / who's who files, by what they are made of
     svgs: dict = field(default_factory=dict)        # figure SVG bytes by their cache key
+    hant: dict = field(default_factory=dict)        # (kind, page text, names) -> its 繁 entries (hant_pages.py)
+    figure_data: dict = field(default_factory=dict)  # (project, shared digest) -> (datasets, events)
 
     def clear(self) -> None:
         """Forget everything (the benchmark measures builds from nothing)."""
-        for table in (self.articles, self.rendered, self.contexts, self.reference, self.svgs):
+        for table in (self.articles, self.rendered, self.contexts, self.reference, self.svgs, self.hant,
+                      self.figure_data):
             table.clear()
 
     def keep_articles(self, keys) -> None:

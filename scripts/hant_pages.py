@@ -57,17 +57,36 @@ def with_script_toolbar(page: str) -> str:
     return page[:at] + "\n" + SCRIPT_TOOLBAR + "\n" + page[at:]
 
 
-def shared_table(files: dict, extra=(), names=()) -> dict[str, list[str]]:
+def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> dict[str, list[str]]:
     """run -> [Taiwan, Hong Kong] for every run of Han characters on the shared pages (as written and
     with tags dropped, as the reader sees it) and in `extra` (site name, navigation titles), where
-    a standard writes it differently; `names` (glossary and who's who forms) keep their words."""
+    a standard writes it differently; `names` (glossary and who's who forms) keep their words.
+
+    Each page's entries depend only on its text and `names`, so `memo` (a dict kept between builds
+    by `mkdocs serve`) holds them per page: a rebuild converts only the pages that changed. Entries
+    of pages this build no longer has are dropped from it.
+
+    >>> memo = {}
+    >>> shared_table({"a/index.md": "# 后台 发展"}, ["百模志"], memo=memo)
+    {'发展': ['發展'], '后台': ['後臺', '後台']}
+    >>> len(memo), shared_table({"b/index.md": "# 后台"}, memo=memo), len(memo)   # a/ gone: its entries too
+    (2, {'后台': ['後臺', '後台']}, 1)
+    """
     from .annotate.words import hant_table
-    strings = list(extra)
-    for rel, text in sorted(files.items()):
-        if is_shared(rel) and isinstance(text, str):
-            text = _SEARCH.sub("", text)
-            strings += [text, re.sub(r"<[^>]*>", "", text)]
-    return hant_table(strings, names)
+    names = tuple(names)
+    memo = {} if memo is None else memo
+    used, table = set(), {}
+    pages = [("page", t) for rel, t in sorted(files.items()) if is_shared(rel) and isinstance(t, str)]
+    for kind, text in pages + ([("extra", "\n".join(extra))] if extra else []):
+        key = (kind, text, names)
+        if key not in memo:
+            plain = _SEARCH.sub("", text) if kind == "page" else text
+            memo[key] = hant_table([plain, re.sub(r"<[^>]*>", "", plain)] if kind == "page" else [text], names)
+        used.add(key)
+        table.update(memo[key])
+    for key in [k for k in memo if k not in used]:
+        del memo[key]
+    return dict(sorted(table.items()))
 
 
 def nav_titles(nav) -> list[str]:

@@ -99,8 +99,8 @@ class _Table:
     def starting(self, ch: str) -> dict[str, float]:
         words = self.by_first.get(ch)
         if words is None:
-            rows = self.db.execute("SELECT w, lp FROM words WHERE w >= ? AND w < ?", (ch, chr(ord(ch) + 1)))
-            words = self.by_first[ch] = {w: lp for w, lp in rows if len(w) <= MAX_WORD}
+            words = self.by_first[ch] = dict(self.db.execute(
+                "SELECT w, lp FROM words WHERE w >= ? AND w < ? AND length(w) <= ?", (ch, chr(ord(ch) + 1), MAX_WORD)))
         return words
 
     def char(self, ch: str) -> float:

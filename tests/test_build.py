@@ -146,3 +146,31 @@ def test_a_build_removes_what_a_killed_build_left_half_written(project):
     build(Paths(project))
     assert [p for p in leftovers if p.exists()] == []
     assert (project / "docs" / "index.md").exists()
+
+
+def test_rebuild_in_one_process_equals_a_fresh_build(tmp_path):
+    """What `mkdocs serve` keeps in memory between builds (processed and rendered articles, the 繁
+    entries of each page, the figure data) never leaks into a rebuild: after a translation and a
+    glossary file are edited, the in-process rebuild writes the same docs/ as a fresh process would."""
+    import yaml
+    from conftest import make_project
+    from scripts.cache import Cache
+    a, b = make_project(tmp_path / "a"), make_project(tmp_path / "b")
+    Cache.memory.clear()
+    build(Paths(a))                                   # memory filled from project a
+    for proj in (a, b):
+        tm = sorted((proj / "seeds").glob("*.en.yml"))[0]
+        data = yaml.safe_load(tm.read_text(encoding="utf-8"))
+        data["segments"][0]["pairs"][0]["en"] += " (edited)"
+        tm.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        with (proj / "data" / "timeline.yml").open("a", encoding="utf-8") as f:
+            f.write("\n# edited\n")
+    build(Paths(a))                                   # a rebuild reusing what memory holds
+    Cache.memory.clear()
+    build(Paths(b))                                   # b from nothing
+    def files(p):
+        return {r.relative_to(p / "docs"): r.read_bytes() for r in (p / "docs").rglob("*") if r.is_file()}
+    fa, fb = files(a), files(b)
+    assert sorted(fa) == sorted(fb)
+    assert [rel for rel in fa if fa[rel] != fb[rel]] == []
+    assert any(b"(edited)" in data for data in fa.values())

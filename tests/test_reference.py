@@ -115,3 +115,26 @@ def test_exports_and_pages(project):
     assert 'id="bai-mo-da-zhan"' in page and "../articles/" in page
     article = (docs / "articles" / "china-llm-2024-review" / "index.md").read_text(encoding="utf-8")
     assert 'href="../../glossary/#' in article and 'class="gl' in article and "Terms in this article" in article
+
+
+_PHRASES = ["软件", "发展", "人工智能", "百川智能", "后台", "数据", "网络", "信息", "质量", "里面", "干", "发", "台",
+            "面", "云", "系统", "程序", "内存", "视频", "智谱", "月之暗面", "为", "群", "着", "范", "历"]
+
+
+def test_batched_traditional_conversion_equals_one_run_at_a_time():
+    """hant_runs converts many runs in one OpenCC call; each run comes out as it does alone, names
+    (converted character by character) included, over random runs made of phrases that change in
+    Taiwan's standard (软件 -> 軟體) and characters with several Traditional forms (干, 发, 台)."""
+    import re as _re
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from scripts.annotate.words import hant_runs, hant_text
+    names_re = _re.compile("百川智能|月之暗面|智谱")
+    run = st.lists(st.sampled_from(_PHRASES), min_size=1, max_size=5).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(run, min_size=1, max_size=12, unique=True), st.sampled_from(["tw", "hk"]), st.booleans())
+    def check(runs, std, with_names):
+        nr = names_re if with_names else None
+        assert hant_runs(runs, std, nr) == [hant_text(r, std, nr) for r in runs]
+    check()
