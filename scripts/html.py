@@ -44,6 +44,8 @@ def visible(value: str) -> str:
     >>> visible("a\\x00b\\tc\\ud800")
     'a\\ufffdb\\tc\\ufffd'
     """
+    if value.isprintable():       # fast path: every character _NOT_TEXT names is unprintable
+        return value
     return _NOT_TEXT.sub("\ufffd", value)
 
 

@@ -168,32 +168,72 @@ def declared_charset(data: bytes) -> str:
 
 
 def decode_declared(path: Path, data: bytes, codec: str) -> str:
-    """A saved page in the legacy charset it declares, decoded strictly (a wrong byte stops the build)."""
+    """A saved page in the legacy charset it declares, decoded strictly (a wrong byte stops the build).
+    A declaration the bytes contradict stops it too: where the declared charset reads the Chinese as
+    mostly rare characters and another legacy charset reads it as ordinary text (a page saved as Big5
+    that says gbk), the page is mislabelled, and guessing would silently put garbage on a page."""
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise BuildError(path, f"not valid {codec.upper()} although the page declares it (byte {exc.start})", line,
                          "save the page again as UTF-8") from None
+    other = _contradicting_charset(data, codec)
+    if other:
+        said = dict((c, n) for n, c in _LEGACY).get(codec, codec.upper())
+        raise BuildError(path, f"the page declares {said} but its Chinese reads as {other}", None,
+                         f"correct the <meta charset> or save the page again as UTF-8 (iconv -f {other.split('/')[0]} -t UTF-8)")
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+_LEGACY = (("GBK/GB18030", "gb18030"), ("Big5", "big5hkscs"))
+
+
+def _contradicting_charset(data: bytes, codec: str) -> str:
+    """The name of another legacy Chinese charset that reads the page's non-ASCII text as far more
+    ordinary Chinese than `codec` does, or "" (the declaration stands)."""
+    sample = data[:200_000]
+    declared = _ordinary_share(sample, codec, wide_only=True)
+    if declared is None or declared >= 0.8:
+        return ""
+    for name, other in _LEGACY:
+        share = _ordinary_share(sample, other, wide_only=True)
+        if other != codec and share is not None and share >= max(0.85, declared + 0.3):
+            return name
+    return ""
+
+
+def _ordinary_share(data: bytes, codec: str, wide_only: bool = False) -> float | None:
+    """Share of the characters `codec` reads from data that are ordinary text (printable ASCII, common
+    Han characters, everyday Chinese punctuation); with wide_only, of the non-ASCII characters only
+    (the Chinese of a page, not its markup), a cut character at the end replaced. None when there is
+    nothing to count; 0.0 when the codec cannot read the bytes."""
+    from .chinese import char_to_simplified
+    from .mojibake import is_rare_han
+    try:
+        text = data.decode(codec, errors="replace" if wide_only else "strict")
+    except UnicodeDecodeError:
+        return 0.0
+    if wide_only:
+        text = "".join(ch for ch in text if not ch.isascii())
+        if len(text) < 20:
+            return None
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if (ch.isascii() and (ch.isprintable() or ch in "\n\r\t"))
+             or ("\u4e00" <= ch <= "\u9fff" and not is_rare_han(char_to_simplified(ch) if wide_only else ch))
+             or ch in "，。、“”：；？！（）")
+    return ok / len(text)
 
 
 def guess_encoding(head: bytes) -> tuple[str, str]:
     """Which legacy encoding reads these bytes as the most ordinary Chinese text."""
-    from .mojibake import is_rare_han
     best, best_score = ("", ""), 0.6
     for name, codec in (("GBK/GB18030", "gb18030"), ("UTF-16", "utf-16-le"), ("UTF-16", "utf-16-be"),
                         ("Big5", "big5")):
-        try:
-            text = head[: len(head) // 2 * 2 if name == "UTF-16" else len(head)].decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if not text:
-            continue
-        ok = sum(1 for ch in text if (ch.isascii() and (ch.isprintable() or ch in "\n\r\t"))
-                 or ("\u4e00" <= ch <= "\u9fff" and not is_rare_han(ch)) or ch in "，。、“”：；？！（）")
-        if ok / len(text) > best_score:
-            best, best_score = (name, codec), ok / len(text)
+        share = _ordinary_share(head[: len(head) // 2 * 2 if name == "UTF-16" else len(head)], codec) or 0.0
+        if share > best_score:
+            best, best_score = (name, codec), share
     return best
 
 

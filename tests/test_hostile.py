@@ -629,3 +629,17 @@ def test_accept_on_a_read_only_or_full_disk_is_one_line_and_changes_nothing(proj
     assert len(err) == 1 and text in err[0] and " — " in err[0] and "Traceback" not in err[0], err
     assert tm.read_bytes() == before
     assert not [p.name for p in (project / "seeds").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_visible_fast_path_replaces_exactly_what_html_cannot_carry():
+    """html.visible skips its pattern for printable text; for any text at all (surrogates,
+    noncharacters, controls, astral planes) it gives what the pattern alone gives."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from scripts.html import _NOT_TEXT
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(st.characters(blacklist_categories=()), max_size=40))
+    def check(value):
+        assert visible(value) == _NOT_TEXT.sub("\ufffd", value)
+    check()

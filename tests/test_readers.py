@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from scripts import chrome, clean, ingest, metadata, segment, yamlio
@@ -173,6 +173,41 @@ def test_legacy_charset_page_is_decoded_by_its_declaration(tmp_path):
     with pytest.raises(BuildError) as exc:
         ingest.read_seed(page)
     assert "declares" in str(exc.value)
+
+
+_SENTENCES = [line for seed in sorted((ROOT / "seeds").glob("*.txt"))
+              for line in seed.read_text(encoding="utf-8").split("\n")
+              if len(re.findall(r"[\u4e00-\u9fff]", line)) >= 20 and "\ufffd" not in line]   # enough Chinese to tell
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=4), st.sampled_from(["gbk", "gb2312", "big5"]))
+def test_a_page_whose_bytes_contradict_its_declared_charset_stops(tmp_path_factory, lines, declared):
+    """A page in the charset it declares reads as it is; the same page saved in the other legacy
+    charset under the same declaration (Big5 bytes in a page that says gbk, or the reverse) stops
+    with one line naming the charset the bytes are in, never a page of garbage."""
+    import opencc
+    body = "\n".join(lines)
+    big5 = declared == "big5"
+    text = opencc.OpenCC("s2t").convert(body) if big5 else body
+    page = f'<html><head><meta charset="{declared}"><title>t</title></head><body><p>{text}</p></body></html>'
+    path = tmp_path_factory.mktemp("charset") / "page.html"
+    try:
+        right = page.encode("big5hkscs" if big5 else "gb18030")
+    except UnicodeEncodeError:
+        reject()
+    path.write_bytes(right)
+    assert text.split("\n")[0] in ingest.read_seed(path).text
+    wrong_text = body if big5 else opencc.OpenCC("s2t").convert(body)
+    wrong = f'<html><head><meta charset="{declared}"><title>t</title></head><body><p>{wrong_text}</p></body></html>'
+    try:
+        path.write_bytes(wrong.encode("gb18030" if big5 else "big5hkscs"))
+    except UnicodeEncodeError:
+        reject()
+    with pytest.raises(BuildError) as exc:
+        ingest.read_seed(path)
+    message = str(exc.value)
+    assert "\n" not in message and ("not valid" in message or "reads as" in message)
 
 
 # ---------------------------------------------------------------- body or furniture
