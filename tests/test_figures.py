@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scripts import figures as F
 from scripts.errors import BuildError
@@ -393,3 +394,26 @@ def test_timeline_errors(tmp_path, texts):
 def test_missing_folder_and_file(tmp_path):
     assert F.load_datasets(tmp_path / "nothing") == []
     assert F.load_timeline(tmp_path / "nothing.yml") == []
+
+
+def _svg_cases():
+    data = yaml.safe_load((ROOT / "tests" / "cases" / "svg_compact.yml").read_text(encoding="utf-8"))
+    return [pytest.param(c, id=c["label"]) for c in data]
+
+
+@pytest.mark.parametrize("case", _svg_cases())
+def test_svg_compact_cases(case):
+    """svg.compact over the case table tests/cases/svg_compact.yml: each input gives exactly its output."""
+    from scripts.figures.svg import compact
+    assert compact(case["svg"], "'Noto Sans CJK SC', sans-serif") == case["compact"]
+
+
+def test_svg_compact_golden_figure():
+    """A whole small figure as matplotlib wrote it, and its compact form: the same bytes on any machine
+    (no matplotlib, no font needed), and compacting twice changes nothing."""
+    from scripts.figures.svg import compact
+    raw = (ROOT / "tests" / "cases" / "svg" / "raw.svg").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "cases" / "svg" / "compact.svg").read_text(encoding="utf-8")
+    assert compact(raw, F.STYLE["font_stack"]) == golden
+    assert compact(golden, F.STYLE["font_stack"]) == golden
+    assert len(golden) < 0.8 * len(raw)

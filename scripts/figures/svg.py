@@ -57,6 +57,7 @@ _GLYPH_REF = re.compile(r'(id="|href="#)([^"\s]+-[0-9a-f]+)"')
 _USE = re.compile(r'<use xlink:href="(#[^"]+)" transform="translate\(([-\d.e]+) ([-\d.e]+)\)"/>')
 _PATH_DATA = re.compile(r' d="([^"]*)"')
 _FONT_FAMILY = re.compile(r"font-family: [^;\"]+")
+_COMMAND_SPACE = re.compile(r"(?<=[A-Za-z]) | (?=[A-Za-z])")   # a space beside a path command letter
 
 
 def compact(svg: str, font_stack: str) -> str:
@@ -86,6 +87,6 @@ def compact(svg: str, font_stack: str) -> str:
         d = _glyph_path(m.group(2))
         return m.group(0) if d is None else f"{m.group(1)}{d}{m.group(3)}{0.015625 * GLYPH_STEP:g}{m.group(4)}"
     svg = _GLYPH_PATH.sub(glyph, svg)
-    svg = _PATH_DATA.sub(lambda m: ' d="' + re.sub(r" ?([A-Za-z]) ?", r"\1", " ".join(m.group(1).split())) + '"', svg)
+    svg = _PATH_DATA.sub(lambda m: ' d="' + _COMMAND_SPACE.sub("", " ".join(m.group(1).split())) + '"', svg)
     svg = _FONT_FAMILY.sub("font-family: " + font_stack, svg)
     return re.sub(r"\n[ \t]+", "\n", svg)
