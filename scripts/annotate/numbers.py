@@ -97,6 +97,8 @@ _PATTERNS = [
     ("cn_amount", "万亿", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<several>数)?(?P<a>{_CN_NUM})?(?:个)?(?P<sa>{_SCALE})(?P<ca>{_CUR})?(?P<post>级)?(?P<post2>{_APPROX_POST})?")),
 ]
 
+_NEEDS = [frozenset(needs) for _, needs, _ in _PATTERNS]
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -238,8 +240,9 @@ def scan(text: str, pos: int = 0, endpos: int | None = None, part: str | None = 
     part = text[pos:endpos] if part is None else part
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for kind, needs, rx in _PATTERNS:
-        if not any(c in part for c in needs):
+    chars = frozenset(part)
+    for (kind, _, rx), needs in zip(_PATTERNS, _NEEDS):
+        if needs.isdisjoint(chars):          # none of the pattern's key characters is here
             continue
         for m in rx.finditer(text, pos, endpos):
             start, end = m.span()
