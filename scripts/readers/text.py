@@ -5,8 +5,10 @@ and then a 正文: line holding the article's first paragraph. The 正文 label 
 the article's, so the reader drops it and keeps its paragraph; the other fields stay lines of their own
 for the metadata reader (scripts/metadata.py) to take.
 
-Text copied out of a page or a feed sometimes keeps a stray inline tag (<a href=…>中新社</a>): the tag is
-markup, never text, so the reader keeps only what the tag encloses and counts a link's text as link text.
+Text copied out of a page or a feed sometimes keeps a stray inline tag (<a href=…>中新社</a>): among
+text, a tag is markup, so the reader keeps only what the tag encloses and counts a link's text as link
+text. A line that is nothing but tags is left as written (an example of markup, or hostile input that
+the pages escape).
 """
 from __future__ import annotations
 
@@ -28,13 +30,15 @@ def strip_inline_tags(line: str) -> tuple[str, int]:
 
     >>> strip_inline_tags("资料图。<a target='_blank' href='http://www.chinanews.com/'>中新社</a>发 司伟 摄")
     ('资料图。中新社发 司伟 摄', 3)
-    >>> strip_inline_tags("当 a<b 且 b<c 时，a<c。")
-    ('当 a<b 且 b<c 时，a<c。', 0)
+    >>> strip_inline_tags("当 a<b 且 b<c 时，a<c。"), strip_inline_tags("<img src=x onerror=y>")
+    (('当 a<b 且 b<c 时，a<c。', 0), ('<img src=x onerror=y>', 0))
     """
     if "<" not in line:
         return line, 0
-    link_chars = sum(len(m.group(1).strip()) for m in LINK.finditer(line))
-    return INLINE_TAG.sub("", line), link_chars
+    text = INLINE_TAG.sub("", line)
+    if not text.strip():
+        return line, 0
+    return text, sum(len(m.group(1).strip()) for m in LINK.finditer(line))
 
 
 def read(text: str) -> tuple[list[Block], list[Candidate]]:
