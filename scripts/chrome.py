@@ -8,8 +8,8 @@ that cannot decide alone take their verdict from their position and their neighb
    become metadata candidates (scripts/metadata.py). They do not vote in step 4.
 3. *Features* (all below as named data): boilerplate phrases (copyright, disclaimer, registration
    numbers, a teaser ending in 【详细】), furniture vocabulary (share, like, follow, subscribe, log in,
-   comment, QR code …) covering much of the block, link or URL density, a menu, breadcrumb or run-together
-   navigation bar, a bare counter, a form label, repetition inside the page (also the same phrase twice
+   comment, QR code …) covering much of the block, link or URL density, a menu, breadcrumb, run-together
+   navigation bar or toolbar (字号 大 中 小, 打印, 关闭), a bare counter, a form label, repetition inside the page (also the same phrase twice
    in a row, as a copied gallery gives a picture's alt text and caption), an image caption whose image
    is gone (▲ …, …某某 摄), a section headed as furniture (相关阅读, 元数据 …). Any of these makes a
    block *bad*; a bare counter, a label ending in a colon or a line without Chinese only leans that
@@ -111,6 +111,23 @@ MENU_SEPARATORS = re.compile(r"\s*[|｜丨_›»>]\s*")
 FURNITURE_SECTIONS = re.compile(r"^(?:AI\s*(?:摘要|总结|概要|导读)|元数据|meta\s*data|相关(?:阅读|文章|推荐|链接)|推荐阅读|"
                                 r"延伸阅读|文章精选|往期(?:推荐|回顾|精选)|热门(?:文章|推荐|评论)|猜你喜欢|精彩推荐|"
                                 r"(?:全部|最新)?评论|留言)$", re.I)
+# A page's toolbar copied as a line: font size, print, close, bookmark, report an error (字号：大 中 小,
+# 【打印】【关闭】, 打印本页 关闭窗口), its items alone, bracketed or separated by bars.
+_TOOL = r"(?:字号|字体|特大|超大|默认|大|中|小|打印(?:本页|此页|文章|正文)?|关闭(?:窗口|本页)?|收藏(?:本页)?|我要纠错|纠错|返回顶部|放大|缩小)"
+TOOLBAR = re.compile(rf"(?:{_TOOL})+")            # matched on the line without brackets, bars and spaces
+TOOLBAR_PUNCT = re.compile(r"[\s【】\[\]〖〗()（）|｜/:：]+")
+TOOLBAR_KEY = re.compile(r"字号|字体|打印|关闭|纠错")
+TOOLBAR_MAX_CHARS = 40
+
+
+def is_toolbar(view: str) -> bool:
+    """Only toolbar items (字号：大 中 小, 【打印】【关闭】), and one of them a tool, not a size.
+
+    >>> is_toolbar("【字号：大 中 小】【打印】【关闭】"), is_toolbar("打印本页 关闭窗口"), is_toolbar("关闭工厂"), is_toolbar("大 中 小")
+    (True, True, False, False)
+    """
+    return len(view) <= TOOLBAR_MAX_CHARS and bool(TOOLBAR_KEY.search(view)) \
+        and bool(TOOLBAR.fullmatch(TOOLBAR_PUNCT.sub("", view)))
 # A navigation bar copied as one line, its channel names run together (网站首页时政国际财经…): it starts
 # with the home link and carries no punctuation (is_menu looks for the punctuation first).
 NAV_BAR = re.compile(r"^(?:网站|返回)?首页\s*\S")
@@ -208,12 +225,14 @@ def is_menu(view: str) -> bool:
     (False, False, False)
     >>> is_menu("网站首页时政国际财经台湾军事观点领导人事理论"), is_menu("首页推荐的内容，由算法决定。")
     (True, False)
+    >>> is_menu("【字号：大 中 小】【打印】【关闭】"), is_menu("打印 关闭"), is_menu("3D打印"), is_menu("中小企业")
+    (True, True, False, False)
     """
     if BREADCRUMB.search(view):
         return True
     if re.search(r"[，。！？；“”《》]", view):
         return False
-    if NAV_BAR.match(view):
+    if NAV_BAR.match(view) or is_toolbar(view):
         return True
     items = [x for x in MENU_SEPARATORS.split(view) if x.strip()]
     if len(items) < MENU_MIN_ITEMS:      # separated by spaces only: words, not prose spaced around Latin
