@@ -7,18 +7,22 @@ that cannot decide alone take their verdict from their position and their neighb
 2. *Metadata lines* — bylines, hosting lines with a date, source lines, "…原创" — are removed and
    become metadata candidates (scripts/metadata.py). They do not vote in step 4.
 3. *Features* (all below as named data): boilerplate phrases (copyright, disclaimer, registration
-   numbers), furniture vocabulary (share, like, follow, subscribe, log in, comment, QR code …) covering
-   much of the block, link or URL density, a menu or breadcrumb shape, a bare counter, a form label,
-   repetition inside the page, a section headed as furniture (相关阅读, 元数据 …). Any of these makes a
+   numbers, a teaser ending in 【详细】), furniture vocabulary (share, like, follow, subscribe, log in,
+   comment, QR code …) covering much of the block, link or URL density, a menu, breadcrumb, run-together
+   navigation bar or toolbar (字号 大 中 小, 打印, 关闭), a bare counter, a form label, repetition inside the page (also the same phrase twice
+   in a row, as a copied gallery gives a picture's alt text and caption), an image caption whose image
+   is gone (▲ …, …某某 摄), a section headed as furniture (相关阅读, 元数据 …). Any of these makes a
    block *bad*; a bare counter, a label ending in a colon or a line without Chinese only leans that
    way and is left to its context. A block long enough,
    punctuated like prose and carrying Chinese function characters is *good*; a shorter sentence is
    *near-good*; the rest (headings, captions, fragments) is *short*.
 4. *Context.* The body runs from the first good block to the last (all of the page when no block is
    good). Inside it, short and near-good
-   blocks are kept unless both their nearest decided neighbours are bad. Before it, a short block is
-   kept only if it could be a title or subtitle (enough Chinese, no furniture word); after it, only
-   a block that ends a sentence. Furniture vocabulary counts for more in those two runs.
+   blocks are kept unless both their nearest decided neighbours are bad — a headline right above its
+   date and source line stays whatever surrounds it. Before the body, a short block is kept only if it
+   could be a title or subtitle (enough Chinese, no furniture word); after it, only a block that ends a
+   sentence and does not stand between furniture (a list title cut off with "…" ends none). Furniture
+   vocabulary counts for more in those two runs.
 
 `classify` returns one `Verdict` per block with the reason shown by `clean ID --report`.
 """
@@ -82,12 +86,24 @@ BOILERPLATE = (
     # the outlets an article was put together from (某某综合自：甲报、乙网)
     ("related-article link", re.compile(r"^(?:相关|延伸|推荐|扩展)(?:阅读|文章|新闻|报道|链接)\s*[:：]\s*\S")),
     ("compiled-from credit", re.compile(r"^[^，。！？\s]{0,12}(?:综合|整理|摘编)自\s*[:：]")),
+    # a teaser that ends in a link to the full story on another page (…“一肩挑”。【详细】, 全文>>)
+    ("teaser linking elsewhere", re.compile(r"(?:[【\[〔](?:详细|详情|全文|更多|阅读全文)[】\]〕]|(?:详细|详情|全文|更多)\s*>>)\s*$")),
 )
 # An image caption that is a photo credit (王小川。来源：视觉中国), a file-photo mark (侯为贵。资料图) or a
 # chart's maker (利润变化及预测 某某制表); the image itself is not kept.
 PHOTO_CREDIT = re.compile(r"(?:^|[。．.\s）)])(?:图片|图|题图|配图|摄影|图源)?来源[:：]\s*[^，。\s]{1,15}$|^(?:图|摄影)\s*[|｜/:：]\s*\S{1,15}$"
                           r"|(?:^|[。．.\s）)])资料图(?:片)?$|[^\s，。！？]{2}(?:制表|制图|供图)$")
 PHOTO_CREDIT_MAX_CHARS = 40
+# An image caption without its image: a line led by a caption arrow (▲ 官方测试结果), or a caption signed
+# by its photographer (…工作人员在打理蔬菜。记者 王甲 李乙摄, 图为市民骑行在寒风中。 张三 摄).
+CAPTION_MARK = re.compile(r"^[▲△▼▽↑↓☝⬆]\s*\S")
+CAPTION_MARK_MAX_CHARS = 60
+PHOTO_BY = re.compile(r"(?:^|[。！？；\s])(?:(?:本报|本刊)?(?:实习)?(?:记者|通讯员)\s*)?[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3}\s*摄$")
+PHOTO_BY_MAX_CHARS = 120
+# The same phrase twice in a row (专访某某：标题专访某某：标题): a picture's alt text pasted with its caption,
+# as a copied gallery or list gives it. Bounded: only blocks this long are searched, phrases this long.
+DOUBLED = re.compile(r"([^\s。！？]{6,30})\s?\1")
+DOUBLED_MAX_CHARS = 400
 TRUNCATION = ("...", "…", "……")
 TRUNCATED_MIN_CHARS = 10       # a block ending in an ellipsis whose text (this long at least) recurs in the page
 MENU_SEPARATORS = re.compile(r"\s*[|｜丨_›»>]\s*")
@@ -95,6 +111,26 @@ MENU_SEPARATORS = re.compile(r"\s*[|｜丨_›»>]\s*")
 FURNITURE_SECTIONS = re.compile(r"^(?:AI\s*(?:摘要|总结|概要|导读)|元数据|meta\s*data|相关(?:阅读|文章|推荐|链接)|推荐阅读|"
                                 r"延伸阅读|文章精选|往期(?:推荐|回顾|精选)|热门(?:文章|推荐|评论)|猜你喜欢|精彩推荐|"
                                 r"(?:全部|最新)?评论|留言)$", re.I)
+# A page's toolbar copied as a line: font size, print, close, bookmark, report an error (字号：大 中 小,
+# 【打印】【关闭】, 打印本页 关闭窗口), its items alone, bracketed or separated by bars.
+_TOOL = r"(?:字号|字体|特大|超大|默认|大|中|小|打印(?:本页|此页|文章|正文)?|关闭(?:窗口|本页)?|收藏(?:本页)?|我要纠错|纠错|返回顶部|放大|缩小)"
+TOOLBAR = re.compile(rf"(?:{_TOOL})+")            # matched on the line without brackets, bars and spaces
+TOOLBAR_PUNCT = re.compile(r"[\s【】\[\]〖〗()（）|｜/:：]+")
+TOOLBAR_KEY = re.compile(r"字号|字体|打印|关闭|纠错")
+TOOLBAR_MAX_CHARS = 40
+
+
+def is_toolbar(view: str) -> bool:
+    """Only toolbar items (字号：大 中 小, 【打印】【关闭】), and one of them a tool, not a size.
+
+    >>> is_toolbar("【字号：大 中 小】【打印】【关闭】"), is_toolbar("打印本页 关闭窗口"), is_toolbar("关闭工厂"), is_toolbar("大 中 小")
+    (True, True, False, False)
+    """
+    return len(view) <= TOOLBAR_MAX_CHARS and bool(TOOLBAR_KEY.search(view)) \
+        and bool(TOOLBAR.fullmatch(TOOLBAR_PUNCT.sub("", view)))
+# A navigation bar copied as one line, its channel names run together (网站首页时政国际财经…): it starts
+# with the home link and carries no punctuation (is_menu looks for the punctuation first).
+NAV_BAR = re.compile(r"^(?:网站|返回)?首页\s*\S")
 BREADCRUMB = re.compile(r"(?:\S\s*[>›»]\s*){2,}\S|当前位置|你的位置|您的位置")
 COUNTER = re.compile(r"^[\d\s.,:：万亿千百+%|｜/·\-—]*$|^(?:Rank|Lv|No)\.?:?\s*\d+", re.I)
 FORM_LABEL = re.compile(r"^\*?[^，。！？]{1,12}[:：]$")
@@ -131,6 +167,8 @@ class Features:
     repeats: int               # how often the same text occurs as a block in the page
     photo_credit: bool = False
     symbols_only: bool = False
+    caption: str = ""          # an image caption without its image: "arrow" or "photographer", else ""
+    doubled: bool = False
 
 
 def features(block: Block, view: str, repeats: int = 1) -> Features:
@@ -158,7 +196,24 @@ def features(block: Block, view: str, repeats: int = 1) -> Features:
         repeats=repeats,
         photo_credit=chars <= PHOTO_CREDIT_MAX_CHARS and bool(PHOTO_CREDIT.search(view)),
         symbols_only=not han and not _ALNUM.search(view),
+        caption=caption_kind(view, chars),
+        doubled=chars <= DOUBLED_MAX_CHARS and any(len(set(m.group(1))) >= 3 for m in DOUBLED.finditer(view)),
     )
+
+
+def caption_kind(view: str, chars: int) -> str:
+    """"arrow" or "photographer" when the block is an image caption whose image is not kept, else "".
+
+    >>> caption_kind("▲ OpenCompass 测试", 15), caption_kind("近日，工作人员在打理蔬菜。记者 王甲 李乙摄", 22)
+    ('arrow', 'photographer')
+    >>> caption_kind("这张照片由他本人拍摄", 10), caption_kind("▲", 1)
+    ('', '')
+    """
+    if chars <= CAPTION_MARK_MAX_CHARS and CAPTION_MARK.match(view):
+        return "arrow"
+    if chars <= PHOTO_BY_MAX_CHARS and PHOTO_BY.search(view):
+        return "photographer"
+    return ""
 
 
 def is_menu(view: str) -> bool:
@@ -168,11 +223,17 @@ def is_menu(view: str) -> bool:
     (True, True, False)
     >>> is_menu("还记得你当年嘲笑的 Siri 吗"), is_menu("从 “ 暴力美学 ” 到 “ 精密计算 ”"), is_menu("千万赌注 用 1/14 成本对标 GPT-3")
     (False, False, False)
+    >>> is_menu("网站首页时政国际财经台湾军事观点领导人事理论"), is_menu("首页推荐的内容，由算法决定。")
+    (True, False)
+    >>> is_menu("【字号：大 中 小】【打印】【关闭】"), is_menu("打印 关闭"), is_menu("3D打印"), is_menu("中小企业")
+    (True, True, False, False)
     """
     if BREADCRUMB.search(view):
         return True
     if re.search(r"[，。！？；“”《》]", view):
         return False
+    if NAV_BAR.match(view) or is_toolbar(view):
+        return True
     items = [x for x in MENU_SEPARATORS.split(view) if x.strip()]
     if len(items) < MENU_MIN_ITEMS:      # separated by spaces only: words, not prose spaced around Latin
         items = view.split()
@@ -207,6 +268,11 @@ def own_class(f: Features, block: Block) -> tuple[str, str]:
         return "bad", f"boilerplate ({f.boilerplate})"
     if f.photo_credit:
         return "bad", "image caption with a photo credit"
+    if f.caption:
+        return "bad", ("image caption led by an arrow" if f.caption == "arrow" else "image caption signed by its photographer") \
+            + " (the image is not kept)"
+    if f.doubled:
+        return "bad", "the same phrase twice in a row (a picture's alt text with its caption)"
     if f.symbols_only:
         return "bad", "symbols only"
     if block.link_chars and f.link_share > LINK_MAX_SHARE:
@@ -269,6 +335,22 @@ def truncated_copies(views: list[str]) -> set[int]:
     return out
 
 
+def _headline(first: list[tuple], feats: list[Features], i: int) -> bool:
+    """A title-like block right above a metadata line that dates or sources it: a headline over its
+    date and source line (青县今年百万吨优质蔬菜进京津 / 2018年12月27日08:59 来源：河北新闻网), whatever
+    furniture surrounds the pair in a copied page."""
+    if i + 1 >= len(first) or first[i + 1][0] != "meta" or not _title_like(feats[i]):
+        return False
+    return any(c.field in ("published", "outlet") for c in first[i + 1][2])
+
+
+def _cut_off(view: str) -> bool:
+    """A list title cut off with an ellipsis (天津开发区税务局开展宣传辅导 派发个…): the ellipsis is the
+    page's, not a sentence's end, when no other sentence mark stands before it."""
+    stem = view.rstrip().rstrip(".…")
+    return view.rstrip().endswith(TRUNCATION) and not re.search(r"[。！？!?]", stem)
+
+
 def _touches_body(classes: list[str], i: int, end: int) -> bool:
     """Only metadata and undecided blocks stand between the body's last block and this one."""
     return all(c in ("short", "neargood", "meta") for c in classes[end + 1:i])
@@ -328,6 +410,9 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
     classes = [c for c, _, _ in first]
     good = [i for i, c in enumerate(classes) if c == "good"]
     start, end = (good[0], good[-1]) if good else (0, len(blocks) - 1)   # no prose at all: all of it is body
+    for i in range(end + 1, len(blocks)):          # after the body, a cut-off list title is decided furniture
+        if classes[i] in ("short", "neargood") and _cut_off(views[i]):
+            classes[i] = "bad"
     verdicts = []
     for i, (b, f, (cls, why, cands)) in enumerate(zip(blocks, feats, first)):
         if cls in ("override", "meta", "bad"):
@@ -338,6 +423,8 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
             if f.vocab_share > VOCAB_MAX_SHARE_EDGE and not f.ends_sentence and \
                     "bad" in (_neighbour(classes, i, -1), _neighbour(classes, i, 1)):
                 verdicts.append(Verdict(b, False, "bad", f"furniture words ({'、'.join(f.vocab)}) next to furniture"))
+            elif _headline(first, feats, i):
+                verdicts.append(Verdict(b, True, cls, "a headline over its date or source line"))
             elif _neighbour(classes, i, -1) == "bad" and _neighbour(classes, i, 1) == "bad":
                 verdicts.append(Verdict(b, False, "bad", f"{why}, between furniture blocks"))
             else:
@@ -353,8 +440,13 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
         else:
             if f.vocab_share > VOCAB_MAX_SHARE_EDGE:
                 verdicts.append(Verdict(b, False, "bad", f"furniture words ({'、'.join(f.vocab)}) after the body"))
+            elif _cut_off(views[i]):
+                verdicts.append(Verdict(b, False, "bad", "a title cut off with an ellipsis, after the body"))
             elif _sentence_like(f, views[i]):
-                verdicts.append(Verdict(b, True, cls, "a closing sentence after the body"))
+                if _neighbour(classes, i, -1) == "bad" and _neighbour(classes, i, 1) == "bad":
+                    verdicts.append(Verdict(b, False, "bad", f"{why} after the body, between furniture blocks"))
+                else:
+                    verdicts.append(Verdict(b, True, cls, "a closing sentence after the body"))
             elif _title_like(f) and _touches_body(classes, i, end):
                 verdicts.append(Verdict(b, True, cls, "a signature or closing line right after the body"))
             else:

@@ -54,6 +54,8 @@ _STUDIO_ORIGINAL = re.compile(r"^(?P<outlet>[^\s，。：:]{2,30}?)\s*原创$")
 _ORIGINAL = re.compile(r"^(?:原创|Original)\s*[：:|｜]?\s*(?P<names>[^，。！？]{1,60}?)\s*"
                        r"(?P<date>(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)?"
                        r"(?:\s*发表于\S{0,8})?$", re.I)
+# A whole line in one pair of brackets: a byline set off as a note, (责编：甲、乙) or 【责任编辑：丙】.
+_BRACKETED = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]+?)\s*[)）\]】]")
 _BARE_REPORTER = re.compile(rf"^[（(]?(?:本报|本刊)?(?:实习)?记者\s+(?P<names>{NAME}(?:[\s、,，]+{NAME}){{0,4}})[）)]?$")
 
 
@@ -89,6 +91,8 @@ def meta_line(view: str, line: int) -> list[Candidate]:
     []
     >>> [(c.field, c.value) for c in meta_line("原创 张三 某某科技 2025年09月23日 08:55", 2)]
     [('outlet', '某某科技'), ('authors', '张三'), ('published', '2025-09-23')]
+    >>> [(c.field, c.value) for c in meta_line("(责编：唐甲、王乙)", 9)], meta_line("【中东部局地降温超14℃】", 3)
+    ([('editors', '唐甲、王乙')], [])
     """
     text = view.strip()
     out: list[Candidate] = []
@@ -99,6 +103,9 @@ def meta_line(view: str, line: int) -> list[Candidate]:
         day = int(m.group(f"d{n}"))
         return [Candidate("published", f"{int(m.group(f'y{n}')):04d}-{month:02d}-{day:02d}", "hosting line",
                           text, line)] if 1 <= day <= 31 else []
+    m = _BRACKETED.fullmatch(text)
+    if m and not _BARE_REPORTER.match(text):     # (责编：甲、乙) is the line 责编：甲、乙 in brackets
+        return meta_line(m.group(1), line)
     m = _BARE_REPORTER.match(text)
     if m:
         return [Candidate("authors", people_value(m.group("names")), "byline", text, line)]
@@ -171,12 +178,17 @@ _SUFFIX = "|".join(sorted(OUTLET_SUFFIXES, key=len, reverse=True))
 _DATELINE = re.compile(
     rf"^[【\[]?(?:(?P<outlet>[\u4e00-\u9fffA-Za-z0-9·]{{0,10}}?(?:{_SUFFIX}))(?P<place>[\u4e00-\u9fff]{{2,4}})?"
     rf"|(?P<bare>[\u4e00-\u9fffA-Za-z0-9·]{{2,8}}))\s*"
-    r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?:电|讯|消息)[】\]]?"
+    r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?:电|讯|消息)[】\]]?"
     r"(?:\s*[（(](?P<role>实习记者|记者|编辑|作者|通讯员)\s*(?P<names>[^）)]{1,30})[）)])?")
 
 
 def dateline(view: str, line: int) -> list[Candidate]:
-    """Outlet, date (month-day, or full) and people from a dateline at the start of a paragraph."""
+    """Outlet, date (month-day, or full) and people from a dateline at the start of a paragraph; digits
+    may stand apart from 年月日, as sites that space Latin and digits from Chinese print them.
+
+    >>> [(c.field, c.value) for c in dateline("IT之家 5 月 21 日消息，某公司昨晚推出新模型", 1)]
+    [('outlet', 'IT之家'), ('dateline', '05-21')]
+    """
     m = _DATELINE.match(view.strip())
     if not m:
         return []
