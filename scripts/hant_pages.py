@@ -9,6 +9,7 @@ gets the toolbar's script choice under its title.
 """
 from __future__ import annotations
 
+import json
 import re
 
 from .chinese import HAN_RE
@@ -60,14 +61,61 @@ def with_script_toolbar(page: str) -> str:
 def shared_table(files: dict, extra=(), names=()) -> dict[str, list[str]]:
     """run -> [Taiwan, Hong Kong] for every run of Han characters on the shared pages (as written and
     with tags dropped, as the reader sees it) and in `extra` (site name, navigation titles), where
-    a standard writes it differently; `names` (glossary and who's who forms) keep their words."""
+    a standard writes it differently; `names` (glossary and who's who forms) keep their words.
+
+    Text the browser makes after the page loads (search results, cut into the articles' words; the
+    words a reader saved, with their sentences) converts from the same table: it also holds every
+    article's words (article_words) and every Han character of the site on its own (char_table), so
+    bm.js can cut any other run into the longest pieces it knows."""
     from .annotate.words import hant_table
-    strings = list(extra)
+    strings, chars = list(extra), set()
     for rel, text in sorted(files.items()):
-        if is_shared(rel) and isinstance(text, str):
+        if not (rel.endswith(".md") and isinstance(text, str)):
+            continue
+        chars.update(HAN_RE.findall(text))
+        if is_shared(rel):
             text = _SEARCH.sub("", text)
             strings += [text, re.sub(r"<[^>]*>", "", text)]
-    return hant_table(strings, names)
+        else:
+            strings += article_words(text)
+    table = hant_table(strings, names)
+    return dict(sorted({**char_table(chars), **table}.items()))
+
+
+_WORDS_JSON = re.compile(r'<script type="application/json" id="bm-words">(.*?)</script>', re.S)
+
+
+def article_words(page: str) -> list[str]:
+    """The words of an article page's word table (#bm-words), [] when it has none or it is not JSON.
+
+    >>> article_words('<script type="application/json" id="bm-words">{"软件":["ruǎn jiàn"]}</script>')
+    ['软件']
+    >>> article_words('<script type="application/json" id="bm-words">{oops</script>')
+    []
+    """
+    m = _WORDS_JSON.search(page)
+    try:
+        data = json.loads(m.group(1)) if m else {}
+    except ValueError:
+        return []
+    return sorted(k for k in data if isinstance(k, str)) if isinstance(data, dict) else []
+
+
+def char_table(chars) -> dict[str, list[str]]:
+    """char -> its Traditional part (words.hant_entry) for each Han character a standard writes
+    otherwise on its own, character by character (为 -> 為): the fallback for runs no table holds.
+
+    >>> char_table({"为", "模", "群"})
+    {'为': ['為'], '群': ['', '羣']}
+    """
+    from .annotate.words import hant_entry
+    from .chinese import to_hant
+    out = {}
+    for c in sorted(chars):
+        entry = hant_entry(c, to_hant(c, "tw", False), to_hant(c, "hk", False))
+        if entry:
+            out[c] = entry
+    return out
 
 
 def nav_titles(nav) -> list[str]:
