@@ -29,6 +29,7 @@ SCRIPT_TOOLBAR = (
 _ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.md")
 _H1 = re.compile(r"^# .*\n", re.M)
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
+_FILLED = re.compile(r'<div id="bm-mywords"')      # the browser fills it with saved Chinese words
 _SEARCH = re.compile(r'<span class="bm-search" hidden="hidden">.*?</span>', re.S)
 
 
@@ -44,14 +45,17 @@ def is_shared(rel: str) -> bool:
 
 def with_script_toolbar(page: str) -> str:
     """The page with the script choice under its first level-1 heading (at the top of its body when
-    it has none); a page without Chinese, or with a toolbar already, unchanged.
+    it has none); a page without Chinese (none written, none the browser fills in: My words), or
+    with a toolbar already, unchanged.
 
     >>> with_script_toolbar("---\\ntitle: T\\n---\\n# 词汇 Words\\ntext\\n").splitlines()[5][:30]
     '<div class="bm-toolbar bm-tool'
     >>> with_script_toolbar("# Only English\\n")
     '# Only English\\n'
+    >>> 'data-val="hk"' in with_script_toolbar('# My words\\n<div id="bm-mywords"></div>\\n')
+    True
     """
-    if not HAN_RE.search(page) or 'class="bm-toolbar' in page:
+    if not (HAN_RE.search(page) or _FILLED.search(page)) or 'class="bm-toolbar' in page:
         return page
     m = _H1.search(page)
     at = m.end() if m else (_FRONT.match(page).end() if _FRONT.match(page) else 0)

@@ -117,20 +117,40 @@
       if (w.childNodes.length !== 1 || w.firstChild.nodeType !== 3 || w.textContent !== text) { w.textContent = text; }
       return;
     }
-    var ruby = document.createElement("ruby"), chars = Array.from(text), syl = py.split(" ");
-    var han = chars.filter(isHan).length, k = 0;
-    function pair(base, reading) {
+    var chars = Array.from(text), syl = py.split(" "), han = chars.filter(isHan).length, k = 0;
+    w.textContent = "";
+    function pair(base, reading, cell) {
+      var box = cell ? w.appendChild(document.createElement("span")) : w, ruby = box.appendChild(document.createElement("ruby"));
+      if (cell) { box.className = "bm-c"; }
       ruby.appendChild(document.createTextNode(base));
       ruby.appendChild(document.createElement("rt")).textContent = reading;
     }
     if (han === syl.length && chars.length === Array.from(s).length) {
-      chars.forEach(function (ch) { pair(ch, isHan(ch) ? syl[k++] : ""); });   /* one syllable per character */
+      /* one cell per character, all as wide as the widest reading (pinyinCells): even spacing */
+      chars.forEach(function (ch) {
+        if (isHan(ch)) { pair(ch, syl[k++], true); } else { w.appendChild(document.createTextNode(ch)); }
+      });
     } else {
       pair(text, py);
     }
-    w.textContent = "";
-    w.appendChild(ruby);
   }
+  /* the cell width: the widest reading in text of the same size (paragraphs, headings), so no
+     reading overflows its character's cell */
+  function pinyinCells() {
+    var article = document.querySelector(".bm-article");
+    if (!article || opts.pinyin !== "on") { return; }
+    var g = document.createRange(), widest = {}, blocks = [];
+    article.querySelectorAll(".zh").forEach(function (b) {
+      var rts = b.querySelectorAll(".bm-c rt");
+      if (!rts.length) { return; }
+      var size = getComputedStyle(rts[0]).fontSize, w = widest[size] || 0;
+      rts.forEach(function (rt) { g.selectNodeContents(rt); w = Math.max(w, g.getBoundingClientRect().width); });
+      widest[size] = w;
+      blocks.push([b, size]);
+    });
+    blocks.forEach(function (x) { x[0].style.setProperty("--bm-cell", Math.ceil(widest[x[1]] + 2) + "px"); });
+  }
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { pinyinCells(); }); }
 
   var original = new WeakMap();   /* text node -> [its Simplified text, what it shows] */
   var SKIP = "script, style, code, pre, textarea, input, .w, .bm-pop, .bm-toolbar";
@@ -197,6 +217,7 @@
     applyAttrs();
     if (opt === "script") { applyScript(); }
     if (opt === "pinyin") { document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord); }
+    if (opt === "pinyin" || opt === "script") { pinyinCells(); }
     syncButtons();
     hide();
   }
@@ -583,7 +604,7 @@
     buildWords();
     watchLive();
     initLists();
-    if (opts.script !== "hans" || opts.pinyin === "on") { applyScript(); }
+    if (opts.script !== "hans" || opts.pinyin === "on") { applyScript(); pinyinCells(); }
     syncButtons();
     document.querySelectorAll(".bm-toolbar button[data-opt]").forEach(function (b) {
       b.addEventListener("click", function () { set(b.getAttribute("data-opt"), b.getAttribute("data-val")); });
