@@ -82,8 +82,50 @@ def shared_table(files: dict, extra=(), names=()) -> dict[str, list[str]]:
             strings += [text, re.sub(r"<[^>]*>", "", text)]
         else:
             strings += article_words(text)
-    table = hant_table(strings, names)
-    return dict(sorted({**char_table(chars), **table}.items()))
+    table = {**char_table(chars), **hant_table(strings, names)}
+    return dict(sorted({**table, **miscut(strings, table, names)}.items()))
+
+
+def miscut(strings, table: dict, names=()) -> dict[str, list[str]]:
+    """The runs of `strings` that bm.js, cutting them into the longest pieces `table` knows (cut),
+    would write otherwise than the build does (阿里巴巴, a name, is not 阿裡巴巴): run -> its own
+    entry ([] when it stays as it is), so the table holds them whole."""
+    from .annotate.words import _HAN_RUN, hant_entry, hant_text
+    names_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+    out = {}
+    for text in strings:
+        for run in _HAN_RUN.findall(text or ""):
+            if run in table or run in out:
+                continue
+            tw, hk = (hant_text(run, std, names_re) for std in ("tw", "hk"))
+            if cut(run, table, "tw") != tw or cut(run, table, "hk") != hk:
+                out[run] = hant_entry(run, tw, hk)[:2]
+    return out
+
+
+def pick(forms, s: str, std: str) -> str:
+    """A table entry's form in a standard, as bm.js's pick reads it ("" or nothing: s itself)."""
+    if not forms:
+        return s
+    return (forms[1] or s) if std == "hk" and len(forms) > 1 else (forms[0] or s)
+
+
+def cut(run: str, table: dict, std: str) -> str:
+    """run in a standard as bm.js converts text made in the browser that no table holds whole: the
+    longest pieces (up to 8 characters) the table knows, first to last; other characters as they are.
+
+    >>> cut("阿里巴巴", {"里": ["裡", ""]}, "tw"), cut("软件", {"软件": ["軟體", "軟件"]}, "hk")
+    ('阿裡巴巴', '軟件')
+    """
+    out, i = [], 0
+    while i < len(run):
+        for n in range(min(8, len(run) - i), 0, -1):
+            piece = run[i:i + n]
+            if piece in table or n == 1:
+                out.append(pick(table.get(piece), piece, std))
+                i += n
+                break
+    return "".join(out)
 
 
 _WORDS_JSON = re.compile(r'<script type="application/json" id="bm-words">(.*?)</script>', re.S)

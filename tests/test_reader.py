@@ -411,29 +411,6 @@ RUBY_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("where", ["desktop", "phone"])
-def test_pinyin_is_ruby_without_collisions(browser, server, site, where):
-    kwargs = {} if where == "desktop" else {"viewport": PHONE, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
-    ctx = new_context(browser, server, **kwargs)
-    try:
-        page = ctx.new_page()
-        goto(page, server, f"articles/{biggest_article(site)}/")
-        page.click('.bm-toolbar button[data-opt="pinyin"]')
-        r = page.evaluate(RUBY_JS)
-        assert r["rts"] > 500, f"ruby over the words ({r['rts']} readings)"
-        assert not r["overlaps"], f"readings overlap: {r['overlaps'][:5]}"
-        assert not r["tight"], f"neighbouring words' readings touch: {r['tight'][:5]}"
-        assert min(r["sizes"]) >= 11, f"pinyin at least 11 px: {r['sizes']}"
-        assert r["contrast"] >= 4.5, f"pinyin contrast {r['contrast']:.2f}:1"
-        assert not r["uneven"], f"uneven line gaps: {r['uneven'][:3]}"
-        assert r["linked"] and r["underlines"] == r["linked"], "every term keeps its underline"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.locator(".bm-article .seg-paragraph").nth(1).evaluate("e => e.scrollIntoView({block: 'center'})")
-        page.screenshot(path=ARTIFACTS / f"reader-pinyin-{where}.png")
-    finally:
-        ctx.close()
-
-
 CELLS_JS = """() => {
   // each character of the Chinese with its reading, line by line: where it stands, which word it
   // belongs to, and whether other text stands between it and the one before
@@ -462,30 +439,39 @@ CELLS_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("where", ["phone", "desktop"])
-def test_pinyin_spaces_characters_evenly(browser, server, site, where):
-    """Pinyin on: a character whose reading is wider than it does not push its neighbours apart. Along
-    every line the step from one character to the next is the same within a word, and the same
-    (a little wider) from word to word; no two readings overlap."""
+@pytest.mark.parametrize("where", ["desktop", "phone"])
+def test_pinyin_is_ruby_without_collisions(browser, server, site, where):
     kwargs = {} if where == "desktop" else {"viewport": PHONE, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
     ctx = new_context(browser, server, **kwargs)
     try:
         page = ctx.new_page()
         goto(page, server, f"articles/{biggest_article(site)}/")
         page.click('.bm-toolbar button[data-opt="pinyin"]')
-        r = page.evaluate(CELLS_JS)
-        assert r["rts"] > 500 and r["lines"] > 20, r["rts"]
+        r = page.evaluate(RUBY_JS)
+        assert r["rts"] > 500, f"ruby over the words ({r['rts']} readings)"
         assert not r["overlaps"], f"readings overlap: {r['overlaps'][:5]}"
-        word, between = r["gaps"]["word"], r["gaps"]["between"]
-        assert len(word) > 100 and len(between) > 100, (len(word), len(between))
+        assert not r["tight"], f"neighbouring words' readings touch: {r['tight'][:5]}"
+        assert min(r["sizes"]) >= 11, f"pinyin at least 11 px: {r['sizes']}"
+        assert r["contrast"] >= 4.5, f"pinyin contrast {r['contrast']:.2f}:1"
+        assert not r["uneven"], f"uneven line gaps: {r['uneven'][:3]}"
+        assert r["linked"] and r["underlines"] == r["linked"], "every term keeps its underline"
+        # a character whose reading is wider than it does not push its neighbours apart: along every
+        # line the step from one character to the next is the same within a word, and the same (a
+        # little wider) from word to word
+        c = page.evaluate(CELLS_JS)
+        assert not c["overlaps"], f"readings overlap: {c['overlaps'][:5]}"
+        word, between = c["gaps"]["word"], c["gaps"]["between"]
+        assert len(word) > 100 and len(between) > 100 and c["lines"] > 20, (len(word), len(between), c["lines"])
         assert max(word) - min(word) <= 1, f"uneven steps within words: {sorted(set(word))}"
         assert max(between) - min(between) <= 1, f"uneven steps between words: {sorted(set(between))}"
         assert min(between) >= max(word), "words stand a little apart"
         ARTIFACTS.mkdir(exist_ok=True)
-        page.locator(".bm-article .seg-paragraph").nth(2).evaluate("e => e.scrollIntoView({block: 'center'})")
-        page.screenshot(path=ARTIFACTS / f"reader-pinyin-even-{where}.png")
+        page.locator(".bm-article .seg-paragraph").nth(1).evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.screenshot(path=ARTIFACTS / f"reader-pinyin-{where}.png")
     finally:
         ctx.close()
+
+
 
 
 # ---------------------------------------------------------------- 繁: Taiwan and Hong Kong (item 11)
@@ -837,6 +823,20 @@ def test_term_list_arrow_keys_and_enter(page, server, site):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(href.split("#")[1]) + "$"))
     assert "/glossary/" in page.url or "/who/" in page.url
+
+
+@pytest.mark.parametrize("path", ["glossary/", "who/"])
+def test_a_to_z_indexes_are_one_tab_stop_each(page, server, path):
+    goto(page, server, path)
+    page.evaluate("() => document.querySelectorAll('details.bm-az').forEach(d => d.open = true)")
+    stops = page.evaluate("""() => [...document.querySelectorAll('dl.bm-az-list')].map(l =>
+        [...l.querySelectorAll('a[href]')].map(a => a.tabIndex))""")
+    assert len(stops) == 2 and all(len(s) > 50 for s in stops), "an index by English and one by pinyin"
+    assert [sum(t >= 0 for t in s) for s in stops] == [1, 1], "one Tab stop in each"
+    page.locator("dl.bm-az-list").first.locator("a[href]").first.focus()
+    page.keyboard.press("End")
+    assert page.evaluate("() => document.activeElement === [...document.querySelector('dl.bm-az-list').querySelectorAll('a[href]')].pop()")
+    assert _axe_problems(page) == []
 
 
 def test_paragraph_bar_is_one_stop_with_arrow_keys(page, server, site):

@@ -77,9 +77,11 @@
     }
     return out;
   }
-  function convert(text) {
+  /* the build's tables hold every run of the page that changes, so a run they lack stays as it is;
+     text made in the browser (`made`: search results, My words) may hold runs no table has seen */
+  function convert(text, made) {
     if (opts.script === "hans" || !text) { return text; }
-    return text.replace(HAN_RUN, function (run) { var f = known(run); return f !== null ? f : cut(run, known); });
+    return text.replace(HAN_RUN, function (run) { var f = known(run); return f !== null ? f : made ? cut(run, known) : run; });
   }
   /* a search typed in Traditional: the engine's index is Simplified, so the query it is sent (never
      the box's text) is read back through the shared table once 繁 has loaded it */
@@ -155,7 +157,9 @@
   var original = new WeakMap();   /* text node -> [its Simplified text, what it shows] */
   var SKIP = "script, style, code, pre, textarea, input, .w, .bm-pop, .bm-toolbar";
   var title = document.title;
+  var MADE = ".md-search-result, #bm-mywords";
   function convertTree(top) {
+    var shadow = top.nodeType === 11;
     var walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT, {
       acceptNode: function (n) {
         var p = n.parentNode;
@@ -165,7 +169,8 @@
     var nodes = [];
     while (walker.nextNode()) { nodes.push(walker.currentNode); }
     nodes.forEach(function (n) {
-      var was = original.get(n), s = was && was[1] === n.nodeValue ? was[0] : n.nodeValue, t = convert(s);
+      var was = original.get(n), s = was && was[1] === n.nodeValue ? was[0] : n.nodeValue;
+      var t = convert(s, shadow || !!n.parentNode.closest(MADE));
       if (t !== s) { original.set(n, [s, t]); } else { original.delete(n); }
       if (n.nodeValue !== t) { n.nodeValue = t; }
     });
@@ -182,7 +187,7 @@
     mo.observe(top, { childList: true, subtree: true, characterData: true });
   }
   function watchLive() {
-    document.querySelectorAll(".md-search-result, #bm-mywords").forEach(watch);
+    document.querySelectorAll(MADE).forEach(watch);
     var hosts = function () {
       Array.prototype.forEach.call(document.body.children, function (el) { if (el.shadowRoot) { watch(el.shadowRoot); } });
     };
