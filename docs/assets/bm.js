@@ -144,13 +144,13 @@
     var g = document.createRange(), widest = {}, blocks = [];
     article.querySelectorAll(".zh").forEach(function (b) {
       var rts = b.querySelectorAll(".bm-c rt");
-      if (!rts.length) { return; }
+      if (!rts.length || !b.getClientRects().length) { return; }   /* hidden (English only): measured when shown */
       var size = getComputedStyle(rts[0]).fontSize, w = widest[size] || 0;
       rts.forEach(function (rt) { g.selectNodeContents(rt); w = Math.max(w, g.getBoundingClientRect().width); });
       widest[size] = w;
       blocks.push([b, size]);
     });
-    blocks.forEach(function (x) { x[0].style.setProperty("--bm-cell", Math.ceil(widest[x[1]] + 2) + "px"); });
+    blocks.forEach(function (x) { if (widest[x[1]]) { x[0].style.setProperty("--bm-cell", Math.ceil(widest[x[1]] + 2) + "px"); } });
   }
   if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { pinyinCells(); }); }
 
@@ -222,7 +222,7 @@
     applyAttrs();
     if (opt === "script") { applyScript(); }
     if (opt === "pinyin") { document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord); }
-    if (opt === "pinyin" || opt === "script") { pinyinCells(); }
+    pinyinCells();
     syncButtons();
     hide();
   }
