@@ -9,6 +9,8 @@ gets the toolbar's script choice under its title.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from .chinese import HAN_RE
@@ -28,6 +30,7 @@ SCRIPT_TOOLBAR = (
 _ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.md")
 _H1 = re.compile(r"^# .*\n", re.M)
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
+_FILLED = re.compile(r'<div id="bm-mywords"')      # the browser fills it with saved Chinese words
 _SEARCH = re.compile(r'<span class="bm-search" hidden="hidden">.*?</span>', re.S)
 
 
@@ -43,14 +46,17 @@ def is_shared(rel: str) -> bool:
 
 def with_script_toolbar(page: str) -> str:
     """The page with the script choice under its first level-1 heading (at the top of its body when
-    it has none); a page without Chinese, or with a toolbar already, unchanged.
+    it has none); a page without Chinese (none written, none the browser fills in: My words), or
+    with a toolbar already, unchanged.
 
     >>> with_script_toolbar("---\\ntitle: T\\n---\\n# 词汇 Words\\ntext\\n").splitlines()[5][:30]
     '<div class="bm-toolbar bm-tool'
     >>> with_script_toolbar("# Only English\\n")
     '# Only English\\n'
+    >>> 'data-val="hk"' in with_script_toolbar('# My words\\n<div id="bm-mywords"></div>\\n')
+    True
     """
-    if not HAN_RE.search(page) or 'class="bm-toolbar' in page:
+    if not (HAN_RE.search(page) or _FILLED.search(page)) or 'class="bm-toolbar' in page:
         return page
     m = _H1.search(page)
     at = m.end() if m else (_FRONT.match(page).end() if _FRONT.match(page) else 0)
@@ -62,31 +68,132 @@ def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> d
     with tags dropped, as the reader sees it) and in `extra` (site name, navigation titles), where
     a standard writes it differently; `names` (glossary and who's who forms) keep their words.
 
-    Each page's entries depend only on its text and `names`, so `memo` (a dict kept between builds
-    by `mkdocs serve`) holds them per page: a rebuild converts only the pages that changed. Entries
-    of pages this build no longer has are dropped from it.
+    Text the browser makes after the page loads (search results, cut into the articles' words; the
+    words a reader saved, with their sentences) converts from the same table: it also holds every
+    article's words (article_words) and every Han character of the site on its own (char_table), so
+    bm.js can cut any other run into the longest pieces it knows.
+
+    `memo` (a dict `mkdocs serve` keeps between builds) holds what each page gives the table, by its
+    text, and the table last made from those parts: a rebuild reads again only the pages that
+    changed, and remakes the table only if their Chinese did (an edited translation leaves it as it
+    was). What pages no longer give is dropped from it.
 
     >>> memo = {}
-    >>> shared_table({"a/index.md": "# 后台 发展"}, ["百模志"], memo=memo)
-    {'发展': ['發展'], '后台': ['後臺', '後台']}
-    >>> len(memo), shared_table({"b/index.md": "# 后台"}, memo=memo), len(memo)   # a/ gone: its entries too
-    (2, {'后台': ['後臺', '後台']}, 1)
+    >>> shared_table({"a/index.md": "# 后台 发展"}, ["百模志"], memo=memo)["发展"]
+    ['發展']
+    >>> t = shared_table({"a/index.md": "# 后台 发展", "articles/x/index.md": "<p>English</p>"}, ["百模志"], memo=memo)
+    >>> len(memo), t == shared_table({"a/index.md": "# 后台 发展"}, ["百模志"])
+    (3, True)
     """
     from .annotate.words import hant_table
     names = tuple(names)
     memo = {} if memo is None else memo
-    used, table = set(), {}
-    pages = [("page", t) for rel, t in sorted(files.items()) if is_shared(rel) and isinstance(t, str)]
-    for kind, text in pages + ([("extra", "\n".join(extra))] if extra else []):
-        key = (kind, text, names)
+    used, strings, chars = set(), list(extra), set()
+    for rel, text in sorted(files.items()):
+        if not (rel.endswith(".md") and isinstance(text, str)):
+            continue
+        key = ("page", is_shared(rel), text)
         if key not in memo:
-            plain = _SEARCH.sub("", text) if kind == "page" else text
-            memo[key] = hant_table([plain, re.sub(r"<[^>]*>", "", plain)] if kind == "page" else [text], names)
+            memo[key] = _page_part(text, key[1])
         used.add(key)
-        table.update(memo[key])
+        strings += memo[key][0]
+        chars |= memo[key][1]
+    whole = ("table", hashlib.sha256(json.dumps([strings, sorted(chars), names], ensure_ascii=False)
+                                     .encode("utf-8", "surrogatepass")).hexdigest())
+    if whole not in memo:
+        table = {**char_table(chars), **hant_table(strings, names)}
+        memo[whole] = dict(sorted({**table, **miscut(strings, table, names)}.items()))
+    used.add(whole)
     for key in [k for k in memo if k not in used]:
         del memo[key]
-    return dict(sorted(table.items()))
+    return memo[whole]
+
+
+def _page_part(text: str, shared: bool) -> tuple[list[str], frozenset[str]]:
+    """What one page gives the 繁 table: the strings to convert (a shared page's text as written and
+    without tags, an article page's words) and its Han characters."""
+    chars = frozenset(HAN_RE.findall(text))
+    if shared:
+        text = _SEARCH.sub("", text)
+        return [text, re.sub(r"<[^>]*>", "", text)], chars
+    return article_words(text), chars
+
+def miscut(strings, table: dict, names=()) -> dict[str, list[str]]:
+    """The runs of `strings` that bm.js, cutting them into the longest pieces `table` knows (cut),
+    would write otherwise than the build does (阿里巴巴, a name, is not 阿裡巴巴): run -> its own
+    entry ([] when it stays as it is), so the table holds them whole."""
+    from .annotate.words import _HAN_RUN, hant_entry, hant_text
+    names_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+    out = {}
+    for text in strings:
+        for run in _HAN_RUN.findall(text or ""):
+            if run in table or run in out:
+                continue
+            tw, hk = (hant_text(run, std, names_re) for std in ("tw", "hk"))
+            if cut(run, table, "tw") != tw or cut(run, table, "hk") != hk:
+                out[run] = hant_entry(run, tw, hk)[:2]
+    return out
+
+
+def pick(forms, s: str, std: str) -> str:
+    """A table entry's form in a standard, as bm.js's pick reads it ("" or nothing: s itself)."""
+    if not forms:
+        return s
+    return (forms[1] or s) if std == "hk" and len(forms) > 1 else (forms[0] or s)
+
+
+def cut(run: str, table: dict, std: str) -> str:
+    """run in a standard as bm.js converts text made in the browser that no table holds whole: the
+    longest pieces (up to 8 characters) the table knows, first to last; other characters as they are.
+
+    >>> cut("阿里巴巴", {"里": ["裡", ""]}, "tw"), cut("软件", {"软件": ["軟體", "軟件"]}, "hk")
+    ('阿裡巴巴', '軟件')
+    """
+    out, i = [], 0
+    while i < len(run):
+        for n in range(min(8, len(run) - i), 0, -1):
+            piece = run[i:i + n]
+            if piece in table or n == 1:
+                out.append(pick(table.get(piece), piece, std))
+                i += n
+                break
+    return "".join(out)
+
+
+_WORDS_JSON = re.compile(r'<script type="application/json" id="bm-words">(.*?)</script>', re.S)
+
+
+def article_words(page: str) -> list[str]:
+    """The words of an article page's word table (#bm-words), [] when it has none or it is not JSON.
+
+    >>> article_words('<script type="application/json" id="bm-words">{"软件":["ruǎn jiàn"]}</script>')
+    ['软件']
+    >>> article_words('<script type="application/json" id="bm-words">{oops</script>')
+    []
+    """
+    m = _WORDS_JSON.search(page)
+    try:
+        data = json.loads(m.group(1)) if m else {}
+    except ValueError:
+        return []
+    return sorted(k for k in data if isinstance(k, str)) if isinstance(data, dict) else []
+
+
+def char_table(chars) -> dict[str, list[str]]:
+    """char -> its Traditional part (words.hant_entry) for each Han character a standard writes
+    otherwise on its own, character by character (为 -> 為): the fallback for runs no table holds.
+
+    >>> char_table({"为", "模", "群"})
+    {'为': ['為'], '群': ['', '羣']}
+    """
+    from .annotate.words import hant_entry
+    from .chinese import to_hant
+    out = {}
+    for c in sorted(chars):
+        entry = hant_entry(c, to_hant(c, "tw", False), to_hant(c, "hk", False))
+        if entry:
+            out[c] = entry
+    return out
 
 
 def nav_titles(nav) -> list[str]:

@@ -60,14 +60,54 @@
   }
   function row(name, key) { var t = table(name); return has(t, key) ? t[key] : null; }
   function wordForm(s) { var e = row("words", s); return e ? pick(e.slice(1, 3), s) : s; }
-  function convert(text) {
-    if (opts.script === "hans" || !text) { return text; }
+  function known(run) {   /* a run in the chosen script, or null when no table holds it */
     var runs = table("hant"), words = table("words");
-    return text.replace(HAN_RUN, function (run) {
-      if (has(runs, run)) { return pick(runs[run], run); }
-      if (has(words, run)) { return pick(words[run].slice(1, 3), run); }
-      return shared && has(shared, run) ? pick(shared[run], run) : run;
-    });
+    if (has(runs, run)) { return pick(runs[run], run); }
+    if (has(words, run)) { return pick(words[run].slice(1, 3), run); }
+    return shared && has(shared, run) ? pick(shared[run], run) : null;
+  }
+  /* the longest pieces the tables know, first to last (the shared table holds every character) */
+  function cut(run, look) {
+    var out = "", i = 0;
+    while (i < run.length) {
+      for (var n = Math.min(8, run.length - i); n > 0; n--) {
+        var f = look(run.substr(i, n));
+        if (f !== null || n === 1) { out += f === null ? run.charAt(i) : f; i += n; break; }
+      }
+    }
+    return out;
+  }
+  /* the build's tables hold every run of the page that changes, so a run they lack stays as it is;
+     text made in the browser (`made`: search results, My words) may hold runs no table has seen */
+  function convert(text, made) {
+    if (opts.script === "hans" || !text) { return text; }
+    return text.replace(HAN_RUN, function (run) { var f = known(run); return f !== null ? f : made ? cut(run, known) : run; });
+  }
+  /* a search typed in Traditional: the engine's index is Simplified, so the query it is sent (never
+     the box's text) is read back through the shared table once 繁 has loaded it */
+  var back = null;
+  function simplified(q) {
+    if (!shared || !HAN.test(q)) { return q; }
+    if (!back) {
+      back = {};
+      Object.keys(shared).forEach(function (k) {
+        var f = shared[k], tw = f[0] || k;
+        [tw, f[1] || tw].forEach(function (t) { if (t !== k && t.length === k.length && !has(back, t)) { back[t] = k; } });
+      });
+    }
+    return q.replace(HAN_RUN, function (run) { return cut(run, function (x) { return has(back, x) ? back[x] : null; }); });
+  }
+  if (typeof Worker === "function") {
+    /* Material's and Zensical's search workers both take {type: 2, data: query or {input: query}} */
+    var post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m) {
+      var args = Array.prototype.slice.call(arguments);
+      if (m && m.type === 2 && shared) {
+        if (typeof m.data === "string") { args[0] = { type: 2, data: simplified(m.data) }; }
+        else if (m.data && typeof m.data.input === "string") { args[0] = { type: 2, data: Object.assign({}, m.data, { input: simplified(m.data.input) }) }; }
+      }
+      return post.apply(this, args);
+    };
   }
 
   /* ---------- a word: its characters in the chosen script, with pinyin as ruby when on ---------- */
@@ -79,41 +119,91 @@
       if (w.childNodes.length !== 1 || w.firstChild.nodeType !== 3 || w.textContent !== text) { w.textContent = text; }
       return;
     }
-    var ruby = document.createElement("ruby"), chars = Array.from(text), syl = py.split(" ");
-    var han = chars.filter(isHan).length, k = 0;
-    function pair(base, reading) {
+    var chars = Array.from(text), syl = py.split(" "), han = chars.filter(isHan).length, k = 0;
+    w.textContent = "";
+    function pair(base, reading, cell) {
+      var box = cell ? w.appendChild(document.createElement("span")) : w, ruby = box.appendChild(document.createElement("ruby"));
+      if (cell) { box.className = "bm-c"; }
       ruby.appendChild(document.createTextNode(base));
       ruby.appendChild(document.createElement("rt")).textContent = reading;
     }
     if (han === syl.length && chars.length === Array.from(s).length) {
-      chars.forEach(function (ch) { pair(ch, isHan(ch) ? syl[k++] : ""); });   /* one syllable per character */
+      /* one cell per character, all as wide as the widest reading (pinyinCells): even spacing */
+      chars.forEach(function (ch) {
+        if (isHan(ch)) { pair(ch, syl[k++], true); } else { w.appendChild(document.createTextNode(ch)); }
+      });
     } else {
       pair(text, py);
     }
-    w.textContent = "";
-    w.appendChild(ruby);
   }
+  /* the cell width: the widest reading in text of the same size (paragraphs, headings), so no
+     reading overflows its character's cell */
+  function pinyinCells() {
+    var article = document.querySelector(".bm-article");
+    if (!article || opts.pinyin !== "on") { return; }
+    var g = document.createRange(), widest = {}, blocks = [];
+    article.querySelectorAll(".zh").forEach(function (b) {
+      var rts = b.querySelectorAll(".bm-c rt");
+      if (!rts.length || !b.getClientRects().length) { return; }   /* hidden (English only): measured when shown */
+      var size = getComputedStyle(rts[0]).fontSize, w = widest[size] || 0;
+      rts.forEach(function (rt) { g.selectNodeContents(rt); w = Math.max(w, g.getBoundingClientRect().width); });
+      widest[size] = w;
+      blocks.push([b, size]);
+    });
+    blocks.forEach(function (x) { if (widest[x[1]]) { x[0].style.setProperty("--bm-cell", Math.ceil(widest[x[1]] + 2) + "px"); } });
+  }
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { pinyinCells(); }); }
 
-  var original = new Map();   /* text node -> its Simplified text */
-  var SKIP = "script, style, code, pre, textarea, .w, .bm-pop, .bm-toolbar";
+  var original = new WeakMap();   /* text node -> [its Simplified text, what it shows] */
+  var SKIP = "script, style, code, pre, textarea, input, .w, .bm-pop, .bm-toolbar";
   var title = document.title;
-  function applyScript() {
-    document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord);
-    if (opts.script !== "hans") { loadShared(); }
-    document.title = convert(title);
-    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+  var MADE = ".md-search-result, #bm-mywords";
+  function convertTree(top) {
+    var shadow = top.nodeType === 11;
+    var walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT, {
       acceptNode: function (n) {
-        return (original.has(n) || HAN.test(n.nodeValue)) && !n.parentNode.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+        var p = n.parentNode;
+        return (original.has(n) || HAN.test(n.nodeValue)) && !(p.closest && p.closest(SKIP)) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       }
     });
     var nodes = [];
     while (walker.nextNode()) { nodes.push(walker.currentNode); }
     nodes.forEach(function (n) {
-      var s = original.has(n) ? original.get(n) : n.nodeValue, t = convert(s);
-      if (t !== s) { original.set(n, s); }
+      var was = original.get(n), s = was && was[1] === n.nodeValue ? was[0] : n.nodeValue;
+      var t = convert(s, shadow || !!n.parentNode.closest(MADE));
+      if (t !== s) { original.set(n, [s, t]); } else { original.delete(n); }
       if (n.nodeValue !== t) { n.nodeValue = t; }
     });
-    document.querySelectorAll('.md-main [lang^="zh"], .bm-article [lang^="zh"]').forEach(function (el) {
+  }
+  /* text made after the page loaded: search results (Material's list, Zensical's dialog in a shadow
+     root) and My words (bm-study.js, from this browser's storage) convert as they appear */
+  var live = [];
+  function watch(top) {
+    if (!top || live.indexOf(top) >= 0) { return; }
+    live.push(top);
+    var mo = new MutationObserver(function () {
+      if (opts.script !== "hans") { convertTree(top); setLangs(top); mo.takeRecords(); }
+    });
+    mo.observe(top, { childList: true, subtree: true, characterData: true });
+  }
+  function watchLive() {
+    document.querySelectorAll(MADE).forEach(watch);
+    var hosts = function () {
+      Array.prototype.forEach.call(document.body.children, function (el) { if (el.shadowRoot) { watch(el.shadowRoot); } });
+    };
+    hosts();
+    new MutationObserver(hosts).observe(document.body, { childList: true });
+  }
+  function applyScript() {
+    document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord);
+    if (opts.script !== "hans") { loadShared(); }
+    document.title = convert(title);
+    convertTree(document.body);
+    live.forEach(function (top) { if (top !== document.body && !document.body.contains(top)) { convertTree(top); } });
+    setLangs(document);
+  }
+  function setLangs(top) {
+    top.querySelectorAll('.md-main [lang^="zh"], .bm-article [lang^="zh"], #bm-mywords [lang^="zh"]').forEach(function (el) {
       if (!el.closest(".bm-toolbar")) { el.setAttribute("lang", LANG_TAG[opts.script]); }
     });
   }
@@ -132,6 +222,7 @@
     applyAttrs();
     if (opt === "script") { applyScript(); }
     if (opt === "pinyin") { document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord); }
+    pinyinCells();
     syncButtons();
     hide();
   }
@@ -471,11 +562,54 @@
     flash(el);
   }
 
+  /* ---------- a list of many links (an article's terms, the A–Z indexes): one Tab stop; arrow keys,
+     Home and End move within it (roving tabindex), Enter follows the link ---------- */
+  var LISTS = "ul.bm-terms, dl.bm-az-list";
+  function listLinks(list) {
+    return Array.prototype.filter.call(list.querySelectorAll("a[href]"), function (a) { return a.getClientRects().length > 0; });
+  }
+  function rove(list, item) {
+    list.querySelectorAll("a[href]").forEach(function (a) {
+      a.setAttribute("tabindex", a === item ? "0" : "-1");
+      if (a === item) { a.setAttribute("aria-describedby", "bm-kbd-list"); } else { a.removeAttribute("aria-describedby"); }
+    });
+  }
+  function initLists() {
+    var lists = document.querySelectorAll(LISTS);
+    if (!lists.length) { return; }
+    var hint = document.createElement("span");
+    hint.id = "bm-kbd-list";
+    hint.hidden = true;
+    hint.textContent = "One of a list: arrow keys move to the next or previous link, Home and End to the first and last.";
+    document.body.appendChild(hint);
+    lists.forEach(function (list) {
+      var first = list.querySelector("a[href]");
+      if (!first) { return; }
+      rove(list, first);
+      list.addEventListener("keydown", function (ev) {
+        var links = listLinks(list), i = links.indexOf(ev.target), k = ev.key, to = null;
+        if (i < 0 || ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+        if (k === "ArrowDown" || k === "ArrowRight") { to = links[Math.min(i + 1, links.length - 1)]; }
+        else if (k === "ArrowUp" || k === "ArrowLeft") { to = links[Math.max(i - 1, 0)]; }
+        else if (k === "Home") { to = links[0]; }
+        else if (k === "End") { to = links[links.length - 1]; }
+        if (!to) { return; }
+        ev.preventDefault();
+        rove(list, to);
+        to.focus();
+      });
+      /* a click or a return by Tab keeps the stop where the reader was */
+      list.addEventListener("focusin", function (ev) { if (ev.target.matches("a[href]")) { rove(list, ev.target); } });
+    });
+  }
+
   var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
 
   function init() {
     buildWords();
-    if (opts.script !== "hans" || opts.pinyin === "on") { applyScript(); }
+    watchLive();
+    initLists();
+    if (opts.script !== "hans" || opts.pinyin === "on") { applyScript(); pinyinCells(); }
     syncButtons();
     document.querySelectorAll(".bm-toolbar button[data-opt]").forEach(function (b) {
       b.addEventListener("click", function () { set(b.getAttribute("data-opt"), b.getAttribute("data-val")); });
