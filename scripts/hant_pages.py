@@ -122,16 +122,14 @@ def miscut(strings, table: dict, names=()) -> dict[str, list[str]]:
     """The runs of `strings` that bm.js, cutting them into the longest pieces `table` knows (cut),
     would write otherwise than the build does (阿里巴巴, a name, is not 阿裡巴巴): run -> its own
     entry ([] when it stays as it is), so the table holds them whole."""
-    from .annotate.words import _HAN_RUN, hant_entry, hant_text
+    from .annotate.words import _HAN_RUN, hant_entry, hant_runs
     names_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+    runs = [r for r in dict.fromkeys(run for text in strings for run in _HAN_RUN.findall(text or "")) if r not in table]
+    sizes = sorted({len(k) for k in table if 1 < len(k) <= CUT_MAX}, reverse=True)
     out = {}
-    for text in strings:
-        for run in _HAN_RUN.findall(text or ""):
-            if run in table or run in out:
-                continue
-            tw, hk = (hant_text(run, std, names_re) for std in ("tw", "hk"))
-            if cut(run, table, "tw") != tw or cut(run, table, "hk") != hk:
-                out[run] = hant_entry(run, tw, hk)[:2]
+    for run, tw, hk in zip(runs, hant_runs(runs, "tw", names_re), hant_runs(runs, "hk", names_re)):
+        if cut(run, table, "tw", sizes) != tw or cut(run, table, "hk", sizes) != hk:
+            out[run] = hant_entry(run, tw, hk)[:2]
     return out
 
 
@@ -142,21 +140,29 @@ def pick(forms, s: str, std: str) -> str:
     return (forms[1] or s) if std == "hk" and len(forms) > 1 else (forms[0] or s)
 
 
-def cut(run: str, table: dict, std: str) -> str:
+CUT_MAX = 8      # the longest piece bm.js looks up
+
+
+def cut(run: str, table: dict, std: str, sizes=None) -> str:
     """run in a standard as bm.js converts text made in the browser that no table holds whole: the
-    longest pieces (up to 8 characters) the table knows, first to last; other characters as they are.
+    longest pieces (up to CUT_MAX characters) the table knows, first to last; other characters as
+    they are. `sizes`: the lengths above one that the table's keys have, longest first (only those
+    can match; all lengths if not given).
 
     >>> cut("阿里巴巴", {"里": ["裡", ""]}, "tw"), cut("软件", {"软件": ["軟體", "軟件"]}, "hk")
     ('阿裡巴巴', '軟件')
     """
+    sizes = range(CUT_MAX, 1, -1) if sizes is None else sizes
     out, i = [], 0
     while i < len(run):
-        for n in range(min(8, len(run) - i), 0, -1):
-            piece = run[i:i + n]
-            if piece in table or n == 1:
-                out.append(pick(table.get(piece), piece, std))
+        for n in sizes:
+            if i + n <= len(run) and run[i:i + n] in table:
+                out.append(pick(table[run[i:i + n]], run[i:i + n], std))
                 i += n
                 break
+        else:
+            out.append(pick(table.get(run[i]), run[i], std))
+            i += 1
     return "".join(out)
 
 
