@@ -198,12 +198,23 @@ def credit_line(ds, placed: Placed, root: str) -> str:
     return "; ".join(parts)
 
 
+# Below this width the page shows a chart's narrow drawing (figures.NARROW): at 640 CSS px the wide
+# one's labels would be drawn at about 10 px. "screen": a printed page always gets the wide drawing.
+NARROW_MEDIA = "screen and (max-width: 40em)"
+
+
 def figure_html(ds, placed: Placed, root: str) -> str:
     """A figure with its caption, its source line (credit_line), CSV link and a link to the Figures
-    page; `root` leads to the site root."""
+    page; `root` leads to the site root. The chart is a <picture>: the narrow drawing on a phone's
+    screen, the wide one elsewhere and in print. The link opens the wide drawing on every device: on
+    a phone the narrow one is already shown at its full size, and the wide one, opened alone, can be
+    zoomed (and read in landscape) with the detail of the desktop layout."""
     svg = f"{root}assets/figures/{ds.id}.svg"
+    narrow = f"{root}assets/figures/narrow/{ds.id}.svg"
     return (f'<figure class="bm-figure" id="fig-{ds.id}">\n'
-            f'<a class="bm-figure-full" href="{svg}" title="Open the chart full size"><img src="{svg}" alt="{h.attr(ds.alt)}" loading="lazy"></a>\n'
+            f'<a class="bm-figure-full" href="{svg}" title="Open the chart full size"><picture>'
+            f'<source media="{NARROW_MEDIA}" srcset="{narrow}" type="image/svg+xml">'
+            f'<img src="{svg}" alt="{h.attr(ds.alt)}" loading="lazy"></picture></a>\n'
             f'<figcaption><strong><span lang="zh-Hans">{h.text(ds.title.zh)}</span> · {h.text(ds.title.en)}</strong><br>\n'
             f'{h.text(ds.caption.en)} <span lang="zh-Hans">{h.text(ds.caption.zh)}</span><br>\n'
             f'<span class="bm-figure-source">{credit_line(ds, placed, root)}.</span> '
@@ -213,13 +224,16 @@ def figure_html(ds, placed: Placed, root: str) -> str:
 
 def _draw(job) -> bytes:
     kind, payload = job
-    return figures.render_timeline_svg(payload) if kind == "timeline" else figures.render_svg(payload)
+    if kind == "timeline":
+        return figures.render_timeline_svg(payload)
+    return figures.render_narrow_svg(payload) if kind == "narrow" else figures.render_svg(payload)
 
 
 def _key_source(kind: str, payload) -> bytes:
     if kind == "timeline":
         return repr(payload).encode()
-    return payload.path.read_bytes() if payload.path.exists() else payload.id.encode()
+    data = payload.path.read_bytes() if payload.path.exists() else payload.id.encode()
+    return b"narrow\0" + data if kind == "narrow" else data
 
 
 def _svg_key(source: bytes) -> str:
@@ -227,9 +241,12 @@ def _svg_key(source: bytes) -> str:
 
 
 def _jobs(datasets: list, events: list) -> list[tuple[str, tuple]]:
-    """(output path, drawing job) for every SVG; the timeline, the longest to draw, first."""
+    """(output path, drawing job) for every SVG; the timeline, the longest to draw, first; each chart
+    twice, wide and narrow (for phones: narrow/ID.svg), as separate jobs, so workers draw them in parallel."""
     jobs = [("assets/figures/timeline.svg", ("timeline", events))] if events else []
-    return jobs + [(f"assets/figures/{ds.id}.svg", ("figure", ds)) for ds in datasets]
+    for ds in datasets:
+        jobs += [(f"assets/figures/{ds.id}.svg", ("figure", ds)), (f"assets/figures/narrow/{ds.id}.svg", ("narrow", ds))]
+    return jobs
 
 
 class Prerender:

@@ -7,6 +7,7 @@ and builds whose SVGs are cached, do not pay for it. The CJK font is looked up i
 from __future__ import annotations
 
 import io
+import textwrap
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -366,6 +367,7 @@ def _load_matplotlib() -> None:
     global matplotlib, font_manager, FigureCanvasAgg, Figure, FuncFormatter, MaxNLocator
     fonts.matplotlib_family()       # first: matplotlib's cache in .cache/, the bundled fonts registered
     import matplotlib
+    import matplotlib.patches
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -409,6 +411,242 @@ def render_svg(dataset: Dataset) -> bytes:
         _frame(fig, ds.title, _source(ds.articles))
         _fit(fig, ax, texts, value_axis)
         return _svg(fig)
+
+
+# The narrow drawing, for small screens (the page's <picture> picks it below a phone's width). At
+# NARROW["width"] inches, shown on a 360 px screen (about 328 CSS px of column), 1 pt is drawn at
+# about 0.95 CSS px, so the smallest text here (11.6 pt) reads at 11 px or more, as the wide drawing's
+# labels do on a desktop. Every chart becomes rows of horizontal bars, labelled directly: the
+# category's two names on a line of their own above its bars, the amount in English (and the
+# article's Chinese words for it) at the end of each bar, no value axis. Laid out by hand, in
+# inches from the top, so there is no layout engine to run.
+NARROW = {
+    "width": 4.8,
+    "margin": 0.12,
+    "pad": 0.12,                       # inches above the title and below the source line
+    "size_title": 15,
+    "size_subtitle": 12,
+    "size_label": 12,
+    "size_value": 12,
+    "size_small": 11.6,                # the Chinese reading, axis title, legend and source line
+    "bar": 0.22,                       # inches, one bar's thickness
+    "line": 0.19,                      # inches, a line of a value label
+    "bar_gap": 0.06,                   # between the bars of one row
+    "row_gap": 0.16,                   # between rows
+    "label_gap": 0.05,                 # between a row's label and its first bar
+}
+
+
+def _wrapped(fig, s: str, size: float, width_in: float, **kw):
+    """A figure text (placed later, in inches: `_place`) wrapped by measurement to `width_in`:
+    lines are re-broken at fewer characters until the widest fits (CJK runs broken anywhere)."""
+    t = fig.text(0, 0, s, fontsize=size, transform=fig.dpi_scale_trans, ha="left", va="top", **kw)
+    renderer = fig.canvas.get_renderer()
+    limit = width_in * fig.dpi
+    width = t.get_window_extent(renderer).width
+    n = len(s)
+    while width > limit and n > 4:
+        n = min(n - 1, int(n * limit / width))
+        t.set_text("\n".join(textwrap.wrap(s, max(n, 4), break_long_words=True, break_on_hyphens=False)))
+        width = t.get_window_extent(renderer).width
+    return t
+
+
+def _height_in(fig, t) -> float:
+    return t.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+
+
+def _row_label(fig, label: Bilingual, width_in: float):
+    """A category's names: 'zh  en' on one line if it fits, else the Chinese over the English."""
+    one = label.zh if label.zh == label.en else f"{label.zh}  {label.latin}"
+    t = _wrapped(fig, one, NARROW["size_label"], width_in, color=STYLE["text"])
+    if "\n" in t.get_text() and label.zh != label.en:
+        t.remove()
+        zh = _wrapped(fig, label.zh, NARROW["size_label"], width_in)
+        en = _wrapped(fig, label.latin, NARROW["size_label"], width_in)
+        text = zh.get_text() + "\n" + en.get_text()
+        zh.remove()
+        en.remove()
+        t = fig.text(0, 0, text, fontsize=NARROW["size_label"], transform=fig.dpi_scale_trans, ha="left", va="top",
+                     color=STYLE["text"])
+    return t
+
+
+def _narrow_rows(ds: Dataset) -> list[tuple[Bilingual, list[tuple[int, Point]]]]:
+    """Each category with its points in series order: (label, [(series index, point)])."""
+    rows: dict[str, tuple[Bilingual, list]] = {}
+    for c in _categories(ds):
+        rows[c.en] = (c, [])
+    for j, s in enumerate(ds.series):
+        for p in s.points:
+            rows[p.label.en][1].append((j, p))
+    return list(rows.values())
+
+
+def _value_layout(fig, p: Point, unit: str, inner: float, share: float) -> tuple[str, bool, float]:
+    """A bar's value label as it fits beside the bar: (the English, wrapped if over half the width;
+    whether the Chinese goes under it, when both on one line would take over `share` of the width;
+    the height in inches the bar's slot needs)."""
+    renderer = fig.canvas.get_renderer()
+
+    def width(s, size, weight="normal"):
+        t = fig.text(0, 0, s, fontsize=size, fontweight=weight)
+        w = t.get_window_extent(renderer).width / fig.dpi
+        t.remove()
+        return w
+
+    en = english_reading(p, unit)
+    w_en = width(en, NARROW["size_value"], "bold")
+    if w_en > 0.45 * inner:
+        en = "\n".join(textwrap.wrap(en, max(8, int(len(en) * 0.4 * inner / w_en))))
+    lines = en.count("\n") + 1
+    zh = HAN_RE.search(p.reading)
+    stacked = bool(zh) and (lines > 1 or w_en + width(p.reading, NARROW["size_small"]) + 0.15 > share * inner)
+    line = NARROW["line"]
+    slot = 2 * line * lines + 0.04 if stacked else line * lines + 0.04
+    return en, stacked, max(NARROW["bar"], slot)
+
+
+def _narrow_value(ax, p: Point, text: str, y: float, stacked: bool) -> list:
+    """The English amount (bold) at the end of the bar, the Chinese words for it (muted) beyond, or
+    under it if `stacked`."""
+    end = p.value_high if p.value_high is not None and abs(p.value_high) > abs(p.value) else p.value
+    neg = end < 0
+    en = ax.annotate(text, (end, y),  xytext=(-5 if neg else 5, 0), textcoords="offset points",
+                     ha="right" if neg else "left", va="bottom" if stacked else "center",
+                     fontsize=NARROW["size_value"], fontweight="bold", color=STYLE["text"])
+    if not HAN_RE.search(p.reading):
+        return [en]
+    if stacked:
+        zh = ax.annotate(p.reading, (1 if neg else 0, 0), xycoords=en, xytext=(0, -1), textcoords="offset points",
+                         ha="right" if neg else "left", va="top", fontsize=NARROW["size_small"], color=STYLE["muted"])
+    else:
+        zh = ax.annotate(p.reading, (0 if neg else 1, 0.5), xycoords=en, xytext=(-5 if neg else 5, 0),
+                         textcoords="offset points", ha="right" if neg else "left", va="center",
+                         fontsize=NARROW["size_small"], color=STYLE["muted"])
+    return [en, zh]
+
+
+def narrow_figure(dataset: Dataset) -> Figure:
+    """The dataset drawn for a phone (see NARROW), laid out and ready to save: tests measure its texts."""
+    _load_matplotlib()
+    with matplotlib.rc_context(_rc()):
+        return _narrow_figure(dataset)
+
+
+def _narrow_figure(ds: Dataset) -> Figure:
+    st = NARROW
+    factor, word = _axis_scale(ds)
+    width, m = st["width"], st["margin"]
+    inner = width - 2 * m
+    fig = Figure(figsize=(width, 4.0))
+    FigureCanvasAgg(fig)
+    top: list[tuple[object, float]] = []      # (text, gap below it) from the top down
+    top.append((_wrapped(fig, ds.title.zh, st["size_title"], inner, fontweight="bold", color=STYLE["text"]), 0.04))
+    top.append((_wrapped(fig, ds.title.latin, st["size_subtitle"], inner, color=STYLE["muted"]), 0.12))
+    top.append((_wrapped(fig, _value_axis_label(ds, word), st["size_small"], inner, color=STYLE["muted"]), 0.1))
+    legend = []
+    if len(ds.series) > 1:
+        for j, s in enumerate(ds.series):
+            name = s.name.zh if s.name.zh == s.name.en else f"{s.name.zh}  {s.name.latin}"
+            t = _wrapped(fig, name, st["size_small"], inner - 0.25, color=STYLE["text"])
+            legend.append((t, STYLE["palette"][j % len(STYLE["palette"])]))
+            top.append((t, 0.04))
+        top[-1] = (top[-1][0], 0.12)
+    footer = _wrapped(fig, _source(ds.articles), st["size_small"], inner, color=STYLE["muted"])
+    rows, body, y = _narrow_rows(ds), [], 0.0
+    signs = {v < 0 for p in ds.points for v in (p.value, p.value_high) if v is not None}
+    share = 0.4 if len(signs) > 1 else 0.6      # labels on both sides of zero share the width
+    for label, points in rows:
+        t = _row_label(fig, label, inner)
+        body.append((t, y))
+        y += _height_in(fig, t) + st["label_gap"]
+        bars = []
+        for j, p in points:
+            text, stacked, slot = _value_layout(fig, p, ds.unit, inner, share)
+            bars.append((j, p, y + slot / 2, text, stacked))
+            y += slot + st["bar_gap"]
+        body[-1] = (t, body[-1][1], bars)
+        y += st["row_gap"] - st["bar_gap"]
+    body_h = y - st["row_gap"]
+    head_h = st["pad"] + sum(_height_in(fig, t) + gap for t, gap in top)
+    foot_h = _height_in(fig, footer) + st["pad"] + 0.14
+    height = head_h + body_h + foot_h
+    fig.set_size_inches(width, height)
+    y = height - st["pad"]
+    for t, gap in top:
+        x = m + (0.25 if any(t is lt for lt, _ in legend) else 0.0)
+        t.set_position((x, y))
+        y -= _height_in(fig, t) + gap
+    for t, colour in legend:
+        h = _height_in(fig, t)
+        fig.add_artist(matplotlib.patches.Rectangle((m, t.get_position()[1] - h / 2 - 0.07), 0.16, 0.14,
+                                                    transform=fig.dpi_scale_trans, color=colour))
+    footer.set_position((m, st["pad"] + _height_in(fig, footer)))
+    ax = fig.add_axes((m / width, foot_h / height, inner / width, body_h / height))
+    ax.set_axis_off()
+    ax.set_ylim(body_h, 0)
+    single = len(ds.series) == 1
+    texts, values = [], []
+    for t, y0, bars in body:
+        t.set_position((m, height - head_h - y0))
+        for j, p, yc, text, stacked in bars:
+            colour = _colour(p.value) if single else STYLE["palette"][j % len(STYLE["palette"])]
+            ax.barh(yc, p.value, st["bar"], color=colour, zorder=2, linewidth=0)
+            if p.value_high is not None:
+                lo, hi = sorted((p.value, p.value_high), key=abs)
+                ax.barh(yc, hi - lo, st["bar"], lo, color=colour, alpha=STYLE["range_alpha"], zorder=2, linewidth=0)
+            texts += _narrow_value(ax, p, text, yc, stacked)
+            values += [v for v in (p.value, p.value_high) if v is not None]
+        if bars:        # the zero line through this row's bars only, clear of the labels
+            ax.vlines(0, bars[0][2] - st["bar"] / 2 - 0.03, bars[-1][2] + st["bar"] / 2 + 0.03, color=STYLE["axis"],
+                      linewidth=0.9, zorder=3)
+    lo, hi = min(0.0, *values), max(0.0, *values)
+    span = (hi - lo) or 1.0
+    ax.set_xlim(lo - (0.02 * span if lo < 0 else 0), hi + (0.02 * span if hi > 0 else 0))
+    _solve_limits(ax, texts, values, fig.canvas.get_renderer())
+    return fig
+
+
+def _solve_limits(ax, texts, values, renderer) -> None:
+    """The value axis's limits that give the bars the most room while every value label (a fixed
+    size in pixels beside its bar's end) stays 4 px inside the axes: solved, not iterated. With k
+    pixels per unit and zero at pixel z, a label reaching r px right of value v needs z + v·k + r ≤
+    width − 4, one reaching l px left needs z + v·k − l ≥ 4; the largest k that leaves a z is found
+    by bisection."""
+    box = ax.get_window_extent(renderer)
+    width = box.width
+    lo, hi = ax.get_xlim()
+    k0 = width / (hi - lo)
+    needs = []                 # (value at the anchor, px right of it, px left of it)
+    for t in texts:
+        ext = t.get_window_extent(renderer)
+        v = t.xy[0] if isinstance(t.xycoords, str) else t.xycoords.xy[0]
+        anchor = box.x0 + (v - lo) * k0
+        needs.append((v, max(0.0, ext.x1 - anchor), max(0.0, anchor - ext.x0)))
+    needs += [(v, 0.0, 0.0) for v in values]
+
+    def window(k: float) -> tuple[float, float]:
+        low = max(4 + left - v * k for v, _, left in needs)
+        high = min(width - 4 - right - v * k for v, right, _ in needs)
+        return low, high
+
+    a, b = 0.0, k0 * 4
+    for _ in range(48):
+        k = (a + b) / 2
+        low, high = window(k)
+        a, b = (k, b) if low <= high else (a, k)
+    k = max(a, 1e-12 * k0)
+    low, high = window(k)
+    z = low if low <= high else (low + high) / 2      # labels too wide for any bar: split the overflow
+    ax.set_xlim(-z / k, (width - z) / k)
+
+
+def render_narrow_svg(dataset: Dataset) -> bytes:
+    """The dataset drawn for a phone (narrow_figure): SVG bytes, text as paths, identical for identical input."""
+    _load_matplotlib()
+    with _drawing(dataset.path, f"figure {dataset.id} (narrow)"):
+        return _svg(_narrow_figure(dataset))
 
 
 def render_timeline_svg(events) -> bytes:

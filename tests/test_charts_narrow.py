@@ -1,0 +1,129 @@
+"""The narrow drawing of every chart, for phones: reproducible bytes, text as paths, every text inside the
+canvas, no two texts (or a text and a bar) overlapping, nothing smaller than the house's phone sizes;
+the page offers it through a <picture> below a phone's width, never in print."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from scripts import figure_pages
+from scripts import figures as F
+from tests.test_figures import DATASETS
+
+SLACK = 0.5          # px: boxes that only touch do not overlap
+
+
+def _boxes(fig):
+    """Every visible text's and bar's box on the canvas (matplotlib's own measure, before saving)."""
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.texts + [t for ax in fig.axes for t in ax.texts] if t.get_visible() and t.get_text()]
+    bars = [p for ax in fig.axes for p in ax.patches if p.get_visible()]
+    return ([(t, t.get_window_extent(renderer)) for t in texts],
+            [(p, p.get_window_extent(renderer)) for p in bars])
+
+
+def _overlap(a, b) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > SLACK and min(a.y1, b.y1) - max(a.y0, b.y0) > SLACK
+
+
+def check_layout(ds) -> None:
+    """Every text inside the canvas, no two texts overlapping, no text over a bar, every font at least
+    the narrow style's smallest size."""
+    fig = F.narrow_figure(ds)
+    texts, bars = _boxes(fig)
+    canvas = fig.bbox
+    assert fig.get_figwidth() == F.NARROW["width"]
+    for t, box in texts:
+        assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1 and canvas.y0 <= box.y0 and box.y1 <= canvas.y1, \
+            (ds.id, t.get_text(), box, canvas)
+        assert t.get_fontsize() >= F.NARROW["size_small"], (ds.id, t.get_text(), t.get_fontsize())
+    for i, (t, a) in enumerate(texts):
+        for u, b in texts[i + 1:]:
+            assert not _overlap(a, b), (ds.id, t.get_text(), u.get_text())
+        for _, b in bars:
+            assert not _overlap(a, b), (ds.id, t.get_text(), "over a bar")
+    values = [p.value for p in ds.points]
+    assert len(bars) == len(values) + sum(1 for p in ds.points if p.value_high is not None)
+
+
+@pytest.mark.parametrize("ds", DATASETS, ids=[d.id for d in DATASETS])
+def test_narrow_drawing_fits_and_nothing_overlaps(ds):
+    check_layout(ds)
+
+
+@pytest.mark.parametrize("ds", DATASETS, ids=[d.id for d in DATASETS])
+def test_narrow_drawing_reproducible_text_as_paths(ds):
+    first, second = F.render_narrow_svg(ds), F.render_narrow_svg(ds)
+    assert first == second
+    svg = first.decode("utf-8")
+    assert "<text" not in svg and "<dc:date>" not in svg
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+    assert width == pytest.approx(F.NARROW["width"] * 72)
+    assert first != F.render_svg(ds)
+    sizes = [float(s) * 100 for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]   # glyph scale = pt / 100
+    assert sizes and min(sizes) >= F.NARROW["size_small"] - 0.01
+
+
+_ALPHABET = "".join(sorted({c for ds in DATASETS for p in ds.points for c in p.label.zh + p.label.en + p.reading}
+                           | set(" abcdefghijklmnopqrstuvwxyz")))
+_WORDS = st.text(_ALPHABET, min_size=1, max_size=40).map(str.strip).filter(bool)
+
+
+@st.composite
+def _datasets(draw):
+    import dataclasses
+    base = DATASETS[0]
+    n = draw(st.integers(1, 6))
+    labels = [F.Bilingual(draw(_WORDS), draw(_WORDS)) for _ in range(n)]
+    labels = list({lb.en: lb for lb in labels}.values())
+    series = []
+    scale = draw(st.integers(-1, 7))        # a chart compares amounts of about one size
+    for j in range(draw(st.integers(1, 3))):
+        points = []
+        for lb in labels:
+            # as articles state amounts: up to four significant digits, either sign
+            value = draw(st.integers(-9999, 9999).filter(bool)) * 10.0 ** (scale + draw(st.integers(-1, 1)))
+            high = draw(st.one_of(st.none(), st.integers(11, 20).map(lambda k: value * k / 10)))
+            points.append(F.Point(lb, value, high, "000", "q", draw(st.sampled_from(["", "约20%", "38.37亿元"]))))
+        series.append(F.Series(F.Bilingual(draw(_WORDS), draw(_WORDS)), tuple(points)))
+    unit = draw(st.sampled_from(["CNY", "USD", "%", "times", "count", "HKD/share"]))
+    return dataclasses.replace(base, id="x", title=F.Bilingual(draw(_WORDS) * 2, draw(_WORDS) * 3), unit=unit,
+                               kind="grouped" if len(series) > 1 else draw(st.sampled_from(["bar", "barh", "line"])),
+                               series=tuple(series))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])    # a drawing is slow to shrink
+@given(_datasets())
+def test_any_dataset_narrow_fits_and_nothing_overlaps(ds):
+    """Long, short, mixed-script labels; negative values and ranges; one to three series: the layout holds."""
+    check_layout(ds)
+
+
+def test_jobs_files_and_keys_hold_both_drawings(tmp_path):
+    jobs = dict(figure_pages._jobs(DATASETS, []))
+    for ds in DATASETS:
+        assert jobs[f"assets/figures/{ds.id}.svg"] == ("figure", ds)
+        assert jobs[f"assets/figures/narrow/{ds.id}.svg"] == ("narrow", ds)
+        wide, narrow = (figure_pages._svg_key(figure_pages._key_source(k, ds)) for k in ("figure", "narrow"))
+        assert wide != narrow
+    assert len(jobs) == 2 * len(DATASETS)
+
+
+def test_figure_html_offers_the_narrow_drawing_on_phone_screens_only():
+    ds = DATASETS[0]
+    placed = figure_pages.Placed([ds], [])
+    placed.sources[ds.id] = [figure_pages.Source("a", "p-00000000", "T", 1, "Outlet", "2024-07-02")]
+    html = figure_pages.figure_html(ds, placed, "../")
+    m = re.search(r'<a class="bm-figure-full" href="([^"]+)"[^>]*><picture><source media="([^"]+)" '
+                  r'srcset="([^"]+)" type="image/svg\+xml"><img src="([^"]+)" alt="([^"]*)" loading="lazy"></picture></a>',
+                  html)
+    assert m, html
+    href, media, narrow, wide, alt = m.groups()
+    assert narrow == f"../assets/figures/narrow/{ds.id}.svg" and wide == href == f"../assets/figures/{ds.id}.svg"
+    assert media.startswith("screen and (max-width:")          # print always takes the wide drawing
+    assert alt and alt in figure_pages.h.attr(ds.alt)
