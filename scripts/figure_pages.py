@@ -224,16 +224,17 @@ def figure_html(ds, placed: Placed, root: str) -> str:
 
 def _draw(job) -> bytes:
     kind, payload = job
-    if kind == "timeline":
-        return figures.render_timeline_svg(payload)
-    return figures.render_narrow_svg(payload) if kind == "narrow" else figures.render_svg(payload)
+    draw = {"timeline": figures.render_timeline_svg, "timeline-narrow": figures.render_narrow_timeline_svg,
+            "narrow": figures.render_narrow_svg}.get(kind, figures.render_svg)
+    return draw(payload)
 
 
 def _key_source(kind: str, payload) -> bytes:
-    if kind == "timeline":
-        return repr(payload).encode()
-    data = payload.path.read_bytes() if payload.path.exists() else payload.id.encode()
-    return b"narrow\0" + data if kind == "narrow" else data
+    if kind.startswith("timeline"):
+        data = repr(payload).encode()
+    else:
+        data = payload.path.read_bytes() if payload.path.exists() else payload.id.encode()
+    return b"narrow\0" + data if kind.endswith("narrow") else data
 
 
 def _svg_key(source: bytes) -> str:
@@ -243,7 +244,8 @@ def _svg_key(source: bytes) -> str:
 def _jobs(datasets: list, events: list) -> list[tuple[str, tuple]]:
     """(output path, drawing job) for every SVG; the timeline, the longest to draw, first; each chart
     twice, wide and narrow (for phones: narrow/ID.svg), as separate jobs, so workers draw them in parallel."""
-    jobs = [("assets/figures/timeline.svg", ("timeline", events))] if events else []
+    jobs = [("assets/figures/timeline.svg", ("timeline", events)),
+            ("assets/figures/narrow/timeline.svg", ("timeline-narrow", events))] if events else []
     for ds in datasets:
         jobs += [(f"assets/figures/{ds.id}.svg", ("figure", ds)), (f"assets/figures/narrow/{ds.id}.svg", ("narrow", ds))]
     return jobs
@@ -348,9 +350,11 @@ def timeline_page(placed: Placed) -> str:
     parts = ["---\ntitle: Timeline\n---\n", "# Timeline\n",
              f'<p class="bm-lede">{len(placed.events)} dated events the articles report, each linked to its source paragraph.</p>\n']
     if placed.events:
-        parts.append('<figure class="bm-figure" id="fig-timeline"><img src="../assets/figures/timeline.svg" '
+        parts.append('<figure class="bm-figure" id="fig-timeline"><picture>'
+                     f'<source media="{NARROW_MEDIA}" srcset="../assets/figures/narrow/timeline.svg" type="image/svg+xml">'
+                     '<img src="../assets/figures/timeline.svg" '
                      f'alt="Timeline of {len(placed.events)} events from {placed.events[0].date[:4] if placed.events else ""} '
-                     f'to {max(e.date for e in placed.events)[:7]}, as listed below." loading="lazy"></figure>\n')
+                     f'to {max(e.date for e in placed.events)[:7]}, as listed below." loading="lazy"></picture></figure>\n')
     rows = []
     for n, ev in sorted(enumerate(placed.events), key=lambda x: (x[1].date, x[0])):
         rows.append(f'<li id="event-{n + 1}"><time datetime="{h.attr(ev.date)}">{h.text(ev.date)}</time> '

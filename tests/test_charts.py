@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.test_browser import ARTIFACTS, PHONE, browser, new_context, server, site  # noqa: F401
 
 INTERNAL_ID = re.compile(r"§p-[0-9a-f]{8}|文章 articles? \d{3}")
@@ -58,19 +60,100 @@ def test_drawings_name_no_internal_article_id(site):
         assert not INTERNAL_ID.search(text) and not re.search(r"文章 ?\d{3}", text), (svg.name, text[:200])
 
 
-def test_chart_opens_full_size_and_reads_on_a_phone(browser, server):
-    ctx = new_context(browser, server, viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
+PHONES = {"390x844": {"width": 390, "height": 844}, "360x740": {"width": 360, "height": 740}}
+
+
+def _smallest_glyph_pt(svg: str) -> float:
+    """The smallest font size in a drawing whose text is outlines: each run of glyphs is drawn at
+    scale(size / 100) (matplotlib's text-to-path units)."""
+    return min(float(x) * 100 for x in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg))
+
+
+@pytest.mark.parametrize("viewport", list(PHONES), ids=list(PHONES))
+def test_chart_on_a_phone_is_the_narrow_drawing_fitted_and_readable(browser, server, site, viewport):
+    """On a phone every chart's <picture> shows the narrow drawing, inside the viewport (no sideways
+    scroll of the page or the figure), its smallest text drawn at 11 CSS px or more; the link opens
+    the drawing full size."""
+    size = PHONES[viewport]
+    ctx = new_context(browser, server, viewport=size, has_touch=True, is_mobile=True, device_scale_factor=2)
     page = ctx.new_page()
     page.goto(server + "figures/")
-    img = page.locator(".bm-figure img").first
-    img.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector('.bm-figure img').complete")
-    assert img.bounding_box()["width"] >= 560, "the drawing keeps a readable width and scrolls sideways"
+    pictures = page.locator(".bm-figure picture img")
+    assert pictures.count() >= 20
+    smallest = None
+    for i in range(pictures.count()):
+        img = pictures.nth(i)
+        img.scroll_into_view_if_needed()
+        img.evaluate("i => i.complete || new Promise(r => i.addEventListener('load', r, {once: true}))")
+        info = img.evaluate("""i => { const r = i.getBoundingClientRect(), f = i.closest('figure').getBoundingClientRect();
+            return {src: i.currentSrc, left: r.left, right: r.right, width: r.width, natural: i.naturalWidth,
+                    fl: f.left, fr: f.right}; }""")
+        assert "/assets/figures/narrow/" in info["src"], info
+        assert info["left"] >= 0 and info["right"] <= size["width"] and info["fl"] >= 0 and info["fr"] <= size["width"], info
+        name = info["src"].rsplit("/", 1)[1]
+        svg = (site / "assets" / "figures" / "narrow" / name).read_text(encoding="utf-8")
+        width_pt = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+        scale = info["width"] / (width_pt * 4 / 3)          # rendered CSS px per CSS px of the drawing
+        px = _smallest_glyph_pt(svg) * 4 / 3 * scale
+        smallest = px if smallest is None else min(smallest, px)
+        assert px >= 11, (name, round(px, 2), info)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+    page.locator(".bm-figure").first.evaluate(
+        "f => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 150)")   # clear of the sticky bars
+    page.wait_for_timeout(150)
+    shot = "chart-phone.png" if viewport == "390x844" else f"chart-phone-{viewport}.png"
+    page.screenshot(path=str(ARTIFACTS / shot))
     href = page.locator(".bm-figure a.bm-figure-full").first.get_attribute("href")
-    assert href.endswith(".svg")
-    page.screenshot(path=str(ARTIFACTS / "chart-phone.png"))
+    assert href.endswith(".svg") and "/narrow/" not in href
     response = page.goto(server + "figures/" + href)
     assert response.ok and "svg" in response.headers.get("content-type", "")
+    ctx.close()
+
+
+@pytest.mark.parametrize("viewport", list(PHONES), ids=list(PHONES))
+def test_timeline_on_a_phone_is_the_narrow_drawing_fitted_and_readable(browser, server, site, viewport):
+    """The timeline's text is SVG text: its smallest font-size, at the scale the phone draws it, is 11 px or more."""
+    size = PHONES[viewport]
+    ctx = new_context(browser, server, viewport=size, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = ctx.new_page()
+    page.goto(server + "timeline/")
+    img = page.locator("#fig-timeline picture img")
+    img.scroll_into_view_if_needed()
+    img.evaluate("i => i.complete || new Promise(r => i.addEventListener('load', r, {once: true}))")
+    info = img.evaluate("i => { const r = i.getBoundingClientRect(); return {src: i.currentSrc, left: r.left, right: r.right, width: r.width}; }")
+    assert info["src"].endswith("/assets/figures/narrow/timeline.svg"), info
+    assert info["left"] >= 0 and info["right"] <= size["width"], info
+    svg = (site / "assets" / "figures" / "narrow" / "timeline.svg").read_text(encoding="utf-8")
+    width_pt = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+    smallest = min(float(x) for x in re.findall(r"font-size: ([\d.]+)px", svg))    # SVG units: pt of the drawing
+    px = smallest * 4 / 3 * info["width"] / (width_pt * 4 / 3)
+    assert px >= 11, px
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=str(ARTIFACTS / f"timeline-phone-{viewport}.png"))
+    ctx.close()
+
+
+def test_desktop_and_print_take_the_wide_drawing(browser, server):
+    """A desktop screen shows the wide drawing; so does a printed page, even from a phone."""
+    ctx = new_context(browser, server)
+    page = ctx.new_page()
+    page.goto(server + "figures/")
+    img = page.locator(".bm-figure picture img").first
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.bm-figure picture img').complete")
+    assert "/narrow/" not in img.evaluate("i => i.currentSrc")
+    ctx.close()
+    ctx = new_context(browser, server, viewport=PHONES["390x844"])
+    page = ctx.new_page()
+    page.emulate_media(media="print")
+    page.goto(server + "figures/")
+    img = page.locator(".bm-figure picture img").first
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.bm-figure picture img').currentSrc")
+    assert "/narrow/" not in img.evaluate("i => i.currentSrc")
+    matching = page.evaluate("() => [...document.querySelectorAll('.bm-figure picture source')].filter(s => matchMedia(s.media).matches).length")
+    assert matching == 0, "no figure's narrow source applies to print"
     ctx.close()
 
 

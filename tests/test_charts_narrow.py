@@ -127,3 +127,35 @@ def test_figure_html_offers_the_narrow_drawing_on_phone_screens_only():
     assert narrow == f"../assets/figures/narrow/{ds.id}.svg" and wide == href == f"../assets/figures/{ds.id}.svg"
     assert media.startswith("screen and (max-width:")          # print always takes the wide drawing
     assert alt and alt in figure_pages.h.attr(ds.alt)
+
+
+def test_narrow_timeline_fits_reads_and_is_real_text():
+    """The timeline for a phone: reproducible, one anchored line per SVG text, every line inside the
+    canvas with the wide timeline's headroom for a wider font, no two texts overlapping, every event
+    in both languages, nothing under the smallest phone size."""
+    from tests.test_figures import EVENTS
+    first = F.render_narrow_timeline_svg(EVENTS)
+    assert first == F.render_narrow_timeline_svg(EVENTS) and first != F.render_timeline_svg(EVENTS)
+    svg = first.decode("utf-8")
+    texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+    joined = " ".join(texts)
+    assert all(e.event.zh[:6] in joined for e in EVENTS)
+    assert min(float(x) for x in re.findall(r"font-size: ([\d.]+)px", svg)) >= F.NARROW["size_small"]
+    fig = F.narrow_timeline_figure(EVENTS)
+    boxes, _ = _boxes(fig)
+    assert fig.get_figwidth() == F.NARROW["width"]
+    assert all("\n" not in t.get_text() for t, _ in boxes)
+    wider = 1 / (1 - F.STYLE["text_headroom"])      # a reader's Latin face this much wider still fits
+    for i, (t, a) in enumerate(boxes):
+        assert a.x0 >= 0 and a.x0 + a.width * wider <= fig.bbox.width and a.y0 >= 0 and a.y1 <= fig.bbox.height, \
+            (t.get_text(), a)
+        for u, b in boxes[i + 1:]:
+            assert not _overlap(a, b), (t.get_text(), u.get_text())
+
+
+def test_timeline_jobs_hold_both_drawings():
+    from tests.test_figures import EVENTS
+    jobs = dict(figure_pages._jobs([], EVENTS))
+    assert jobs["assets/figures/timeline.svg"] == ("timeline", EVENTS)
+    assert jobs["assets/figures/narrow/timeline.svg"] == ("timeline-narrow", EVENTS)
+    assert figure_pages._key_source("timeline-narrow", EVENTS) != figure_pages._key_source("timeline", EVENTS)

@@ -22,13 +22,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .draw import NARROW, STYLE, _font_family, _rc, narrow_figure, render_narrow_svg, render_svg, render_timeline_svg, warm_up
+from .draw import (NARROW, STYLE, _font_family, _rc, narrow_figure, narrow_timeline_figure, render_narrow_svg,
+                   render_narrow_timeline_svg, render_svg, render_timeline_svg, warm_up)
 from .load import KINDS, UNITS, check_quotes, load_dataset, load_datasets, load_timeline, reading_values
 from .model import Bilingual, Credit, Dataset, Event, Point, Series, dataset_csv, english_reading, latin, qualifier
 
 __all__ = ["NARROW", "STYLE", "KINDS", "UNITS", "Bilingual", "Credit", "Dataset", "Event", "Point", "Series", "check_quotes",
            "code_digest", "dataset_csv", "english_reading", "latin", "qualifier",
-           "load_dataset", "load_datasets", "load_timeline", "narrow_figure", "reading_values", "render_narrow_svg",
+           "load_dataset", "load_datasets", "load_timeline", "narrow_figure", "narrow_timeline_figure", "reading_values",
+           "render_narrow_svg", "render_narrow_timeline_svg",
            "render_svg", "render_timeline_svg",
            "warm_up"]
 

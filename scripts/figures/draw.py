@@ -700,6 +700,106 @@ def render_timeline_svg(events) -> bytes:
         return _svg(fig)
 
 
+def _text_lines(fig, s: str, size: float, width_in: float, **kw) -> list:
+    """`s` wrapped by measurement to `width_in`, one figure text per line (placed later, in inches)."""
+    t = _wrapped(fig, s, size, width_in, **kw)
+    lines = t.get_text().split("\n")
+    t.remove()
+    return [fig.text(0, 0, line, fontsize=size, transform=fig.dpi_scale_trans, ha="left", va="top", **kw)
+            for line in lines]
+
+
+def narrow_timeline_figure(events) -> Figure:
+    """The timeline drawn for a phone, laid out and ready to save: tests measure its texts."""
+    _load_matplotlib()
+    with matplotlib.rc_context(_rc()), matplotlib.rc_context({"svg.fonttype": "none"}):
+        return _narrow_timeline_figure(events)
+
+
+def _narrow_timeline_figure(events) -> Figure:
+    """Events down the page as on the wide timeline, at NARROW sizes: a year heading where the year
+    changes, the date in a column of its own (Chinese over English), the event in Chinese over the
+    English, both wrapped to the column with the wide timeline's headroom for a reader's wider font.
+    Every line is one SVG text anchored at its start."""
+    st = NARROW
+    events = sorted(events, key=lambda e: e.date)
+    colour = {a: STYLE["palette"][i % len(STYLE["palette"])] for i, a in enumerate(sorted({e.article for e in events}))}
+    width, m = st["width"], st["margin"]
+    fit = 1 - STYLE["text_headroom"]
+    dot_x, date_x, text_x = m + 0.1, m + 0.28, m + 1.02
+    fig = Figure(figsize=(width, 4.0))
+    FigureCanvasAgg(fig)
+    placed: list[tuple[object, float, float]] = []     # (text, x, inches from the top)
+    y = st["pad"]
+    for t in _text_lines(fig, "文中提及的大事记", st["size_title"], (width - 2 * m) * fit, fontweight="bold",
+                         color=STYLE["text"]):
+        placed.append((t, m, y))
+        y += 0.27
+    for t in _text_lines(fig, "Timeline of the events the articles date", st["size_subtitle"], (width - 2 * m) * fit,
+                         color=STYLE["muted"]):
+        placed.append((t, m, y))
+        y += st["line"]
+    y += 0.15
+    dots, rules, last_year = [], [], None
+    line = st["line"]
+    for e in events:
+        if e.year != last_year:
+            if last_year is not None:
+                rules.append(y - 0.06)
+            t = fig.text(0, 0, str(e.year), fontsize=13, fontweight="bold", color=STYLE["text"],
+                         transform=fig.dpi_scale_trans, ha="left", va="top")
+            placed.append((t, m, y + 0.02))
+            y += 0.32
+            last_year = e.year
+        dots.append((y + line / 2, colour[e.article], e.year))
+        date = _date_label(e.date).split(" ", 1)
+        left = 0
+        for part in (p for p in date if p):
+            placed.append((fig.text(0, 0, part, fontsize=st["size_small"], color=STYLE["muted"], transform=fig.dpi_scale_trans,
+                                    ha="left", va="top"), date_x, y + left * line))
+            left += 1
+        right = 0
+        for t in _text_lines(fig, e.event.zh, st["size_label"], (width - m - text_x) * fit, color=STYLE["text"]):
+            placed.append((t, text_x, y + right * line))
+            right += 1
+        for t in _text_lines(fig, e.event.latin, st["size_small"], (width - m - text_x) * fit, color=STYLE["muted"]):
+            placed.append((t, text_x, y + right * line))
+            right += 1
+        y += max(left, right) * line + 0.12
+    body_end = y
+    y += 0.1
+    for t in _text_lines(fig, "来源 Source: 各事件出处见下方列表 each event's source (outlet, date, ¶) is listed below "
+                         "· 颜色区分出处文章 dot colours tell the articles apart", st["size_small"], (width - 2 * m) * fit,
+                         color=STYLE["muted"]):
+        placed.append((t, m, y))
+        y += line
+    height = y + st["pad"]
+    fig.set_size_inches(width, height)
+    for t, x, top in placed:
+        t.set_position((x, height - top))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    for r in rules:
+        ax.plot([m, width - m], [r, r], color=STYLE["grid"], linewidth=0.8)
+    for year in dict.fromkeys(yr for _, _, yr in dots):      # the rule through each year's dots, clear of its heading
+        ys = [d for d, _, yr in dots if yr == year]
+        ax.plot([dot_x, dot_x], [ys[0], ys[-1]], color=STYLE["axis"], linewidth=1.0, zorder=2)
+    if dots:
+        ax.scatter([dot_x] * len(dots), [d for d, _, _ in dots], s=36, color=[c for _, c, _ in dots], zorder=3,
+                   edgecolors="white", linewidths=1.2)
+    return fig
+
+
+def render_narrow_timeline_svg(events) -> bytes:
+    """The timeline drawn for a phone (narrow_timeline_figure): SVG bytes, text as SVG text like the wide one's."""
+    _load_matplotlib()
+    with _drawing(events[0].path if events else "timeline", "timeline (narrow)"), \
+            matplotlib.rc_context({"svg.fonttype": "none"}):
+        return _svg(_narrow_timeline_figure(events))
+
+
 def _date_label(iso: str) -> str:
     """The timeline's date column: the year stands apart, so only month and day.
 
