@@ -46,6 +46,9 @@ def check_layout(ds) -> None:
             assert not _overlap(a, b), (ds.id, t.get_text(), u.get_text())
         for _, b in bars:
             assert not _overlap(a, b), (ds.id, t.get_text(), "over a bar")
+    axes = fig.axes[0].get_window_extent(fig.canvas.get_renderer())
+    for _, b in bars:        # bars whole, never clipped by the axes (the zero line inside too)
+        assert axes.x0 - SLACK <= b.x0 and b.x1 <= axes.x1 + SLACK, (ds.id, b, axes)
     values = [p.value for p in ds.points]
     assert len(bars) == len(values) + sum(1 for p in ds.points if p.value_high is not None)
 

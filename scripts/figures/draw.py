@@ -414,9 +414,9 @@ def render_svg(dataset: Dataset) -> bytes:
 
 
 # The narrow drawing, for small screens (the page's <picture> picks it below a phone's width). At
-# NARROW["width"] inches, shown on a 360 px screen (about 328 CSS px of column), 1 pt is drawn at
-# about 0.95 CSS px, so the smallest text here (11.6 pt) reads at 11 px or more, as the wide drawing's
-# labels do on a desktop. Every chart becomes rows of horizontal bars, labelled directly: the
+# NARROW["width"] inches, shown on a 360 px screen (328 CSS px of column in Material), 1 pt is drawn
+# at 0.95 CSS px, so the smallest text here (12 pt) reads at 11.4 px, the labels at 11.9 px: about
+# the wide drawing's sizes on a desktop. Every chart becomes rows of horizontal bars, labelled directly: the
 # category's two names on a line of their own above its bars, the amount in English (and the
 # article's Chinese words for it) at the end of each bar, no value axis. Laid out by hand, in
 # inches from the top, so there is no layout engine to run.
@@ -424,13 +424,13 @@ NARROW = {
     "width": 4.8,
     "margin": 0.12,
     "pad": 0.12,                       # inches above the title and below the source line
-    "size_title": 15,
-    "size_subtitle": 12,
-    "size_label": 12,
-    "size_value": 12,
-    "size_small": 11.6,                # the Chinese reading, axis title, legend and source line
+    "size_title": 15.5,
+    "size_subtitle": 12.5,
+    "size_label": 12.5,
+    "size_value": 12.5,
+    "size_small": 12,                  # the Chinese reading, axis title, legend, source line, dates
     "bar": 0.22,                       # inches, one bar's thickness
-    "line": 0.19,                      # inches, a line of a value label
+    "line": 0.21,                      # inches, a line of a value label or of the timeline
     "bar_gap": 0.06,                   # between the bars of one row
     "row_gap": 0.16,                   # between rows
     "label_gap": 0.05,                 # between a row's label and its first bar
@@ -438,16 +438,17 @@ NARROW = {
 
 
 def _wrapped(fig, s: str, size: float, width_in: float, **kw):
-    """A figure text (placed later, in inches: `_place`) wrapped by measurement to `width_in`:
+    """A figure text (placed later by the caller, in inches) wrapped by measurement to `width_in`:
     lines are re-broken at fewer characters until the widest fits (CJK runs broken anywhere)."""
     t = fig.text(0, 0, s, fontsize=size, transform=fig.dpi_scale_trans, ha="left", va="top", **kw)
     renderer = fig.canvas.get_renderer()
     limit = width_in * fig.dpi
     width = t.get_window_extent(renderer).width
-    n = len(s)
+    n = max(len(part) for part in s.split("\n"))
     while width > limit and n > 4:
         n = min(n - 1, int(n * limit / width))
-        t.set_text("\n".join(textwrap.wrap(s, max(n, 4), break_long_words=True, break_on_hyphens=False)))
+        t.set_text("\n".join(line for part in s.split("\n")        # a line break given stays
+                             for line in textwrap.wrap(part, max(n, 4), break_long_words=True, break_on_hyphens=False)))
         width = t.get_window_extent(renderer).width
     return t
 
@@ -553,7 +554,7 @@ def _narrow_figure(ds: Dataset) -> Figure:
             legend.append((t, STYLE["palette"][j % len(STYLE["palette"])]))
             top.append((t, 0.04))
         top[-1] = (top[-1][0], 0.12)
-    footer = _wrapped(fig, _source(ds.articles), st["size_small"], inner, color=STYLE["muted"])
+    footer = _wrapped(fig, _source(ds.articles).replace(" · ", "\n"), st["size_small"], inner, color=STYLE["muted"])
     rows, body, y = _narrow_rows(ds), [], 0.0
     signs = {v < 0 for p in ds.points for v in (p.value, p.value_high) if v is not None}
     share = 0.4 if len(signs) > 1 else 0.6      # labels on both sides of zero share the width
@@ -624,7 +625,7 @@ def _solve_limits(ax, texts, values, renderer) -> None:
         v = t.xy[0] if isinstance(t.xycoords, str) else t.xycoords.xy[0]
         anchor = box.x0 + (v - lo) * k0
         needs.append((v, max(0.0, ext.x1 - anchor), max(0.0, anchor - ext.x0)))
-    needs += [(v, 0.0, 0.0) for v in values]
+    needs += [(v, 0.0, 0.0) for v in (0.0, *values)]     # the zero line and every bar whole, too
 
     def window(k: float) -> tuple[float, float]:
         low = max(4 + left - v * k for v, _, left in needs)
@@ -734,7 +735,7 @@ def _narrow_timeline_figure(events) -> Figure:
     for t in _text_lines(fig, "文中提及的大事记", st["size_title"], (width - 2 * m) * fit, fontweight="bold",
                          color=STYLE["text"]):
         placed.append((t, m, y))
-        y += 0.27
+        y += 0.28
     for t in _text_lines(fig, "Timeline of the events the articles date", st["size_subtitle"], (width - 2 * m) * fit,
                          color=STYLE["muted"]):
         placed.append((t, m, y))
