@@ -12,7 +12,8 @@ The package, one module per job:
 - `load`: `load_datasets` / `load_timeline` validate the files, `check_quotes` checks every quote
   against the article texts and every value against its reading;
 - `draw`: `render_svg` / `render_timeline_svg` draw reproducible SVGs with matplotlib (text as
-  paths, so no reader needs a CJK font);
+  paths, so no reader needs a CJK font); `render_narrow_svg` / `render_narrow_timeline_svg` the
+  same for a phone's screen (figures.NARROW: 4.8 in, direct-labelled horizontal bars);
 - `svg`: `compact`, the pure string rewrite that makes matplotlib's SVG small.
 Every failure is a `BuildError` naming the YAML file and line. The names below are the package's
 interface: `from scripts import figures; figures.load_datasets(...)`.

@@ -437,11 +437,24 @@ NARROW = {
 }
 
 
+_MEASURE: dict = {}
+
+
+def _measure(fig):
+    """A renderer to measure text with, one per dpi for the whole process: text metrics depend only
+    on the text, its font and the dpi, and matplotlib caches them per renderer, so this one keeps
+    them across a figure's change of size and across figures (the house's strings recur)."""
+    if fig.dpi not in _MEASURE:
+        from matplotlib.backends.backend_agg import RendererAgg
+        _MEASURE[fig.dpi] = RendererAgg(8, 8, fig.dpi)
+    return _MEASURE[fig.dpi]
+
+
 def _wrapped(fig, s: str, size: float, width_in: float, **kw):
     """A figure text (placed later by the caller, in inches) wrapped by measurement to `width_in`:
     lines are re-broken at fewer characters until the widest fits (CJK runs broken anywhere)."""
     t = fig.text(0, 0, s, fontsize=size, transform=fig.dpi_scale_trans, ha="left", va="top", **kw)
-    renderer = fig.canvas.get_renderer()
+    renderer = _measure(fig)
     limit = width_in * fig.dpi
     width = t.get_window_extent(renderer).width
     n = max(len(part) for part in s.split("\n"))
@@ -454,7 +467,7 @@ def _wrapped(fig, s: str, size: float, width_in: float, **kw):
 
 
 def _height_in(fig, t) -> float:
-    return t.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+    return t.get_window_extent(_measure(fig)).height / fig.dpi
 
 
 def _row_label(fig, label: Bilingual, width_in: float):
@@ -488,7 +501,7 @@ def _value_layout(fig, p: Point, unit: str, inner: float, share: float) -> tuple
     """A bar's value label as it fits beside the bar: (the English, wrapped if over half the width;
     whether the Chinese goes under it, when both on one line would take over `share` of the width;
     the height in inches the bar's slot needs)."""
-    renderer = fig.canvas.get_renderer()
+    renderer = _measure(fig)
 
     def width(s, size, weight="normal"):
         t = fig.text(0, 0, s, fontsize=size, fontweight=weight)
@@ -605,7 +618,7 @@ def _narrow_figure(ds: Dataset) -> Figure:
     lo, hi = min(0.0, *values), max(0.0, *values)
     span = (hi - lo) or 1.0
     ax.set_xlim(lo - (0.02 * span if lo < 0 else 0), hi + (0.02 * span if hi > 0 else 0))
-    _solve_limits(ax, texts, values, fig.canvas.get_renderer())
+    _solve_limits(ax, texts, values, _measure(fig))
     return fig
 
 
