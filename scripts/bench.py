@@ -181,10 +181,13 @@ INGEST_CLEAN_LOOPS = 5         # passes over the corpus per timing (it is small)
 
 
 def ingest_clean_files() -> list[Path]:
-    """The development corpus (every input form); the seeds when there is none."""
-    from .ingest import SEED_SUFFIXES, find_seeds
+    """The development corpus (every input form: the scrapes its PROVENANCE.yml lists); the seeds
+    when there is none."""
+    from . import yamlio
+    from .ingest import find_seeds
     corpus_dir = ROOT / "tests" / "corpus"
-    files = sorted(p for p in corpus_dir.glob("*") if p.suffix in SEED_SUFFIXES) if corpus_dir.exists() else []
+    listed = corpus_dir / "PROVENANCE.yml"
+    files = sorted(corpus_dir / str(e["file"]) for e in yamlio.load(listed)) if listed.is_file() else []
     return files or find_seeds(ROOT / "seeds")
 
 
