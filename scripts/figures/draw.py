@@ -461,9 +461,28 @@ def _wrapped(fig, s: str, size: float, width_in: float, **kw):
     while width > limit and n > 4:
         n = min(n - 1, int(n * limit / width))
         t.set_text("\n".join(line for part in s.split("\n")        # a line break given stays
-                             for line in textwrap.wrap(part, max(n, 4), break_long_words=True, break_on_hyphens=False)))
+                             for line in _balanced_lines(part, max(n, 4))))
         width = t.get_window_extent(renderer).width
     return t
+
+
+def _balanced_lines(text: str, n: int) -> list[str]:
+    """text wrapped at n characters, then into lines as even as the same number of lines allows, so
+    no last line is left with a character or two ('…开始崛' over '起').
+
+    >>> _balanced_lines("大模型行业开始崛起", 8), _balanced_lines("AI stocks largest fall", 12)
+    (['大模型行业', '开始崛起'], ['AI stocks', 'largest fall'])
+    """
+    def wrap(width: int) -> list[str]:
+        return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+    lines = wrap(n)
+    if len(lines) < 2:
+        return lines
+    for width in range(-(-len(text) // len(lines)), n):
+        even = wrap(width)
+        if len(even) == len(lines):
+            return even
+    return lines
 
 
 def _height_in(fig, t) -> float:
