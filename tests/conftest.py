@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -7,6 +8,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# A test run started in the background by a shell without job control (`make test &` in a script,
+# nohup) inherits SIGINT ignored, and so would every build the tests start: the Ctrl-C tests would
+# then test the shell, not the build. The tests' own processes get Ctrl-C as a terminal gives it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 from scripts.paths import copy_project  # noqa: E402
 
