@@ -122,8 +122,8 @@ def miscut(strings, table: dict, names=()) -> dict[str, list[str]]:
     """The runs of `strings` that bm.js, cutting them into the longest pieces `table` knows (cut),
     would write otherwise than the build does (阿里巴巴, a name, is not 阿裡巴巴): run -> its own
     entry ([] when it stays as it is), so the table holds them whole."""
-    from .annotate.words import _HAN_RUN, hant_entry, hant_runs
-    names_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+    from .annotate.words import _HAN_RUN, hant_entry, hant_runs, names_pattern
+    names_re = names_pattern(tuple(names))
     runs = [r for r in dict.fromkeys(run for text in strings for run in _HAN_RUN.findall(text or "")) if r not in table]
     sizes = sorted({len(k) for k in table if 1 < len(k) <= CUT_MAX}, reverse=True)
     out = {}

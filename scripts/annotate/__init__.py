@@ -40,8 +40,7 @@ class Lexicon:
     @functools.cached_property
     def names_re(self):
         """One regex for every Chinese name form, longest first (None when there are none)."""
-        names = sorted(self.names, key=len, reverse=True)
-        return re.compile("|".join(re.escape(n) for n in names)) if names else None
+        return words.names_pattern(self.names)
 
     @classmethod
     def load(cls, data_dir: Path) -> "Lexicon":

@@ -263,12 +263,23 @@ def hant_entry(word: str, tw: str, hk: str, pinyin: str = "") -> list[str]:
     return [tw, hk]
 
 
+@lru_cache(maxsize=8)
+def names_pattern(names: tuple[str, ...]):
+    """One regex for the name forms, longest first (None when there are none); kept per set of
+    names, so the glossary's hundreds of forms are compiled once per build, not once per table.
+
+    >>> names_pattern(("百川", "百川智能")).pattern, names_pattern(())
+    ('百川智能|百川', None)
+    """
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+
+
 def hant_table(strings, names=()) -> dict[str, list[str]]:
     """Every run of Han characters in `strings` that a Traditional standard writes differently:
     run -> hant_entry. bm.js converts text outside the word spans (titles, the table of contents,
     captions, pop-ups) with it, so 繁 needs no converter in the browser. `names` (glossary and
     who's who forms) change characters only, never words."""
-    names_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+    names_re = names_pattern(tuple(names))
     runs = list(dict.fromkeys(run for s in strings for run in _HAN_RUN.findall(s or "")))
     tw, hk = (hant_runs(runs, std, names_re) for std in ("tw", "hk"))
     out = {run: hant_entry(run, t, h)[:2] for run, t, h in zip(runs, tw, hk)}
