@@ -67,7 +67,8 @@ def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     cache = Cache(ctx.paths)
     datasets, events = _figure_data(ctx, cache, inp)
     cache_dir = cache.figures
-    drawing = figure_pages.Prerender(datasets, events, cache_dir, start=draw)
+    names = figure_pages.names(ctx.paths.data)
+    drawing = figure_pages.Prerender(datasets, events, cache_dir, start=draw, names=names)
     try:
         keys = (lambda stem: cache.article_key(inp, stem)) if inp else None
         articles = load_articles(ctx, keys, cache.memory.articles)
@@ -79,7 +80,7 @@ def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     if draw:
         drawing.finish()
     out.undrawn = sorted(drawing.missing) if not draw else []
-    out.files.update(figure_pages.files(placed, cache_dir, skip=set(out.undrawn)))
+    out.files.update(figure_pages.files(placed, cache_dir, skip=set(out.undrawn), names=names))
     return out
 
 
@@ -253,7 +254,8 @@ class BackgroundBuild:
         self.job = workers.Worker(_build_pages, paths, inp, name="page build")
         try:
             datasets, events = figure_pages.load(paths.data)
-            self.drawing = figure_pages.Prerender(datasets, events, Cache(paths).figures, separate=True)
+            self.drawing = figure_pages.Prerender(datasets, events, Cache(paths).figures, separate=True,
+                                                  names=figure_pages.names(paths.data))
         except BuildError:
             pass                          # the page build reports it, with the rest of the build
         except BaseException:

@@ -15,6 +15,8 @@ from . import html as h
 from . import workers
 from .cache import Cache
 from .errors import BuildError
+from .annotate.words import names_pattern
+from .figures import hant
 from .paths import atomic_write
 
 _CODE_HASH = hashlib.sha256((figures.code_digest() + fonts.digest()).encode()).hexdigest()[:16]
@@ -222,11 +224,29 @@ def figure_html(ds, placed: Placed, root: str) -> str:
             f'<a href="{root}figures/#fig-{ds.id}">All figures</a></figcaption>\n</figure>')
 
 
-def _draw(job) -> bytes:
-    kind, payload = job
+def _draw(job) -> list[bytes]:
+    """One drawing job: the Simplified SVG, then its Traditional variants (figures.hant), in
+    VARIANTS order. The variants are rewrites of the drawing, not drawings: they cost milliseconds."""
+    kind, payload, names = job
     draw = {"timeline": figures.render_timeline_svg, "timeline-narrow": figures.render_narrow_timeline_svg,
             "narrow": figures.render_narrow_svg}.get(kind, figures.render_svg)
-    return draw(payload)
+    svg = draw(payload)
+    what = f"figure {getattr(payload, 'id', 'timeline')}"
+    names_re = names_pattern(names)
+    text = svg.decode("utf-8")
+    return [svg] + [hant.variant(text, std, names_re, what).encode("utf-8") for std in hant.STANDARDS]
+
+
+# Where each drawing goes: the Simplified one at assets/figures/REST, each Traditional one at
+# assets/figures/STD/REST (bm.js swaps the folder when a reader chooses 繁·台 or 繁·港).
+VARIANTS = ("",) + tuple(f"{std}/" for std in hant.STANDARDS)
+FIGURES_DIR = "assets/figures/"
+
+
+def _variant_rels(rel: str) -> list[str]:
+    """assets/figures/x.svg -> [it, assets/figures/tw/x.svg, assets/figures/hk/x.svg]."""
+    rest = rel[len(FIGURES_DIR):]
+    return [FIGURES_DIR + v + rest for v in VARIANTS]
 
 
 def _key_source(kind: str, payload) -> bytes:
@@ -237,18 +257,40 @@ def _key_source(kind: str, payload) -> bytes:
     return b"narrow\0" + data if kind.endswith("narrow") else data
 
 
+def _variant_sources(source: bytes, names: tuple[str, ...]) -> list[bytes]:
+    """The cache sources of a job's outputs in VARIANTS order: the variants also depend on the names
+    (converted by character)."""
+    named = "\n".join(names).encode("utf-8")
+    return [source] + [b"hant\0" + v.encode() + b"\0" + named + b"\0" + source for v in VARIANTS[1:]]
+
+
 def _svg_key(source: bytes) -> str:
     return hashlib.sha256(source + _CODE_HASH.encode()).hexdigest()[:24]
 
 
-def _jobs(datasets: list, events: list) -> list[tuple[str, tuple]]:
-    """(output path, drawing job) for every SVG; the timeline, the longest to draw, first; each chart
-    twice, wide and narrow (for phones: narrow/ID.svg), as separate jobs, so workers draw them in parallel."""
-    jobs = [("assets/figures/timeline.svg", ("timeline", events)),
+def _cached(source: bytes, cache_dir: Path) -> bytes | None:
+    key = _svg_key(source)
+    if key in _memory():
+        return _memory()[key]
+    path = cache_dir / f"{key}.svg"
+    return path.read_bytes() if path.exists() else None
+
+
+def names(data_dir: Path) -> tuple[str, ...]:
+    """The who's who name forms the Traditional drawings convert by character (figures.hant)."""
+    return hant.name_forms(data_dir / "entities.yml")
+
+
+def _jobs(datasets: list, events: list, names: tuple[str, ...] = ()) -> list[tuple[list[str], tuple, list[bytes]]]:
+    """(output paths, drawing job, cache sources) for every drawing; the timeline, the longest to
+    draw, first; each chart twice, wide and narrow (for phones: narrow/ID.svg), as separate jobs,
+    so workers draw them in parallel. Each job's outputs: the drawing and its Traditional variants."""
+    plan = [("assets/figures/timeline.svg", ("timeline", events)),
             ("assets/figures/narrow/timeline.svg", ("timeline-narrow", events))] if events else []
     for ds in datasets:
-        jobs += [(f"assets/figures/{ds.id}.svg", ("figure", ds)), (f"assets/figures/narrow/{ds.id}.svg", ("narrow", ds))]
-    return jobs
+        plan += [(f"assets/figures/{ds.id}.svg", ("figure", ds)), (f"assets/figures/narrow/{ds.id}.svg", ("narrow", ds))]
+    return [(_variant_rels(rel), (kind, payload, names), _variant_sources(_key_source(kind, payload), names))
+            for rel, (kind, payload) in plan]
 
 
 class Prerender:
@@ -261,14 +303,13 @@ class Prerender:
     waits for them, caches them and returns them by output path; `cancel()` stops the drawing.
     With start=False nothing is drawn (the caller leaves them to another process)."""
 
-    def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False):
+    def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False,
+                 names: tuple[str, ...] = ()):
         import os
         self.cache_dir, self.job, self.todo = cache_dir, None, []
-        for rel, (kind, payload) in _jobs(datasets, events):
-            source = _key_source(kind, payload)
-            key = _svg_key(source)
-            if key not in _memory() and not (cache_dir / f"{key}.svg").exists():
-                self.todo.append((rel, (kind, payload), source))
+        for rels, job, sources in _jobs(datasets, events, names):
+            if any(_cached(src, cache_dir) is None for src in sources):
+                self.todo.append((rels, job, sources))
         processes = min(len(self.todo), os.cpu_count() or 1)
         if not start or len(self.todo) < 2 or processes < 2:
             return
@@ -286,7 +327,7 @@ class Prerender:
     @property
     def missing(self) -> set[str]:
         """Output paths of the SVGs this drawing makes."""
-        return {rel for rel, _, _ in self.todo}
+        return {rel for rels, _, _ in self.todo for rel in rels}
 
     def cancel(self) -> None:
         """Stop drawing: the workers are killed and reaped; nothing is cached."""
@@ -302,23 +343,34 @@ class Prerender:
             self.cancel()
             raise
         self.job = None
-        return {rel: cached_svg(source, lambda svg=svg: svg, self.cache_dir)
-                for (rel, _, source), svg in zip(self.todo, drawn)}
+        out = {}
+        for (rels, _, sources), svgs in zip(self.todo, drawn):
+            for rel, source, svg in zip(rels, sources, svgs):
+                out[rel] = cached_svg(source, lambda svg=svg: svg, self.cache_dir)
+        return out
 
 
-def _draw_apart(jobs: list, processes: int) -> list[bytes]:
+def _draw_apart(jobs: list, processes: int) -> list[list[bytes]]:
     """The separate drawing process: matplotlib loaded once, then the workers forked from here."""
     figures.warm_up()
     return workers.parallel(_draw, jobs, processes, name="figure drawing").result()
 
 
-def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset()) -> dict[str, str | bytes]:
-    """Every figure's SVG (from the cache, or drawn now) and CSV, by output path; `skip` leaves out
-    SVGs that are still being drawn."""
+def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset(), names: tuple[str, ...] = ()) -> dict[str, str | bytes]:
+    """Every figure's SVG (from the cache, or drawn now) and its Traditional variants, and every CSV,
+    by output path; `skip` leaves out SVGs that are still being drawn."""
     out: dict[str, str | bytes] = {}
-    for rel, job in _jobs(placed.datasets, placed.events):
-        if rel not in skip:
-            out[rel] = cached_svg(_key_source(*job), lambda job=job: _draw(job), cache_dir)
+    for rels, job, sources in _jobs(placed.datasets, placed.events, names):
+        if rels[0] in skip:
+            continue
+        found = [_cached(src, cache_dir) for src in sources]
+        if any(f is None for f in found):
+            drawn = _draw(job)
+            found = [cached_svg(src, lambda svg=svg: svg, cache_dir) for src, svg in zip(sources, drawn)]
+        else:
+            for src, svg in zip(sources, found):
+                _memory()[_svg_key(src)] = svg
+        out.update(zip(rels, found))
     for ds in placed.datasets:
         out[f"data/figures/{ds.id}.csv"] = figures.dataset_csv(ds)
     return out

@@ -10,8 +10,9 @@ stylesheet loads the same files with @font-face (docs/assets/print.css). The fon
 has, so a lookup can only find these files. OFL.txt and FONTLOG.txt travel with them.
 
 The repertoire is fixed by rules, not by hand: every character GB2312 decodes to (the 6,763 common
-hanzi and their symbols), the Unicode blocks in BLOCKS, and any other character the figure data use
-(DATA_FILES). A character a new figure needs that the font lacks stops the drawing with one line
+hanzi and their symbols), the Unicode blocks in BLOCKS, any other character the figure data or the
+drawing code use (DATA_FILES, CODE_FILES), and the Traditional forms of those, which the 繁 drawings
+draw (figures.hant). A character a new figure needs that the font lacks stops the drawing with one line
 naming the data file, its line and the character (`missing_glyph`); running the command above adds it.
 """
 from __future__ import annotations
@@ -48,6 +49,9 @@ BLOCKS = (                                  # (first, last, why)
     (0xFF00, 0xFFEF, "Halfwidth and Fullwidth Forms"),
 )
 DATA_FILES = ("figures/*.yml", "timeline.yml")   # under data/: what the figures draw
+# The code that writes words into the figures (source lines, units, scales): its characters are
+# drawn too. Both sources are kept also in their Traditional forms, for the 繁 drawings (figures.hant).
+CODE_FILES = ("scripts/figures/*.py", "scripts/annotate/numbers.py")   # under the project root
 # Layout features kept: those HarfBuzz applies unasked (matplotlib shapes text with it; Noto's 'locl'
 # gives digits in Latin text their Latin form), and the browser's punctuation spacing. Only the
 # default language system is kept (`_one_language`), so no machine's locale can pick Japanese,
@@ -147,12 +151,30 @@ def data_characters(data_dir: Path) -> set[str]:
     return chars
 
 
+def drawn_characters(data_dir: Path, root: Path = ROOT) -> set[str]:
+    """Every character the figures can draw: the data files', the drawing code's, and the
+    Traditional forms of both (Taiwan and Hong Kong, by word and by character)."""
+    from .chinese import HAN_RE, to_hant
+    chars = data_characters(data_dir)
+    for pattern in CODE_FILES:
+        for p in sorted(root.glob(pattern)):
+            chars |= {c for c in p.read_text(encoding="utf-8") if c.isprintable() and HAN_RE.match(c)}
+    han = "".join(sorted(c for c in chars if HAN_RE.match(c)))
+    for standard in ("tw", "hk"):
+        for words in (True, False):
+            chars |= set(to_hant(han, standard, words))
+    text = "\n".join(p.read_text(encoding="utf-8") for pattern in DATA_FILES for p in sorted(data_dir.glob(pattern)))
+    for standard in ("tw", "hk"):         # the words of the data (phrases convert as a whole)
+        chars |= {c for c in to_hant(text, standard, True) if c.isprintable()}
+    return chars
+
+
 def repertoire(data_dir: Path) -> list[int]:
-    """The code points to keep, sorted: the legacy encodings, the blocks, the figure data."""
+    """The code points to keep, sorted: the legacy encodings, the blocks, what the figures draw."""
     chars = set().union(*(legacy_characters(e) for e in LEGACY_ENCODINGS))
     for first, last, _ in BLOCKS:
         chars |= {chr(c) for c in range(first, last + 1)}
-    chars |= data_characters(data_dir)
+    chars |= drawn_characters(data_dir)
     return sorted(ord(c) for c in chars)
 
 
@@ -246,6 +268,8 @@ def fontlog(sources: dict[str, Path], fonts: dict[str, bytes], unicodes: list[in
     lines += [f"  every character {e.upper()} decodes to" for e in LEGACY_ENCODINGS]
     lines += [f"  U+{a:04X}–U+{b:04X} {why}" for a, b, why in BLOCKS]
     lines += [f"  every character of data/{p}" for p in DATA_FILES]
+    lines += [f"  every Han character of {p}" for p in CODE_FILES]
+    lines += ["  the Traditional forms (OpenCC s2twp, s2tw, s2hk) of the characters and words above from data/ and the code"]
     lines += ["", "Files:"]
     for style, data in fonts.items():
         name, collection = FACES[style]

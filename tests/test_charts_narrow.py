@@ -108,12 +108,20 @@ def test_any_dataset_narrow_fits_and_nothing_overlaps(ds):
 
 
 def test_jobs_files_and_keys_hold_both_drawings(tmp_path):
-    jobs = dict(figure_pages._jobs(DATASETS, []))
+    jobs = {rels[0]: (rels, job, sources) for rels, job, sources in figure_pages._jobs(DATASETS, [], ("百川智能",))}
     for ds in DATASETS:
-        assert jobs[f"assets/figures/{ds.id}.svg"] == ("figure", ds)
-        assert jobs[f"assets/figures/narrow/{ds.id}.svg"] == ("narrow", ds)
+        rels, job, sources = jobs[f"assets/figures/{ds.id}.svg"]
+        assert job == ("figure", ds, ("百川智能",))
+        assert rels == [f"assets/figures/{ds.id}.svg", f"assets/figures/tw/{ds.id}.svg", f"assets/figures/hk/{ds.id}.svg"]
+        assert jobs[f"assets/figures/narrow/{ds.id}.svg"][0][1:] == [f"assets/figures/tw/narrow/{ds.id}.svg",
+                                                                      f"assets/figures/hk/narrow/{ds.id}.svg"]
+        assert jobs[f"assets/figures/narrow/{ds.id}.svg"][1][0] == "narrow"
         wide, narrow = (figure_pages._svg_key(figure_pages._key_source(k, ds)) for k in ("figure", "narrow"))
         assert wide != narrow
+        keys = [figure_pages._svg_key(s) for s in sources]
+        assert len(set(keys)) == 3            # every variant cached under a key of its own
+        other = figure_pages._jobs([ds], [], ())[0][2]
+        assert other[0] == sources[0] and other[1] != sources[1]    # the names change only the variants
     assert len(jobs) == 2 * len(DATASETS)
 
 
@@ -158,7 +166,7 @@ def test_narrow_timeline_fits_reads_and_is_real_text():
 
 def test_timeline_jobs_hold_both_drawings():
     from tests.test_figures import EVENTS
-    jobs = dict(figure_pages._jobs([], EVENTS))
-    assert jobs["assets/figures/timeline.svg"] == ("timeline", EVENTS)
-    assert jobs["assets/figures/narrow/timeline.svg"] == ("timeline-narrow", EVENTS)
+    jobs = {rels[0]: job for rels, job, _ in figure_pages._jobs([], EVENTS)}
+    assert jobs["assets/figures/timeline.svg"] == ("timeline", EVENTS, ())
+    assert jobs["assets/figures/narrow/timeline.svg"] == ("timeline-narrow", EVENTS, ())
     assert figure_pages._key_source("timeline-narrow", EVENTS) != figure_pages._key_source("timeline", EVENTS)

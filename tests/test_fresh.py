@@ -201,8 +201,11 @@ def _cmap(path: Path) -> set[int]:
 
 @pytest.mark.parametrize("path", fonts.files(), ids=lambda p: p.name)
 def test_bundled_font_covers_gb2312_and_the_figure_data(path):
+    """GB2312, the figure data, the drawing code's words, and their Traditional forms (the 繁 drawings)."""
     cmap = _cmap(path)
-    missing = {c for c in fonts.data_characters(ROOT / "data") | fonts.legacy_characters("gb2312") if ord(c) not in cmap}
+    drawn = fonts.drawn_characters(ROOT / "data")
+    assert {"國", "億", "數", "來"} <= drawn and fonts.data_characters(ROOT / "data") <= drawn
+    missing = {c for c in drawn | fonts.legacy_characters("gb2312") if ord(c) not in cmap}
     assert not missing, f"{path.name} lacks {sorted(missing)[:20]}: python -m scripts font"
     assert {0x2212, 0x3002, 0xFF0C} <= cmap        # minus sign, 。 and ，
 

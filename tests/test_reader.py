@@ -589,6 +589,46 @@ def test_traditional_follows_the_reader_to_every_page(page, server, site, lexico
         assert check_converted(before, after, "tw", lexicon), f"/{path}: nothing converted"
 
 
+FIGURE_URLS_JS = """() => [...document.querySelectorAll(
+    '.md-content img[src*="assets/figures/"], .md-content source[srcset*="assets/figures/"], .md-content a[href*="assets/figures/"]')]
+    .map(e => [e.tagName, e.getAttribute(e.tagName === 'IMG' ? 'src' : e.tagName === 'SOURCE' ? 'srcset' : 'href'),
+               e.tagName === 'IMG' ? e.currentSrc : ''])"""
+LOADS_JS = "urls => Promise.all(urls.map(u => fetch(u).then(r => r.ok && r.headers.get('content-type').includes('svg'))))"
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("standard,val", [("tw", "hant"), ("hk", "hk")])
+def test_traditional_figures_are_drawn_in_the_chosen_script(page, server, site, standard, val, size):
+    """繁 reaches the drawings: every chart, its phone drawing, its full-size link and the timeline
+    show the drawing in the chosen standard (assets/figures/tw/ or hk/), each loads, and what it
+    draws holds no Simplified-only character. Back to 简, the Simplified drawings return."""
+    from scripts.figures import hant
+    page.set_viewport_size(DESKTOP if size == "desktop" else PHONE)
+    for path in ["figures/", "timeline/"]:
+        goto(page, server, path)
+        before = page.evaluate(FIGURE_URLS_JS)
+        assert before and all("/tw/" not in u and "/hk/" not in u for _, u, _ in before)
+        page.locator(".md-content img").first.scroll_into_view_if_needed()
+        set_option(page, "script", val)
+        page.wait_for_function("() => { const i = document.querySelector('.md-content img'); return i.complete && i.currentSrc; }")
+        after = page.evaluate(FIGURE_URLS_JS)
+        assert [t for t, *_ in after] == [t for t, *_ in before]
+        for (tag, was, _), (_, now, _) in zip(before, after):
+            assert now == was.replace("assets/figures/", f"assets/figures/{standard}/"), (tag, was, now)
+        assert all(page.evaluate(LOADS_JS, [u for _, u, _ in after])), "every drawing is on the site"
+        shown = after[[t for t, *_ in after].index("IMG")][2]      # the drawing the browser chose (wide or narrow)
+        assert f"/assets/figures/{standard}/" in shown and ("/narrow/" in shown) == (size == "phone"), shown
+        for _, now, _ in after:
+            rel = urlsplit(now).path.split("assets/figures/", 1)[1]
+            svg = (site / "assets" / "figures" / rel).read_text(encoding="utf-8")
+            drawn = "".join(re.findall(r"<!-- (.*?) -->", svg) + re.findall(r"<text\b[^>]*>([^<]*)</text>", svg))
+            assert words.to_hant(drawn, standard, words=False) == drawn, rel
+            assert svg != (site / "assets" / "figures" / rel.split("/", 1)[1]).read_text(encoding="utf-8")
+        set_option(page, "script", "hans")
+        assert [u for _, u, _ in page.evaluate(FIGURE_URLS_JS)] == [u for _, u, _ in before]
+    assert hant.STANDARDS == ("tw", "hk")
+
+
 def _search_texts(page, builder, query):
     results = search(page, builder, query)
     page.keyboard.press("Escape")

@@ -172,13 +172,16 @@ def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, mon
     datasets, events = figure_pages.load(ROOT / "data")
     monkeypatch.setattr(Cache.memory, "svgs", {})          # nothing drawn yet in this process
     drawing = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
-    assert isinstance(drawing.job, workers.Worker) and len(drawing.missing) == 2 * (len(datasets) + 1)   # wide, narrow
+    # wide and narrow, each in Simplified and in the two Traditional standards
+    assert isinstance(drawing.job, workers.Worker) and len(drawing.missing) == 3 * 2 * (len(datasets) + 1)
     drawn = drawing.finish()
     assert set(drawn) == drawing.missing
     assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
     assert drawn[f"assets/figures/narrow/{datasets[0].id}.svg"] == F.render_narrow_svg(datasets[0])
     assert drawn["assets/figures/timeline.svg"] == F.render_timeline_svg(events)
     assert drawn["assets/figures/narrow/timeline.svg"] == F.render_narrow_timeline_svg(events)
+    from scripts.figures import hant
+    assert drawn[f"assets/figures/tw/{datasets[0].id}.svg"] == hant.variant(F.render_svg(datasets[0]).decode(), "tw").encode()
     assert workers._LIVE == {} and children(os.getpid()) == set()
 
 

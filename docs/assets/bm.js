@@ -194,8 +194,19 @@
     hosts();
     new MutationObserver(hosts).observe(document.body, { childList: true });
   }
+  /* the figures' drawings in the chosen script: the build writes each beside itself in
+     assets/figures/tw/ and hk/ (the picture, its phone source and the full-size link) */
+  var FIG = /(assets\/figures\/)(?:(?:tw|hk)\/)?/;
+  function swapFigures() {
+    var dir = opts.script === "hans" ? "" : opts.script === "hk" ? "hk/" : "tw/";
+    document.querySelectorAll('img[src*="assets/figures/"], source[srcset*="assets/figures/"], a[href*="assets/figures/"]').forEach(function (el) {
+      var attr = el.tagName === "IMG" ? "src" : el.tagName === "SOURCE" ? "srcset" : "href", v = el.getAttribute(attr), w = v.replace(FIG, "$1" + dir);
+      if (w !== v) { el.setAttribute(attr, w); }
+    });
+  }
   function applyScript() {
     document.querySelectorAll(".bm-article .w[data-z]").forEach(renderWord);
+    swapFigures();
     if (opts.script !== "hans") { loadShared(); }
     document.title = convert(title);
     convertTree(document.body);

@@ -15,6 +15,8 @@ The package, one module per job:
   paths, so no reader needs a CJK font); `render_narrow_svg` / `render_narrow_timeline_svg` the
   same for a phone's screen (figures.NARROW: 4.8 in, direct-labelled horizontal bars);
 - `svg`: `compact`, the pure string rewrite that makes matplotlib's SVG small.
+- `hant`: `variant`, the same drawing in Traditional characters (繁·台, 繁·港), rewritten from the
+  Simplified SVG glyph for glyph, without drawing again.
 Every failure is a `BuildError` naming the YAML file and line. The names below are the package's
 interface: `from scripts import figures; figures.load_datasets(...)`.
 """

@@ -54,6 +54,8 @@ def _glyph_path(d: str) -> str | None:
         out.append(seg.replace(" -", "-"))
     return "".join(out)
 _GLYPH_REF = re.compile(r'(id="|href="#)([^"\s]+-[0-9a-f]+)"')
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>\n?")
+_LEGEND = re.compile(r"<!-- glyphs: ([^>]*?) -->")
 _USE = re.compile(r'<use xlink:href="(#[^"]+)" transform="translate\(([-\d.e]+) ([-\d.e]+)\)"/>')
 _PATH_DATA = re.compile(r' d="([^"]*)"')
 _FONT_FAMILY = re.compile(r"font-family: [^;\"]+")
@@ -74,6 +76,10 @@ def compact(svg: str, font_stack: str) -> str:
         prefix = fonts.setdefault(font, "g" + "abcdefghijklmnopqrstuvwxyz"[len(fonts) % 26] * (1 + len(fonts) // 26))
         names.setdefault(gid, prefix + code)
     svg = _GLYPH_REF.sub(lambda m: f'{m.group(1)}{names.get(m.group(2), m.group(2))}"', svg)
+    opening = _SVG_OPEN.search(svg)
+    if fonts and opening:      # which font each id prefix stands for (figures.hant reads it back)
+        legend = " ".join(f"{prefix}={font}" for font, prefix in fonts.items())
+        svg = f"{svg[:opening.end()]}<!-- glyphs: {legend} -->\n{svg[opening.end():]}"
 
     def num(v: float) -> str:
         return f"{v:.1f}".rstrip("0").rstrip(".")
@@ -90,3 +96,26 @@ def compact(svg: str, font_stack: str) -> str:
     svg = _PATH_DATA.sub(lambda m: ' d="' + _COMMAND_SPACE.sub("", " ".join(m.group(1).split())) + '"', svg)
     svg = _FONT_FAMILY.sub("font-family: " + font_stack, svg)
     return re.sub(r"\n[ \t]+", "\n", svg)
+
+
+def glyph_fonts(svg: str) -> dict[str, str]:
+    """The glyph-id prefixes of a compacted SVG and the font each stands for (its PostScript name).
+
+    >>> glyph_fonts('<svg>\\n<!-- glyphs: ga=Sans-Regular gb=Sans-Bold -->\\n</svg>')
+    {'ga': 'Sans-Regular', 'gb': 'Sans-Bold'}
+    """
+    m = _LEGEND.search(svg)
+    return dict(item.split("=", 1) for item in m.group(1).split() if "=" in item) if m else {}
+
+
+def glyph_def(glyph_id: str, d: str) -> str:
+    """A glyph outline definition as `compact` writes it, from matplotlib's absolute path data in
+    FreeType's 1/64 units ('M 1926 -83 L …').
+
+    >>> glyph_def("ga41", "M 1926 -83 L 1926 400 z")
+    '<path id="ga41" d="m241-10v60z" transform="scale(0.125)"/>'
+    """
+    rel = _glyph_path(d)
+    if rel is None:
+        return f'<path id="{glyph_id}" d="{_COMMAND_SPACE.sub("", " ".join(d.split()))}" transform="scale(0.015625)"/>'
+    return f'<path id="{glyph_id}" d="{rel}" transform="scale({0.015625 * GLYPH_STEP:g})"/>'

@@ -1,0 +1,163 @@
+"""The figures in Traditional characters: 繁·台 (Taiwan) and 繁·港 (Hong Kong) drawings made from the
+Simplified one, without drawing again.
+
+A chart's text is drawn as outlines: one group per line of text, led by a comment holding the line,
+one `<use>` per glyph. A Chinese character is one em wide, in Simplified and in Traditional, so a
+line whose characters change one for one keeps every position: only the changed characters' glyphs
+are swapped (and their outlines defined). `line` converts a line so that it keeps its length: the
+standard's words (s2twp: 软件 → 軟體) where they do, its characters alone (s2tw) where a word would
+change the length (互联网 → 網際網路), and names (who's who forms) always by character, as on the
+pages. The timeline's real `<text>` converts the same way.
+
+`variant(svg, standard, names_re)` is the whole rewrite; it needs the bundled font (scripts/fonts.py),
+whose repertoire holds the Traditional forms of every character the figures draw.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from .. import fonts
+from ..annotate.words import hant_text
+from ..chinese import HAN_RE, to_hant
+from ..errors import BuildError
+from .svg import glyph_def, glyph_fonts
+
+STANDARDS = ("tw", "hk")           # the folders under assets/figures/ (bm.js: script hant -> tw, hk -> hk)
+
+_GROUP = re.compile(r'<!-- (?P<text>.*?) -->\n(?P<open><g [^>]*>\n)(?P<body>(?:<defs>\n(?:<path [^>]*/>\n)*</defs>\n)?'
+                    r'(?:<use [^>]*/>\n)*)(?=</g>)')
+_USE = re.compile(r'(<use xlink:href="#)(g[a-z])([0-9a-f]+)(")')   # compact: one letter per font
+_TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def line(text: str, standard: str, names_re=None) -> str:
+    """text in a Traditional standard, each run of Han characters as long as before.
+
+    >>> line("软件收入 Software", "tw"), line("互联网公司", "tw"), line("为群", "hk")
+    ('軟體收入 Software', '互聯網公司', '為羣')
+    """
+    def run(m) -> str:
+        s = m.group()
+        t = hant_text(s, standard, names_re)
+        if len(t) != len(s):
+            t = to_hant(s, standard, words=False)
+        return t if len(t) == len(s) else s
+    return _HAN_RUN.sub(run, text)
+
+
+def _comment_text(s: str) -> str:
+    """The line matplotlib wrote in its comment (it escapes &, <, > and puts a space in '--')."""
+    return s.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+
+
+@functools.lru_cache(maxsize=None)
+def _font(postscript_name: str):
+    """The bundled font file of that name, opened once per process (matplotlib's FreeType wrapper)."""
+    from matplotlib import ft2font
+    for p in fonts.files():
+        if fonts.FAMILY.replace(" ", "") + "-" + p.stem.rsplit("-", 1)[-1] == postscript_name:
+            font = ft2font.FT2Font(str(p))
+            font.set_size(100, 72)             # matplotlib's text-to-path scale: 100 px to the em
+            return font, font.get_charmap()
+    raise BuildError(fonts.DIR, f"no bundled font named {postscript_name!r}", None, fonts.REMEDY)
+
+
+@functools.lru_cache(maxsize=None)
+def _outline(postscript_name: str, gid: int) -> tuple[str, float]:
+    """A glyph's outline as matplotlib writes it (absolute, FreeType's 1/64 units) and its advance."""
+    from matplotlib import ft2font
+    font, _ = _font(postscript_name)
+    glyph = font.load_glyph(gid, flags=ft2font.LoadFlags.NO_HINTING)
+    verts, codes = font.get_path()
+    parts, i = [], 0
+    arity = {1: ("M", 1), 2: ("L", 1), 3: ("Q", 2), 4: ("C", 3)}
+    while i < len(codes):
+        code = int(codes[i])
+        if code == 79:
+            parts.append("z")
+            i += 1
+            continue
+        letter, n = arity[code]
+        pts = verts[i:i + n]
+        parts.append(letter + " " + " ".join(f"{round(x * 64)} {round(y * 64)}" for x, y in pts))
+        i += n
+    return " ".join(parts), glyph.linearHoriAdvance
+
+
+def _missing(char: str, what: str) -> BuildError:
+    return BuildError(fonts.DIR, f"{what}: {char!r} (U+{ord(char):04X}), a Traditional form, is not in the figure font",
+                      None, fonts.REMEDY)
+
+
+def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str:
+    """The compacted SVG `svg` with its Chinese in `standard` ('tw' or 'hk'): outlined lines get the
+    Traditional glyphs in the same places, `<text>` its converted text. A pure function of its
+    arguments and the bundled font; the Simplified drawing when nothing changes."""
+    prefixes = glyph_fonts(svg)
+    defined = set(re.findall(r'<path id="(g[a-z][0-9a-f]+)"', svg))
+
+    def group(m) -> str:
+        s = _comment_text(m.group("text"))
+        t = line(s, standard, names_re)
+        if t == s:
+            return m.group()
+        changed = {k: (a, b) for k, (a, b) in enumerate(zip(s, t)) if a != b and _IDEOGRAPH.match(a)}
+        body, new_defs, pos = m.group("body"), [], 0
+
+        def use(u) -> str:
+            nonlocal pos
+            prefix, gid = u.group(2), int(u.group(3), 16)
+            name = prefixes.get(prefix)
+            if name is None:
+                return u.group()
+            font, cmap = _font(name)
+            k = next((k for k in range(pos, len(s)) if cmap.get(ord(s[k])) == gid), None)
+            if k is None:               # a glyph of no single character (a ligature): leave it
+                return u.group()
+            pos = k + 1
+            if k not in changed:
+                return u.group()
+            new = cmap.get(ord(changed[k][1]))
+            if new is None:
+                raise _missing(changed[k][1], what)
+            if _outline(name, new)[1] != _outline(name, gid)[1]:
+                return u.group()        # not as wide (no CJK font does this): keep the Simplified glyph
+            ref = f"{prefix}{new:x}"
+            if ref not in defined:
+                defined.add(ref)
+                new_defs.append(glyph_def(ref, _outline(name, new)[0]))
+            return f"{u.group(1)}{ref}{u.group(4)}"
+        body = _USE.sub(use, body)
+        if new_defs:
+            defs = "\n".join(new_defs) + "\n"
+            body = body.replace("</defs>\n", defs + "</defs>\n", 1) if body.startswith("<defs>") \
+                else "<defs>\n" + defs + "</defs>\n" + body
+        comment = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        comment = re.sub(r"-(?=-)", "- ", comment)
+        return f"<!-- {comment} -->\n{m.group('open')}{body}"
+
+    out = _GROUP.sub(group, svg)
+    return _TEXT.sub(lambda m: m.group(1) + line(m.group(2), standard, names_re) + m.group(3), out)
+
+
+def name_forms(entities: Path) -> tuple[str, ...]:
+    """Every Chinese name form in data/entities.yml (zh and match), read without the pipeline: the
+    drawing process converts names character by character, as the pages do. Anything unexpected in
+    the file is skipped here; the page build validates it."""
+    import yaml
+    try:
+        data = yaml.load(Path(entities).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ()
+    forms: set[str] = set()
+    for entry in data if isinstance(data, list) else []:
+        if isinstance(entry, dict):
+            match = entry.get("match")
+            for f in [entry.get("zh")] + (match if isinstance(match, list) else []):
+                if isinstance(f, str) and HAN_RE.search(f):
+                    forms.add(f)
+    return tuple(sorted(forms))
