@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from .. import fonts
-from ..annotate.words import hant_text
+from ..annotate.words import hant_runs
 from ..chinese import HAN_RE, to_hant
 from ..errors import BuildError
 from .svg import glyph_def, glyph_fonts
@@ -34,19 +34,28 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def line(text: str, standard: str, names_re=None) -> str:
-    """text in a Traditional standard, each run of Han characters as long as before.
+def line(text: str, standard: str, names_re=None, table: dict | None = None) -> str:
+    """text in a Traditional standard, each run of Han characters as long as before (`table`: the
+    runs already converted, from `runs_table`).
 
     >>> line("软件收入 Software", "tw"), line("互联网公司", "tw"), line("为群", "hk")
     ('軟體收入 Software', '互聯網公司', '為羣')
     """
-    def run(m) -> str:
-        s = m.group()
-        t = hant_text(s, standard, names_re)
+    if table is None:
+        table = runs_table(_HAN_RUN.findall(text), standard, names_re)
+    return _HAN_RUN.sub(lambda m: table[m.group()], text)
+
+
+def runs_table(runs, standard: str, names_re=None) -> dict[str, str]:
+    """Each run of Han characters -> its form in `standard`, as long as the run: by word (one OpenCC
+    call for all the runs), else by character, else unchanged."""
+    runs = list(dict.fromkeys(runs))
+    out = {}
+    for s, t in zip(runs, hant_runs(runs, standard, names_re)):
         if len(t) != len(s):
             t = to_hant(s, standard, words=False)
-        return t if len(t) == len(s) else s
-    return _HAN_RUN.sub(run, text)
+        out[s] = t if len(t) == len(s) else s
+    return out
 
 
 def _comment_text(s: str) -> str:
@@ -67,12 +76,21 @@ def _font(postscript_name: str):
 
 
 @functools.lru_cache(maxsize=None)
-def _outline(postscript_name: str, gid: int) -> tuple[str, float]:
-    """A glyph's outline as matplotlib writes it (absolute, FreeType's 1/64 units) and its advance."""
+def _advance(postscript_name: str, gid: int) -> int:
+    """A glyph's advance width (FreeType's 16.16 units at the font's size)."""
     from matplotlib import ft2font
     font, _ = _font(postscript_name)
-    glyph = font.load_glyph(gid, flags=ft2font.LoadFlags.NO_HINTING)
+    return font.load_glyph(gid, flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance
+
+
+@functools.lru_cache(maxsize=None)
+def _outline(postscript_name: str, gid: int) -> str:
+    """A glyph's outline as matplotlib writes it (absolute, in FreeType's 1/64 units)."""
+    from matplotlib import ft2font
+    font, _ = _font(postscript_name)
+    font.load_glyph(gid, flags=ft2font.LoadFlags.NO_HINTING)
     verts, codes = font.get_path()
+    verts = (verts * 64).round().astype(int).tolist()      # FreeType's own 1/64 units, whole
     parts, i = [], 0
     arity = {1: ("M", 1), 2: ("L", 1), 3: ("Q", 2), 4: ("C", 3)}
     while i < len(codes):
@@ -83,9 +101,9 @@ def _outline(postscript_name: str, gid: int) -> tuple[str, float]:
             continue
         letter, n = arity[code]
         pts = verts[i:i + n]
-        parts.append(letter + " " + " ".join(f"{round(x * 64)} {round(y * 64)}" for x, y in pts))
+        parts.append(letter + " " + " ".join(f"{x} {y}" for x, y in pts))
         i += n
-    return " ".join(parts), glyph.linearHoriAdvance
+    return " ".join(parts)
 
 
 def _missing(char: str, what: str) -> BuildError:
@@ -99,10 +117,12 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
     arguments and the bundled font; the Simplified drawing when nothing changes."""
     prefixes = glyph_fonts(svg)
     defined = set(re.findall(r'<path id="(g[a-z][0-9a-f]+)"', svg))
+    lines = [_comment_text(m.group("text")) for m in _GROUP.finditer(svg)] + [m.group(2) for m in _TEXT.finditer(svg)]
+    table = runs_table((r for text in lines for r in _HAN_RUN.findall(text)), standard, names_re)
 
     def group(m) -> str:
         s = _comment_text(m.group("text"))
-        t = line(s, standard, names_re)
+        t = line(s, standard, names_re, table)
         if t == s:
             return m.group()
         changed = {k: (a, b) for k, (a, b) in enumerate(zip(s, t)) if a != b and _IDEOGRAPH.match(a)}
@@ -124,12 +144,12 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
             new = cmap.get(ord(changed[k][1]))
             if new is None:
                 raise _missing(changed[k][1], what)
-            if _outline(name, new)[1] != _outline(name, gid)[1]:
+            if _advance(name, new) != _advance(name, gid):
                 return u.group()        # not as wide (no CJK font does this): keep the Simplified glyph
             ref = f"{prefix}{new:x}"
             if ref not in defined:
                 defined.add(ref)
-                new_defs.append(glyph_def(ref, _outline(name, new)[0]))
+                new_defs.append(glyph_def(ref, _outline(name, new)))
             return f"{u.group(1)}{ref}{u.group(4)}"
         body = _USE.sub(use, body)
         if new_defs:
@@ -141,7 +161,7 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
         return f"<!-- {comment} -->\n{m.group('open')}{body}"
 
     out = _GROUP.sub(group, svg)
-    return _TEXT.sub(lambda m: m.group(1) + line(m.group(2), standard, names_re) + m.group(3), out)
+    return _TEXT.sub(lambda m: m.group(1) + line(m.group(2), standard, names_re, table) + m.group(3), out)
 
 
 def name_forms(entities: Path) -> tuple[str, ...]:
