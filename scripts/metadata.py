@@ -62,7 +62,7 @@ _BARE_REPORTER = re.compile(rf"^[（(]?(?:本报|本刊)?(?:实习)?记者\s+(?P
 _NAME_NOTE = re.compile(r"\s*[（(][^（）()]{1,8}[）)]")
 # A reporter's line "names 发自 place" (张三 李四 发自 北京), with the outlet's account run on after it.
 _DISPATCH = re.compile(r"^(?:(?:本报|本刊)?(?:特派|实习)?记者\s*)?(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、]+[\u4e00-\u9fff·]{2,4}){0,4})"
-                       r"\s*发自\s*[^，。！？\s]{1,20}(?:\s*[|｜]?\s*[^，。！？]{0,30})?$")
+                       r"\s+发自\s*[^，。！？\s]{1,20}(?:\s*[|｜]?\s*[^，。！？]{0,30})?$")
 
 
 def _unspaced(label: str) -> str:
@@ -117,9 +117,9 @@ def meta_line(view: str, line: int) -> list[Candidate]:
         return [Candidate("published", f"{int(m.group(f'y{n}')):04d}-{month:02d}-{day:02d}", "hosting line",
                           text, line)] if 1 <= day <= 31 else []
     m = _BRACKETED.fullmatch(text)
-    if m and not _BARE_REPORTER.match(text):     # (责编：甲、乙) is the line 责编：甲、乙 in brackets
+    if m and (_DISPATCH.match(m.group(1)) or not _BARE_REPORTER.match(text)):   # (责编：甲、乙) is 责编：甲、乙 in brackets
         return meta_line(m.group(1), line)
-    m = _BARE_REPORTER.match(text) or _DISPATCH.match(text)
+    m = _DISPATCH.match(text) or _BARE_REPORTER.match(text)
     if m:
         return [Candidate("authors", people_value(m.group("names")), "byline", text, line)]
     m = _STUDIO_ORIGINAL.match(text)

@@ -226,6 +226,10 @@ def test_chrome_classifier(case):
     for v in verdicts:
         if len(v.block.text) >= 40 and v.block.text.endswith("。") and "不代表" not in v.block.text:
             assert v.keep, (v.block.text, v.reason)
+    # the metadata the case states is found (title, outlet, date, people), with the furniture gone
+    found = clean.choose_metadata(clean.metadata_candidates(doc, verdicts))
+    for field, value in (case.get("metadata") or {}).items():
+        assert field in found and found[field].value == str(value), (field, found.get(field))
 
 
 def test_chrome_without_rules_still_finds_the_seeds_furniture():
