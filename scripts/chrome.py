@@ -5,22 +5,27 @@ that cannot decide alone take their verdict from their position and their neighb
 
 1. *Overrides.* The phrase rules of data/cleaning.yml, when one matches (explicit, per-phrase).
 2. *Metadata lines* — bylines, hosting lines with a date, source lines, "…原创" — are removed and
-   become metadata candidates (scripts/metadata.py). They do not vote in step 4.
+   become metadata candidates (scripts/metadata.py). They do not vote in step 4. A line is read
+   without the toolbar items set into it ([日期：…] 来源：… [字体：大 中 小], 我要评论(0)), so a date
+   and source line stays metadata when the page's buttons were copied with it.
 3. *Features* (all below as named data): boilerplate phrases (copyright, disclaimer, registration
    numbers, a teaser ending in 【详细】), furniture vocabulary (share, like, follow, subscribe, log in,
    comment, QR code …) covering much of the block, link or URL density, a menu, breadcrumb, run-together
    navigation bar or toolbar (字号 大 中 小, 打印, 关闭), a bare counter, a form label, repetition inside the page (also the same phrase twice
    in a row, as a copied gallery gives a picture's alt text and caption), an image caption whose image
-   is gone (▲ …, …某某 摄), a section headed as furniture (相关阅读, 元数据 …). Any of these makes a
+   is gone (▲ …, …某某 摄), a section headed as furniture (相关阅读, 元数据 …), the titles listed under a
+   相关阅读： line, a browser window's title (the headline again, with the site's name). Any of these makes a
    block *bad*; a bare counter, a label ending in a colon or a line without Chinese only leans that
    way and is left to its context. A block long enough,
    punctuated like prose and carrying Chinese function characters is *good*; a shorter sentence is
    *near-good*; the rest (headings, captions, fragments) is *short*.
 4. *Context.* The body runs from the first good block to the last (all of the page when no block is
-   good). Inside it, short and near-good
+   good), extended over the short sentences that lead into it and out of it with no furniture between
+   (a sentence may name a furniture word in passing: 文心一言APP上架了！). Inside it, short and near-good
    blocks are kept unless both their nearest decided neighbours are bad — a headline right above its
    date and source line stays whatever surrounds it. Before the body, a short block is kept only if it
-   could be a title or subtitle (enough Chinese, no furniture word); after it, only a block that ends a
+   could be a title or subtitle (enough Chinese, no furniture word) — a headline over its date line
+   is also the title's evidence; after it, only a block that ends a
    sentence and does not stand between furniture (a list title cut off with "…" ends none). Furniture
    vocabulary counts for more in those two runs.
 
@@ -134,12 +139,16 @@ TOOLBAR_MAX_CHARS = 40
 
 
 # Toolbar items inside a longer line: [日期：…] 来源：… [字体：大 中 小], …点击：48 【字体：大 中 小】 我要评论(0).
-TOOLBAR_ITEM = re.compile(r"[【\[〖(（]?\s*(?:字号|字体)\s*[:：]?\s*[【\[〖(（]?\s*(?:(?:特大|超大|默认|大|中|小|T)\s*[|｜]?\s*){2,}"
-                          r"[】\]〗)）]?(?:\s*[】\]〗)）])?"
-                          r"|[【\[〖]\s*(?:大\s*中\s*小|小\s*中\s*大)\s*[】\]〗]"
-                          r"|[【\[〖]\s*(?:打印(?:本页|此页|文章|正文|此文)?|我要打印|关闭(?:窗口|本页)?|返回顶部|收藏(?:本页)?|"
-                          r"我要纠错|纠错|评论|我要评论)\s*[】\]〗]"
-                          r"|(?<![\u4e00-\u9fff])(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|我要评论\s*[(（]\s*\d*\s*[)）])(?![\u4e00-\u9fff])")
+# Items in brackets and font-size selectors are taken out wherever they stand; bare words (打印, 关闭窗口)
+# only where no Chinese touches the run of items they belong to (打印机, 关闭工厂 are words of a sentence).
+_SIZE_ITEM = (r"[【\[〖(（]?\s*(?:字号|字体)\s*[:：]?\s*[【\[〖(（]?\s*(?:(?:特大|超大|默认|大|中|小|T)\s*[|｜]?\s*){2,}"
+              r"[】\]〗)）]?(?:\s*[】\]〗)）])?"
+              r"|[【\[〖]\s*(?:大\s*中\s*小|小\s*中\s*大)\s*[】\]〗]"
+              r"|[【\[〖]\s*(?:打印(?:本页|此页|文章|正文|此文)?|我要打印|关闭(?:窗口|本页)?|返回顶部|收藏(?:本页)?|"
+              r"我要纠错|纠错|评论|我要评论)\s*[】\]〗]")
+_BARE_ITEM = r"打印(?:本页|此页)?|关闭(?:窗口|本页)?|我要评论\s*[(（]\s*\d*\s*[)）]"
+TOOLBAR_ITEM = re.compile(rf"(?:{_SIZE_ITEM}|(?<![\u4e00-\u9fff])(?:{_BARE_ITEM}))(?:\s*(?:{_SIZE_ITEM}|{_BARE_ITEM}))*"
+                          r"(?:(?<=[】\]〗)）大中小T])|(?![\u4e00-\u9fff]))")
 # A labelled field in brackets on such a line ([日期：2015-01-17]): the field without its brackets.
 BRACKETED_FIELD = re.compile(r"[【\[]\s*((?:日期|时间|发布时间|来源|作者|编辑)\s*[:：][^】\]]{1,40})[】\]]")
 
