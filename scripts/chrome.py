@@ -5,22 +5,27 @@ that cannot decide alone take their verdict from their position and their neighb
 
 1. *Overrides.* The phrase rules of data/cleaning.yml, when one matches (explicit, per-phrase).
 2. *Metadata lines* — bylines, hosting lines with a date, source lines, "…原创" — are removed and
-   become metadata candidates (scripts/metadata.py). They do not vote in step 4.
+   become metadata candidates (scripts/metadata.py). They do not vote in step 4. A line is read
+   without the toolbar items set into it ([日期：…] 来源：… [字体：大 中 小], 我要评论(0)), so a date
+   and source line stays metadata when the page's buttons were copied with it.
 3. *Features* (all below as named data): boilerplate phrases (copyright, disclaimer, registration
    numbers, a teaser ending in 【详细】), furniture vocabulary (share, like, follow, subscribe, log in,
    comment, QR code …) covering much of the block, link or URL density, a menu, breadcrumb, run-together
    navigation bar or toolbar (字号 大 中 小, 打印, 关闭), a bare counter, a form label, repetition inside the page (also the same phrase twice
    in a row, as a copied gallery gives a picture's alt text and caption), an image caption whose image
-   is gone (▲ …, …某某 摄), a section headed as furniture (相关阅读, 元数据 …). Any of these makes a
+   is gone (▲ …, …某某 摄), a section headed as furniture (相关阅读, 元数据 …), the titles listed under a
+   相关阅读： line, a browser window's title (the headline again, with the site's name). Any of these makes a
    block *bad*; a bare counter, a label ending in a colon or a line without Chinese only leans that
    way and is left to its context. A block long enough,
    punctuated like prose and carrying Chinese function characters is *good*; a shorter sentence is
    *near-good*; the rest (headings, captions, fragments) is *short*.
 4. *Context.* The body runs from the first good block to the last (all of the page when no block is
-   good). Inside it, short and near-good
+   good), extended over the short sentences that lead into it and out of it with no furniture between
+   (a sentence may name a furniture word in passing: 文心一言APP上架了！). Inside it, short and near-good
    blocks are kept unless both their nearest decided neighbours are bad — a headline right above its
    date and source line stays whatever surrounds it. Before the body, a short block is kept only if it
-   could be a title or subtitle (enough Chinese, no furniture word); after it, only a block that ends a
+   could be a title or subtitle (enough Chinese, no furniture word) — a headline over its date line
+   is also the title's evidence; after it, only a block that ends a
    sentence and does not stand between furniture (a list title cut off with "…" ends none). Furniture
    vocabulary counts for more in those two runs.
 
@@ -52,6 +57,7 @@ LINK_MAX_SHARE = 0.5           # more of a block's text than this inside links: 
 GOOD_MAX_LINK_SHARE = 0.25
 VOCAB_MAX_SHARE = 0.5          # furniture vocabulary covering more of the block than this: furniture
 VOCAB_MAX_SHARE_EDGE = 0.25    # … in the runs before and after the body
+VOCAB_IN_SENTENCE_MAX_SHARE = VOCAB_MAX_SHARE_EDGE  # a sentence may name a furniture word in passing (文心一言APP上架了！)
 MENU_MIN_ITEMS = 3             # a menu: at least this many short items between separators
 MENU_ITEM_MAX = 10             # characters in one menu item
 REPEAT_MAX_CHARS = 30          # a block this short that occurs twice in the page is furniture
@@ -71,12 +77,17 @@ FURNITURE_WORDS = (
     "精彩内容", "查看", "点击", "版权所有", "版权声明", "免责声明", "转载", "侵权", "举报", "纠错",
     "广告", "投稿", "联系我们", "商务合作", "搜索", "热搜", "加入", "自媒体", "入驻", "提交", "输入",
     "频繁", "暂无", "收起", "展开", "全文", "点此", "跳转", "网页链接", "手机版", "客服",
+    # the page's display controls: night mode, theme colour, follow the system setting
+    "日夜间", "夜间模式", "日间模式", "深色模式", "浅色模式", "护眼模式", "主题色", "随系统",
 )
 # Phrases that make a block furniture whatever its length: copyright, disclaimers, registrations.
 BOILERPLATE = (
     ("copyright", re.compile(r"版权(?:所有|归.{0,12}所有)|copyright|©|\(c\)\s*\d{4}", re.I)),
     ("disclaimer", re.compile(r"仅代表.{0,8}(?:个人|本人|作者)|不代表.{0,12}(?:立场|观点)|如有侵权|"
-                              r"未经.{0,10}(?:授权|许可).{0,10}(?:转载|使用|复制)|转载请注明|免责声明")),
+                              r"未经.{0,10}(?:授权|许可).{0,10}(?:转载|使用|复制)|转载请注明|免责声明|"
+                              r"^广告声明\s*[:：]|(?:结果|内容)仅供参考")),
+    # the site thanking a reader for the tip the story came from (感谢某某网友 X 的线索投递！)
+    ("thanks for a reader's tip", re.compile(r"^感谢.{1,30}?的(?:线索投递|新闻线索|线索|投递|爆料)[！!。]?$")),
     ("registration number", re.compile(r"ICP[备证]|公网安备|网安备\s*\d|增值电信业务经营许可证")),
     ("promotion", re.compile(r"(?:查看|阅读|获取|了解)更多.{0,12}(?:文章|内容|资讯|精彩)|微信搜索|"
                              r"点击.{0,6}(?:关注|阅读原文|蓝字|下方|上方)|长按.{0,8}(?:识别|二维码|关注)|"
@@ -111,6 +122,13 @@ MENU_SEPARATORS = re.compile(r"\s*[|｜丨_›»>]\s*")
 FURNITURE_SECTIONS = re.compile(r"^(?:AI\s*(?:摘要|总结|概要|导读)|元数据|meta\s*data|相关(?:阅读|文章|推荐|链接)|推荐阅读|"
                                 r"延伸阅读|文章精选|往期(?:推荐|回顾|精选)|热门(?:文章|推荐|评论)|猜你喜欢|精彩推荐|"
                                 r"(?:全部|最新)?评论|留言)$", re.I)
+# A label over a list of links to other articles (相关阅读：), standing as a line of its own rather than
+# as a heading: the titles listed under it are furniture until the text turns back to prose.
+LIST_LABEL = re.compile(r"^(?:相关(?:阅读|文章|推荐|链接|新闻|报道)|推荐阅读|延伸阅读|扩展阅读|热门推荐|猜你喜欢|"
+                        r"往期(?:推荐|回顾|精选)|文章精选|精彩推荐)\s*[:：]?$")
+# A browser window's title copied with the page: the headline, a separator and the site's name
+# (消息称……上市 - IT之家), when the headline also stands on a line of its own.
+TITLE_BAR_TAIL = re.compile(r"\s*(?:\s[-–—|｜]|[_｜|])\s*([^\s，。！？：:]{1,16})$")
 # A page's toolbar copied as a line: font size, print, close, bookmark, report an error (字号：大 中 小,
 # 【打印】【关闭】, 打印本页 关闭窗口), its items alone, bracketed or separated by bars.
 _TOOL = r"(?:字号|字体|特大|超大|默认|大|中|小|打印(?:本页|此页|文章|正文)?|关闭(?:窗口|本页)?|收藏(?:本页)?|我要纠错|纠错|返回顶部|放大|缩小)"
@@ -118,6 +136,38 @@ TOOLBAR = re.compile(rf"(?:{_TOOL})+")            # matched on the line without 
 TOOLBAR_PUNCT = re.compile(r"[\s【】\[\]〖〗()（）|｜/:：]+")
 TOOLBAR_KEY = re.compile(r"字号|字体|打印|关闭|纠错")
 TOOLBAR_MAX_CHARS = 40
+
+
+# Toolbar items inside a longer line: [日期：…] 来源：… [字体：大 中 小], …点击：48 【字体：大 中 小】 我要评论(0).
+# Items in brackets and font-size selectors are taken out wherever they stand; bare words (打印, 关闭窗口)
+# only where no Chinese touches the run of items they belong to (打印机, 关闭工厂 are words of a sentence).
+_SIZE_ITEM = (r"[【\[〖(（]?\s*(?:字号|字体)\s*[:：]?\s*[【\[〖(（]?\s*(?:(?:特大|超大|默认|大|中|小|T)\s*[|｜]?\s*){2,}"
+              r"[】\]〗)）]?(?:\s*[】\]〗)）])?"
+              r"|[【\[〖]\s*(?:大\s*中\s*小|小\s*中\s*大)\s*[】\]〗]"
+              r"|[【\[〖]\s*(?:打印(?:本页|此页|文章|正文|此文)?|我要打印|关闭(?:窗口|本页)?|返回顶部|收藏(?:本页)?|"
+              r"我要纠错|纠错|评论|我要评论)\s*[】\]〗]")
+_BARE_ITEM = r"打印(?:本页|此页)?|关闭(?:窗口|本页)?|我要评论\s*[(（]\s*\d*\s*[)）]"
+TOOLBAR_ITEM = re.compile(rf"(?:{_SIZE_ITEM}|(?<![\u4e00-\u9fff])(?:{_BARE_ITEM}))(?:\s*(?:{_SIZE_ITEM}|{_BARE_ITEM}))*"
+                          r"(?:(?<=[】\]〗)）大中小T])|(?![\u4e00-\u9fff]))")
+# A labelled field in brackets on such a line ([日期：2015-01-17]): the field without its brackets.
+BRACKETED_FIELD = re.compile(r"[【\[]\s*((?:日期|时间|发布时间|来源|作者|编辑)\s*[:：][^】\]]{1,40})[】\]]")
+
+
+def without_toolbar(view: str) -> str:
+    """A line without the toolbar items set into it, and its bracketed fields unbracketed: what is
+    left of a date and source line once the page's buttons are gone.
+
+    >>> without_toolbar("[日期：2015-01-17] \t来源：某某社区  作者：张三 \t[字体：大 中 小]")
+    '日期：2015-01-17 来源：某某社区 作者：张三'
+    >>> without_toolbar("2012年03月10日 来源：互联网 作者：佚名 点击：48 【字体：大 中 小】 我要评论(0)")
+    '2012年03月10日 来源：互联网 作者：佚名 点击：48'
+    >>> without_toolbar("打印机关闭了，大中小企业都受影响。")
+    '打印机关闭了，大中小企业都受影响。'
+    """
+    if not re.search(r"字号|字体|打印|关闭|纠错|评论|收藏|返回顶部|大\s*中\s*小", view):
+        return view
+    out = BRACKETED_FIELD.sub(r"\1", TOOLBAR_ITEM.sub(" ", view))
+    return " ".join(out.split())
 
 
 def is_toolbar(view: str) -> bool:
@@ -250,6 +300,18 @@ def _latin_between_han(items: list[str]) -> bool:
 
 # ---------------------------------------------------------------- first pass: each block alone
 
+METADATA_HEADING_MIN_LEVEL = 4     # a minor heading that is wholly a byline is metadata (###### 张三 发自 北京)
+
+
+def rule_value(field: str, value: str) -> str:
+    """A value a cleaning rule captured: spaces squeezed, and names read as every byline's are.
+
+    >>> rule_value("authors", "张三（实习） 李四"), rule_value("outlet", "某某  日报")
+    ('张三、李四', '某某 日报')
+    """
+    value = " ".join(value.split())
+    return metadata.people_value(value) if field in metadata.PEOPLE_FIELDS else value
+
 @dataclass(frozen=True)
 class Verdict:
     """A block kept or removed, its class (override, meta, bad, good, neargood, short) and the reason
@@ -317,7 +379,63 @@ def _title_like(f: Features) -> bool:
 def _sentence_like(f: Features, view: str = "") -> bool:
     """Ends like a sentence (or introduces what follows with a colon, when it is not a short label)."""
     ends = f.ends_sentence or (view.rstrip().endswith(("：", ":")) and not f.form_label and f.han >= 8)
-    return ends and f.han > 0 and not f.vocab and not f.counter
+    return ends and f.han > 0 and f.vocab_share <= VOCAB_IN_SENTENCE_MAX_SHARE and not f.counter
+
+
+def title_bars(views: list[str]) -> set[int]:
+    """Blocks that are another block's text followed by a separator and a short name: a browser
+    window's title (headline - site) copied with the page that also shows the headline.
+
+    >>> sorted(title_bars(["某公司发布新模型 - 某某网", "首页", "某公司发布新模型", "正文。"]))
+    [0]
+    >>> title_bars(["某公司发布新模型 - 某某网", "正文。"]), title_bars(["A - B", "A"])
+    (set(), set())
+    """
+    texts = {v.strip() for v in views if len(HAN.findall(v)) >= TITLE_MIN_HAN}
+    out = set()
+    for i, v in enumerate(views):
+        m = TITLE_BAR_TAIL.search(v.strip())
+        if m and v.strip()[:m.start()].strip() in texts:
+            out.add(i)
+    return out
+
+
+def list_items(blocks: list[Block], views: list[str], feats: list["Features"]) -> dict[int, str]:
+    """Blocks listed under a label line such as 相关阅读：, up to the first block that reads as prose, a
+    heading or a sentence: index -> the label."""
+    out: dict[int, str] = {}
+    for i, (b, v) in enumerate(zip(blocks, views)):
+        if b.kind == "heading" or not LIST_LABEL.match(v.strip()):
+            continue
+        for j in range(i + 1, len(blocks)):
+            f = feats[j]
+            if blocks[j].kind == "heading" or f.ends_sentence or f.chars >= GOOD_MIN_CHARS * 2:
+                break
+            out[j] = v.strip()
+    return out
+
+
+RUN_GAP_BEFORE = 1    # lines that are not sentences a run of opening sentences may hold (来感受一下：)
+RUN_GAP_AFTER = 0     # … and a run of closing ones: none, for after the body hang lists of titles
+
+
+def _run_edge(classes: list[str], feats: list["Features"], blocks: list[Block], views: list[str],
+              edge: int, step: int) -> int:
+    """Extend the body from its first (or last) good block over the sentences that lead into it (or
+    follow it) with no furniture between: a short opening or closing sentence is the article's, even
+    when it is too short to be prose by itself. Before the body a single short line between two such
+    sentences goes with them; after it, the run stops at the first line that is not a sentence."""
+    gap_max = RUN_GAP_BEFORE if step < 0 else RUN_GAP_AFTER
+    best, gap, j = edge, 0, edge + step
+    while 0 <= j < len(blocks) and classes[j] not in ("bad", "override", "meta"):
+        if blocks[j].kind != "heading" and _sentence_like(feats[j], views[j]):
+            best, gap = j, 0
+        else:
+            gap += 1
+            if gap > gap_max:
+                break
+        j += step
+    return best
 
 
 def truncated_copies(views: list[str]) -> set[int]:
@@ -379,6 +497,8 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
     first: list[tuple[str, str, tuple[Candidate, ...]]] = []
     sections = furniture_sections(blocks, views)
     copies = truncated_copies(views)
+    bars = title_bars(views)
+    listed = list_items(blocks, views, feats)
     for i, (b, v, f) in enumerate(zip(blocks, views, feats)):
         if i in sections:
             first.append(("bad", f"in the section “{sections[i]}” (page or tool furniture)", ()))
@@ -386,18 +506,25 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
         if i in copies:
             first.append(("bad", "a cut-off copy of text found elsewhere in the page", ()))
             continue
+        if i in bars:
+            first.append(("bad", "the window's title (the headline with the site's name)", ()))
+            continue
+        if i in listed:
+            first.append(("bad", f"listed under “{listed[i]}” (links to other articles)", ()))
+            continue
         if b.kind == "caption" and f.photo_credit:     # before the rules: a credit is not a source line
             first.append(("bad", "image caption with a photo credit", ()))
             continue
-        rule = next((r for r in rules if r.match(v)), None)
+        core = without_toolbar(v)          # a date and source line keeps its meaning without its buttons
+        rule = next((r for r in rules if r.match(core)), None) if core else None
         if rule is not None:
-            hit = rule.match(v)
-            cands = tuple(Candidate(key, " ".join(value.split()), "cleaning rule", f"rule “{rule.reason}”: {v}", b.line)
+            hit = rule.match(core)
+            cands = tuple(Candidate(key, rule_value(key, value), "cleaning rule", f"rule “{rule.reason}”: {v}", b.line)
                           for key, value in (hit.groupdict().items() if isinstance(hit, re.Match) else ()) if value)
             first.append(("override", f"{rule.reason} [rule in data/cleaning.yml]", cands))
             continue
-        cands = tuple(metadata.meta_line(v, b.line))
-        if cands and b.kind not in ("heading",):
+        cands = tuple(metadata.meta_line(core, b.line)) if core else ()
+        if cands and (b.kind != "heading" or (b.level or 0) >= METADATA_HEADING_MIN_LEVEL):
             first.append(("meta", "metadata: " + "; ".join(f"{c.field} {c.value}" for c in cands), cands))
             continue
         cls, why = own_class(f, b)
@@ -410,6 +537,8 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
     classes = [c for c, _, _ in first]
     good = [i for i, c in enumerate(classes) if c == "good"]
     start, end = (good[0], good[-1]) if good else (0, len(blocks) - 1)   # no prose at all: all of it is body
+    if good:
+        start, end = _run_edge(classes, feats, blocks, views, start, -1), _run_edge(classes, feats, blocks, views, end, 1)
     for i in range(end + 1, len(blocks)):          # after the body, a cut-off list title is decided furniture
         if classes[i] in ("short", "neargood") and _cut_off(views[i]):
             classes[i] = "bad"
@@ -432,6 +561,9 @@ def classify(blocks: list[Block], views: list[str], rules=()) -> list[Verdict]:
         elif i < start:
             if f.vocab_share > VOCAB_MAX_SHARE_EDGE:
                 verdicts.append(Verdict(b, False, "bad", f"furniture words ({'、'.join(f.vocab)}) before the body"))
+            elif _headline(first, feats, i):
+                title = Candidate("title", " ".join(b.text.split()), "headline", b.text, b.line)
+                verdicts.append(Verdict(b, True, cls, "the headline, over its date or source line", (title,)))
             elif _title_like(f) or _sentence_like(f, views[i]):
                 verdicts.append(Verdict(b, True, cls, "a sentence before the body" if f.ends_sentence
                                         else "heading before the body (title or subtitle)"))

@@ -59,6 +59,12 @@ _BRACKETED = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]+?)\s*[)）\]】]"
 _BARE_REPORTER = re.compile(rf"^[（(]?(?:本报|本刊)?(?:实习)?记者\s+(?P<names>{NAME}(?:[\s、,，]+{NAME}){{0,4}})[）)]?$")
 
 
+_NAME_NOTE = re.compile(r"\s*[（(][^（）()]{1,8}[）)]")
+# A reporter's line "names 发自 place" (张三 李四 发自 北京), with the outlet's account run on after it.
+_DISPATCH = re.compile(r"^(?:(?:本报|本刊)?(?:特派|实习)?记者\s*)?(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、]+[\u4e00-\u9fff·]{2,4}){0,4})"
+                       r"\s+发自\s*[^，。！？\s]{1,20}(?:\s*[|｜]?\s*[^，。！？]{0,30})?$")
+
+
 def _unspaced(label: str) -> str:
     return re.sub(r"\s+", "", label)
 
@@ -66,9 +72,14 @@ def _unspaced(label: str) -> str:
 def people_value(value: str) -> str:
     """Names as one 、-separated list; a name typeset with spaces between its characters is one name.
 
+    A note in brackets after a name (实习, 特约, a place) says what the person is, not who:
+
     >>> people_value("卢晓、石飞月"), people_value("有 叔"), people_value("张三 李四"), people_value("Demi Xia")
     ('卢晓、石飞月', '有叔', '张三、李四', 'Demi Xia')
+    >>> people_value("沁沧（实习）"), people_value("王五(特约) 赵六")
+    ('沁沧', '王五、赵六')
     """
+    value = _NAME_NOTE.sub(" ", value)
     names = [x for x in re.split(r"\s*[、,，/／]\s*", value.strip()) if x]
     out = []
     for name in names:
@@ -93,6 +104,8 @@ def meta_line(view: str, line: int) -> list[Candidate]:
     [('outlet', '某某科技'), ('authors', '张三'), ('published', '2025-09-23')]
     >>> [(c.field, c.value) for c in meta_line("(责编：唐甲、王乙)", 9)], meta_line("【中东部局地降温超14℃】", 3)
     ([('editors', '唐甲、王乙')], [])
+    >>> [(c.field, c.value) for c in meta_line("甲乙 丙丁 发自 某某寺某某社 | 公众号 Abc", 1)], meta_line("他发自内心地笑了。", 2)
+    ([('authors', '甲乙、丙丁')], [])
     """
     text = view.strip()
     out: list[Candidate] = []
@@ -104,9 +117,9 @@ def meta_line(view: str, line: int) -> list[Candidate]:
         return [Candidate("published", f"{int(m.group(f'y{n}')):04d}-{month:02d}-{day:02d}", "hosting line",
                           text, line)] if 1 <= day <= 31 else []
     m = _BRACKETED.fullmatch(text)
-    if m and not _BARE_REPORTER.match(text):     # (责编：甲、乙) is the line 责编：甲、乙 in brackets
+    if m and (_DISPATCH.match(m.group(1)) or not _BARE_REPORTER.match(text)):   # (责编：甲、乙) is 责编：甲、乙 in brackets
         return meta_line(m.group(1), line)
-    m = _BARE_REPORTER.match(text)
+    m = _DISPATCH.match(text) or _BARE_REPORTER.match(text)
     if m:
         return [Candidate("authors", people_value(m.group("names")), "byline", text, line)]
     m = _STUDIO_ORIGINAL.match(text)
@@ -247,7 +260,7 @@ def credit_line(view: str, line: int) -> list[Candidate]:
 
 # Per field, sources from most to least trusted. A source not listed ranks last.
 SOURCE_ORDER = {
-    "title": ("front matter", "page metadata", "title line", "heading"),
+    "title": ("front matter", "page metadata", "title line", "heading", "headline"),
     "outlet": ("front matter", "page markup", "page metadata", "dateline", "cleaning rule", "byline", "original-content line",
                "lead attribution", "credit line"),
     "published": ("front matter", "page metadata", "htmldate", "dateline", "cleaning rule", "original-content line",

@@ -226,6 +226,10 @@ def test_chrome_classifier(case):
     for v in verdicts:
         if len(v.block.text) >= 40 and v.block.text.endswith("。") and "不代表" not in v.block.text:
             assert v.keep, (v.block.text, v.reason)
+    # the metadata the case states is found (title, outlet, date, people), with the furniture gone
+    found = clean.choose_metadata(clean.metadata_candidates(doc, verdicts))
+    for field, value in (case.get("metadata") or {}).items():
+        assert field in found and found[field].value == str(value), (field, found.get(field))
 
 
 def test_chrome_without_rules_still_finds_the_seeds_furniture():
@@ -238,6 +242,33 @@ def test_chrome_without_rules_still_finds_the_seeds_furniture():
         assert set(b["kept_lines"]) <= kept
         extra = kept - set(b["kept_lines"])
         assert len(extra) <= 1, (name, extra)       # 003: a login slogan only a rule names
+
+
+_TOOLBAR_BITS = ["【", "】", "[", "]", "字号", "字体", "：", "大", " 中 ", "小", "打印", "关闭", "我要评论(0)", "日期", "来源",
+                 "作者", "2015-01-17", "某某", "社区", "。", "，", "纠错", "收藏", "\t", " "]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOOLBAR_BITS), max_size=60))
+def test_toolbar_items_are_only_ever_taken_out(bits):
+    """Whatever mix of toolbar words, brackets, fields and prose a line holds, reading it without its
+    toolbar only removes: the Chinese left is the line's own, in its order, and a second pass has
+    nothing more to take out."""
+    line = "".join(bits)
+    out = chrome.without_toolbar(line)
+    han = iter(chrome.HAN.findall(line))
+    assert all(c in han for c in chrome.HAN.findall(out))          # a subsequence of the line's Chinese
+    assert len(out) <= len(line)
+    assert chrome.without_toolbar(out) == out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="某公司发布新模型首页网 -|_", max_size=20), max_size=8))
+def test_a_window_title_is_another_line_with_a_site_name(views):
+    for i in chrome.title_bars(views):
+        m = chrome.TITLE_BAR_TAIL.search(views[i].strip())
+        head = views[i].strip()[:m.start()].strip()
+        assert any(v.strip() == head for j, v in enumerate(views) if j != i) and head != views[i].strip()
 
 
 @pytest.mark.parametrize("view,menu", [("首页 > 科技 > 正文", True), ("人工智能 猎头职位 更多", True),
