@@ -11,9 +11,12 @@ The package, one module per job:
   amount formatter, scripts/annotate/numbers.py) and a dataset as CSV;
 - `load`: `load_datasets` / `load_timeline` validate the files, `check_quotes` checks every quote
   against the article texts and every value against its reading;
-- `draw`: `render_svg` / `render_timeline_svg` draw reproducible SVGs with matplotlib (text as
-  paths, so no reader needs a CJK font); `render_narrow_svg` / `render_narrow_timeline_svg` the
-  same for a phone's screen (figures.NARROW: 4.8 in, direct-labelled horizontal bars);
+- `style`: the house style (STYLE), matplotlib loaded on the first drawing, the drawing context
+  (a glyph the font lacks is an error), the SVG written, the words every chart says;
+- `charts`: `render_svg` / `render_timeline_svg` draw the wide, reproducible SVGs with matplotlib
+  (the charts' text as paths, so no reader needs a CJK font);
+- `narrow`: `render_narrow_svg` / `render_narrow_timeline_svg` the same for a phone's screen
+  (NARROW: 4.8 in, direct-labelled horizontal bars, laid out by hand from measured text);
 - `svg`: `compact`, the pure string rewrite that makes matplotlib's SVG small.
 - `hant`: `variant`, the same drawing in Traditional characters (繁·台, 繁·港), rewritten from the
   Simplified SVG glyph for glyph, without drawing again.
@@ -25,8 +28,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .draw import (NARROW, STYLE, _font_family, _rc, narrow_figure, narrow_timeline_figure, render_narrow_svg,
-                   render_narrow_timeline_svg, render_svg, render_timeline_svg, warm_up)
+from .charts import render_svg, render_timeline_svg
+from .narrow import NARROW, narrow_figure, narrow_timeline_figure, render_narrow_svg, render_narrow_timeline_svg
+from .style import STYLE, warm_up
+from .style import font_family as _font_family, rc as _rc
 from .load import KINDS, UNITS, check_quotes, load_dataset, load_datasets, load_timeline, reading_values
 from .model import Bilingual, Credit, Dataset, Event, Point, Series, dataset_csv, english_reading, latin, qualifier
 

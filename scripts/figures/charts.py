@@ -1,0 +1,305 @@
+"""The wide drawings, for a desktop screen and print (STYLE["width"], 8 in): bilingual bar, grouped
+and line charts with a value axis (`render_svg`), and the timeline (`render_timeline_svg`), as
+reproducible SVG."""
+from __future__ import annotations
+
+from ..annotate.numbers import MINUS
+from ..chinese import HAN_RE
+from .model import Bilingual, Dataset, Point, english_reading, qualifier
+from .style import (STYLE, TIMELINE_SOURCE, TIMELINE_TITLE, axis_scale, categories, date_label, drawing, load_matplotlib, mpl,
+                    new_figure, sign_colour, source_line, to_svg, value_axis_label)
+
+
+def _new_figure(height: float):
+    fig = new_figure(STYLE["width"], height, layout="constrained")
+    top = STYLE["title_band"] / height
+    bottom = STYLE["footer_band"] / height
+    fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - top - bottom), w_pad=0.08, h_pad=0.06)
+    return fig
+
+
+def _frame(fig, title: Bilingual, source: str) -> None:
+    h = fig.get_figheight()
+    x = STYLE["margin"] / STYLE["width"]
+    fig.text(x, 1 - 0.16 / h, title.zh, ha="left", va="top", fontsize=STYLE["size_title"], fontweight="bold",
+             color=STYLE["text"])
+    fig.text(x, 1 - 0.52 / h, title.latin, ha="left", va="top", fontsize=STYLE["size_subtitle"], color=STYLE["muted"])
+    fig.text(x, 0.1 / h, source, ha="left", va="bottom", fontsize=STYLE["size_small"], color=STYLE["muted"])
+
+
+def _fmt(x: float, decimals: int) -> str:
+    """A tick or grouped-bar value: rounded, thousands separated, no sign (drawn separately)."""
+    s = f"{abs(round(x, decimals)):,.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def _tick_formatter(unit: str, factor: float):
+    def fmt(v, _pos=None):
+        if abs(v) < 1e-12 * max(1.0, factor):
+            return "0" + ("%" if unit == "%" else "")
+        text = _fmt(v / factor, 2)
+        sign = MINUS if v < 0 else ""
+        return f"{sign}{text}" + ("%" if unit == "%" else "×" if unit == "times" else "")
+    return mpl.FuncFormatter(fmt)
+
+
+def _style_axes(ax, value_axis: str) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if value_axis == "x":
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0, pad=6)
+        ax.xaxis.grid(True, color=STYLE["grid"], linewidth=0.8)
+    else:
+        ax.tick_params(axis="x", length=0, pad=6)
+        ax.yaxis.grid(True, color=STYLE["grid"], linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _widen(ax, texts, axis: str, renderer) -> bool:
+    """Widen the value axis until every value label sits inside the axes box as it is now; True if
+    the limits moved."""
+    moved = False
+    for _ in range(4):
+        box = ax.get_window_extent(renderer)
+        lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+        start, end = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
+        per_px = (hi - lo) / (end - start)
+        need_lo = need_hi = 0.0
+        for t in texts:
+            ext = t.get_window_extent(renderer)
+            a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
+            need_lo = max(need_lo, start + 4 - a)
+            need_hi = max(need_hi, b - (end - 4))
+        if need_lo <= 0.5 and need_hi <= 0.5:
+            break
+        lo -= max(0.0, need_lo) * per_px * 1.15
+        hi += max(0.0, need_hi) * per_px * 1.15
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
+        moved = True
+    return moved
+
+
+def _fit(fig, ax, texts, axis: str) -> None:
+    """Widen the value axis until every value label sits inside the axes (measured, deterministic).
+
+    Layout is the costly step. The labels are first fitted to the axes box before layout (usually
+    close enough that one layout suffices), then re-measured through the data transform after each
+    layout; only if the limits moved (tick labels may have changed width) is the layout run again.
+    The layout is then frozen, so saving does not lay the figure out again."""
+    renderer = fig.canvas.get_renderer()
+    _widen(ax, texts, axis, renderer)
+    engine = fig.get_layout_engine()
+    for _ in range(3):
+        engine.execute(fig)                   # lay out only: nothing is drawn until the SVG is saved
+        before = _longest_tick_label(ax, axis)
+        if not _widen(ax, texts, axis, renderer) or _longest_tick_label(ax, axis) <= before:
+            break                             # the margins the layout chose still hold
+    fig.set_layout_engine(None)            # no engine: saving does not lay out (or draw) twice
+
+
+def _longest_tick_label(ax, axis: str) -> int:
+    """Characters in the longest value-axis tick label the current limits give."""
+    value_axis = ax.xaxis if axis == "x" else ax.yaxis
+    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    locs = [v for v in value_axis.get_major_locator().tick_values(lo, hi) if min(lo, hi) <= v <= max(lo, hi)]
+    return max((len(s) for s in value_axis.get_major_formatter().format_ticks(locs)), default=0)
+
+
+def _value_texts(ax, p: Point, unit: str, x, y, axis: str) -> list:
+    """The English amount (dark) with the Chinese reading (muted) beside it, past the end of the bar."""
+    end = p.value_high if p.value_high is not None and abs(p.value_high) > abs(p.value) else p.value
+    neg = end < 0
+    en = english_reading(p, unit)
+    zh = p.reading if HAN_RE.search(p.reading) else ""
+    out = []
+    if axis == "x":   # horizontal bars: label to the right (left for negative bars)
+        ha = "right" if neg else "left"
+        dx = -6 if neg else 6
+        if zh:
+            out.append(ax.annotate(en, (end, y), xytext=(dx, 1.5), textcoords="offset points", ha=ha, va="bottom",
+                                   fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+            out.append(ax.annotate(zh, (end, y), xytext=(dx, -1.5), textcoords="offset points", ha=ha, va="top",
+                                   fontsize=STYLE["size_reading"], color=STYLE["muted"]))
+        else:
+            out.append(ax.annotate(en, (end, y), xytext=(dx, 0), textcoords="offset points", ha=ha, va="center",
+                                   fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+    else:             # vertical bars: label above (below for negative bars)
+        va = "top" if neg else "bottom"
+        step = -1 if neg else 1
+        first, second = (en, zh) if neg else (zh, en)
+        if zh:
+            out.append(ax.annotate(first, (x, end), xytext=(0, 4 * step), textcoords="offset points", ha="center",
+                                   va=va, fontsize=STYLE["size_value"] if neg else STYLE["size_reading"],
+                                   fontweight="bold" if neg else "normal",
+                                   color=STYLE["text"] if neg else STYLE["muted"]))
+            out.append(ax.annotate(second, (x, end), xytext=(0, 17 * step), textcoords="offset points",
+                                   ha="center", va=va, fontsize=STYLE["size_reading"] if neg else STYLE["size_value"],
+                                   fontweight="normal" if neg else "bold",
+                                   color=STYLE["muted"] if neg else STYLE["text"]))
+        else:
+            out.append(ax.annotate(en, (x, end), xytext=(0, 4 * step), textcoords="offset points", ha="center",
+                                   va=va, fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+    return out
+
+
+def _draw_bars(ax, points, unit: str, horizontal: bool) -> list:
+    texts = []
+    n = len(points)
+    for i, p in enumerate(points):
+        pos = i
+        colour = sign_colour(p.value)
+        thick = 0.62 if horizontal else 0.58
+        bar = ax.barh if horizontal else ax.bar
+        bar(pos, p.value, thick, color=colour, zorder=2)
+        if p.value_high is not None:
+            lo, hi = sorted((p.value, p.value_high), key=abs)
+            bar(pos, hi - lo, thick, lo, color=colour, alpha=STYLE["range_alpha"], zorder=2, linewidth=0)
+        texts += _value_texts(ax, p, unit, pos, pos, "x" if horizontal else "y")
+    labels = [p.label.two_lines(30 if horizontal else 20) for p in points]
+    if horizontal:
+        ax.set_yticks(range(n), labels)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.axvline(0, color=STYLE["axis"], linewidth=0.9, zorder=3)
+    else:
+        ax.set_xticks(range(n), labels)
+        ax.set_xlim(-0.6, n - 0.4)
+        ax.axhline(0, color=STYLE["axis"], linewidth=0.9, zorder=3)
+    return texts
+
+
+def _draw_grouped(ax, ds: Dataset, factor: float) -> list:
+    cats = categories(ds)
+    index = {c.en: i for i, c in enumerate(cats)}
+    k = len(ds.series)
+    width = 0.8 / k
+    texts = []
+    for j, s in enumerate(ds.series):
+        colour = STYLE["palette"][j % len(STYLE["palette"])]
+        xs = [index[p.label.en] - 0.4 + width * (j + 0.5) for p in s.points]
+        ax.bar(xs, [p.value for p in s.points], width * 0.92, color=colour, zorder=2, label=s.name.two_lines())
+        for x, p in zip(xs, s.points):
+            if p.value_high is not None:
+                lo, hi = sorted((p.value, p.value_high), key=abs)
+                ax.bar(x, hi - lo, width * 0.92, lo, color=colour, alpha=STYLE["range_alpha"], zorder=2)
+            end = p.value_high if p.value_high is not None and abs(p.value_high) > abs(p.value) else p.value
+            text = _fmt(p.value / factor, 2) + ("" if p.value_high is None else f"–{_fmt(p.value_high / factor, 2)}")
+            text = (MINUS if p.value < 0 else "") + text
+            text = f"{qualifier(p)} {text}".strip()
+            texts.append(ax.annotate(text, (x, end), xytext=(0, -3 if end < 0 else 3), textcoords="offset points",
+                                     ha="center", va="top" if end < 0 else "bottom", fontsize=STYLE["size_reading"],
+                                     color=STYLE["text"]))
+    ax.set_xticks(range(len(cats)), [c.two_lines(18) for c in cats])
+    ax.set_xlim(-0.6, len(cats) - 0.4)
+    ax.axhline(0, color=STYLE["axis"], linewidth=0.9, zorder=3)
+    ax.legend(loc="lower right", ncols=min(k, 4), bbox_to_anchor=(1.0, 1.0), handlelength=1.2, borderaxespad=0.3)
+    return texts
+
+
+def _draw_line(ax, ds: Dataset) -> list:
+    texts = []
+    for j, s in enumerate(ds.series):
+        colour = STYLE["palette"][j % len(STYLE["palette"])]
+        xs = list(range(len(s.points)))
+        ys = [p.value for p in s.points]
+        ax.plot(xs, ys, color=colour, linewidth=2.2, zorder=3, solid_capstyle="round",
+                label=s.name.two_lines() if len(ds.series) > 1 else None)
+        ax.scatter(xs, ys, s=34, color=[sign_colour(v) if len(ds.series) == 1 else colour for v in ys], zorder=4,
+                   edgecolors="white", linewidths=1.2)
+        for x, p in zip(xs, s.points):
+            neg = p.value < 0
+            texts.append(ax.annotate(english_reading(p, ds.unit), (x, p.value), xytext=(0, -9 if neg else 9),
+                                     textcoords="offset points", ha="center", va="top" if neg else "bottom",
+                                     fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+    cats = categories(ds)
+    ax.set_xticks(range(len(cats)), [c.two_lines(14) for c in cats])
+    ax.set_xlim(-0.5, len(cats) - 0.5)
+    ax.axhline(0, color=STYLE["axis"], linewidth=0.9, zorder=2)
+    if len(ds.series) > 1:
+        ax.legend(loc="best")
+    return texts
+
+
+def _height(ds: Dataset) -> float:
+    if ds.kind == "barh":
+        per = 0.62 if any("\n" in p.label.two_lines(30) for p in ds.points) else 0.5
+        return STYLE["title_band"] + STYLE["footer_band"] + 0.75 + per * len(ds.points)
+    return 4.9 if ds.kind == "grouped" else 4.5
+
+
+def render_svg(dataset: Dataset) -> bytes:
+    """The dataset as a bilingual chart: SVG bytes, text drawn as paths, identical for identical input."""
+    load_matplotlib()
+    ds = dataset
+    factor, word = axis_scale(ds)
+    with drawing(ds.path, f"figure {ds.id}"):
+        fig = _new_figure(_height(ds))
+        ax = fig.add_subplot()
+        if ds.kind in ("bar", "barh"):
+            texts = _draw_bars(ax, ds.series[0].points, ds.unit, ds.kind == "barh")
+        elif ds.kind == "grouped":
+            texts = _draw_grouped(ax, ds, factor)
+        else:
+            texts = _draw_line(ax, ds)
+        value_axis = "x" if ds.kind == "barh" else "y"
+        _style_axes(ax, value_axis)
+        axis = ax.xaxis if value_axis == "x" else ax.yaxis
+        axis.set_major_formatter(_tick_formatter(ds.unit, factor))
+        axis.set_major_locator(mpl.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        if value_axis == "x":
+            ax.set_xlabel(value_axis_label(ds, word), color=STYLE["muted"], labelpad=8)
+        else:   # above the axis, read horizontally (rotated Chinese reads badly)
+            ax.set_title(value_axis_label(ds, word), loc="left", fontsize=STYLE["size_label"], color=STYLE["muted"],
+                         pad=10)
+        _frame(fig, ds.title, source_line(ds.articles))
+        _fit(fig, ax, texts, value_axis)
+        return to_svg(fig)
+
+
+def render_timeline_svg(events) -> bytes:
+    """Events in date order down the page: years on the left, a dot per event on a rule, the event in
+    Chinese and English beside it; dots coloured by source article.
+
+    Unlike the charts, its text is SVG text, not outlines: every label is one line anchored at its
+    start or end, so a reader's substitute font cannot misplace it (Chinese characters are one em
+    wide in every CJK font; the longest line leaves STYLE["text_headroom"] of the width for a wider
+    Latin face). Outlines of 150 lines of text cost a quarter of a megabyte and most of the drawing."""
+    load_matplotlib()
+    events = sorted(events, key=lambda e: e.date)
+    articles = sorted({e.article for e in events})
+    colour = {a: STYLE["palette"][i % len(STYLE["palette"])] for i, a in enumerate(articles)}
+    row = 0.5
+    years = sorted({e.year for e in events})
+    gap = 0.22
+    body = max(row, row * len(events) + gap * (len(years) - 1))
+    height = STYLE["title_band"] + STYLE["footer_band"] + body + 0.55
+    with drawing(events[0].path if events else "timeline", "timeline"), mpl.rc_context({"svg.fonttype": "none"}):
+        fig = new_figure(STYLE["width"], height)
+        top = 1 - (STYLE["title_band"] + 0.35) / height
+        bottom = (STYLE["footer_band"] + 0.15) / height
+        ax = fig.add_axes((0, bottom, 1, top - bottom))
+        ax.set_axis_off()
+        ax.set_xlim(0, STYLE["width"])
+        ax.set_ylim(body, 0)
+        rule_x, year_x, date_x, text_x = 1.05, 0.85, 1.25, 2.15
+        y = row / 2
+        last_year = None
+        first_y = y
+        for e in events:
+            if last_year is not None and e.year != last_year:
+                y += gap
+                ax.plot([0.3, STYLE["width"] - 0.2], [y - row / 2 - gap / 2] * 2, color=STYLE["grid"], linewidth=0.8)
+            if e.year != last_year:
+                ax.text(year_x, y, str(e.year), ha="right", va="center", fontsize=12, fontweight="bold",
+                        color=STYLE["text"])
+            last_year = e.year
+            ax.scatter([rule_x], [y], s=42, color=colour[e.article], zorder=3, edgecolors="white", linewidths=1.2)
+            ax.text(date_x, y, date_label(e.date), ha="left", va="center", fontsize=8.5, color=STYLE["muted"])
+            ax.text(text_x, y - 0.02, e.event.zh, ha="left", va="bottom", fontsize=9.5, color=STYLE["text"])
+            ax.text(text_x, y + 0.02, e.event.latin, ha="left", va="top", fontsize=8.3, color=STYLE["muted"])
+            y += row
+        ax.plot([rule_x, rule_x], [first_y, y - row], color=STYLE["axis"], linewidth=1.0, zorder=2)
+        _frame(fig, TIMELINE_TITLE, TIMELINE_SOURCE)
+        return to_svg(fig)

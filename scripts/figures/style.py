@@ -1,0 +1,225 @@
+"""What every drawing shares: the house style, matplotlib loaded on demand, the drawing context that
+turns a missing glyph into an error, the SVG written small, and the words every chart says.
+
+matplotlib is imported on the first drawing only (`load_matplotlib`), so loading and checking data,
+and builds whose SVGs are cached, do not pay for it. The CJK font is looked up in one place,
+`font_family`.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+
+from .. import fonts
+from ..annotate.numbers import CURRENCY, MONTHS, english_scale
+from ..yamlio import shown
+from .model import Bilingual, Dataset
+from .svg import compact
+
+# The house style: the only module-level state. Figures are drawn on white with dark text, so they
+# read the same on the site's light and dark themes (the page shows them on a white card).
+STYLE = {
+    # The timeline's text stays text (see render_timeline_svg): the reader's font, this one if present.
+    "font_stack": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
+                  "'Microsoft YaHei', sans-serif",
+    "text_headroom": 0.12,             # of the width, right of the longest timeline line (a wider font)
+    "width": 8.0,                      # inches, every figure
+    "title_band": 0.95,                # inches above the axes for the two-line title
+    "footer_band": 0.32,               # inches below for the source line
+    "margin": 0.18,                    # inches, left/right edge of title and footer
+    "bg": "#ffffff",
+    "text": "#1f2328",
+    "muted": "#59636e",
+    "grid": "#e1e4e8",
+    "axis": "#3d444d",
+    "positive": "#2f6fcf",
+    "negative": "#c8372d",
+    "palette": ("#2f6fcf", "#e08a1e", "#2e9d6a", "#8256d0", "#c8372d", "#5a6470"),
+    "range_alpha": 0.42,
+    "size_title": 14.5,
+    "size_subtitle": 11,
+    "size_label": 9.5,
+    "size_value": 9,
+    "size_reading": 8,
+    "size_small": 8,
+    "rc": {
+        "svg.fonttype": "path",        # text as paths: never depends on the reader's fonts
+        "svg.hashsalt": "baimozhi",    # stable ids: the same input gives the same bytes
+        "svg.image_inline": True,
+        "text.parse_math": False,      # a "$" in a title or label is a dollar sign, never mathtext
+        "path.simplify": True,
+        "axes.unicode_minus": True,
+        "font.size": 9.5,
+        "axes.linewidth": 0.8,
+        "axes.edgecolor": "#3d444d",
+        "axes.labelcolor": "#1f2328",
+        "axes.labelsize": 9.5,
+        "xtick.color": "#3d444d",
+        "ytick.color": "#3d444d",
+        "xtick.labelcolor": "#1f2328",
+        "ytick.labelcolor": "#1f2328",
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "text.color": "#1f2328",
+        "figure.facecolor": "#ffffff",
+        "axes.facecolor": "#ffffff",
+        "savefig.facecolor": "#ffffff",
+        "legend.frameon": False,
+        "legend.fontsize": 9,
+    },
+}
+
+# matplotlib's names the drawings use, filled in by `load_matplotlib` on the first drawing.
+mpl = SimpleNamespace()
+
+
+def font_family() -> list[str]:
+    """The font.family every drawing uses: the bundled font only, registered by path."""
+    return list(fonts.matplotlib_family())
+
+
+def rc() -> dict:
+    """The house style's matplotlib settings, font included."""
+    return {**STYLE["rc"], "font.family": font_family()}
+
+
+def load_matplotlib() -> SimpleNamespace:
+    """Import matplotlib on first drawing only (loading and checking data, and builds whose SVGs are
+    cached, do not pay for it); `mpl` then holds the names the drawings use."""
+    if not vars(mpl):
+        fonts.matplotlib_family()       # first: matplotlib's cache in .cache/, the bundled fonts registered
+        import matplotlib
+        from matplotlib import font_manager
+        from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Rectangle
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+        vars(mpl).update(rc_context=matplotlib.rc_context, font_manager=font_manager, FigureCanvasAgg=FigureCanvasAgg,
+                         RendererAgg=RendererAgg, Figure=Figure, Rectangle=Rectangle, FuncFormatter=FuncFormatter,
+                         MaxNLocator=MaxNLocator)
+    return mpl
+
+
+def warm_up() -> None:
+    """Load matplotlib and the figure fonts (what the first drawing would otherwise pay for)."""
+    load_matplotlib()
+    for name in font_family():
+        try:
+            mpl.font_manager.get_font(mpl.font_manager.findfont(mpl.font_manager.FontProperties(family=name)))
+        except (ValueError, RuntimeError, OSError):
+            pass
+
+
+def new_figure(width: float, height: float, **kw):
+    """A matplotlib Figure of `width` × `height` inches on an Agg canvas (no pyplot, no global state)."""
+    fig = mpl.Figure(figsize=(width, height), **kw)
+    mpl.FigureCanvasAgg(fig)
+    return fig
+
+
+@contextmanager
+def drawing(path, what: str):
+    """House style on, and a glyph the font lacks (drawn as an empty box) is an error, not a warning."""
+    with warnings.catch_warnings(record=True) as caught, mpl.rc_context(rc()):
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        text = str(w.message)
+        if "missing from font" in text:
+            raise fonts.missing_glyph(shown(Path(path)), what, text)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def to_svg(fig) -> bytes:
+    """The figure saved as SVG without a date and made small (`svg.compact`)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return compact(buf.getvalue().decode("utf-8"), STYLE["font_stack"]).encode("utf-8")
+
+
+_MEASURE: dict = {}
+
+
+def measurer(fig):
+    """A renderer to measure text with, one per dpi for the whole process: text metrics depend only
+    on the text, its font and the dpi, and matplotlib caches them per renderer, so this one keeps
+    them across a figure's change of size and across figures (the house's strings recur)."""
+    if fig.dpi not in _MEASURE:
+        _MEASURE[fig.dpi] = mpl.RendererAgg(8, 8, fig.dpi)
+    return _MEASURE[fig.dpi]
+
+
+# ---------------------------------------------------------------- what every chart says
+
+def sign_colour(value: float) -> str:
+    """A single series' bar or dot: the house's colour for a rise, another for a fall."""
+    return STYLE["negative"] if value < 0 else STYLE["positive"]
+
+
+def source_line(articles) -> str:
+    """The chart's own footer: where its numbers come from, in words a reader can use (the caption
+    under it names the outlet, date and paragraphs; no internal article ids here)."""
+    many = len(set(articles)) > 1
+    return (f"来源 Source: 数字取自{'各篇' if many else ''}原文 figures as stated in the article{'s' if many else ''} "
+            "· 百模志 The Hundred-Model Chronicle")
+
+
+TIMELINE_TITLE = Bilingual("文中提及的大事记", "Timeline of the events the articles date")
+# no internal article ids: the page lists each event with its outlet, date and ¶ under the chart
+TIMELINE_SOURCE = ("来源 Source: 各事件出处见下方列表 each event's source (outlet, date, ¶) is listed below "
+                   "· 颜色区分出处文章 dot colours tell the articles apart")
+
+
+def unit_label(unit: str, word: str) -> str:
+    """The value axis's unit: 'RMB million', 'US$ billion', 'HK$' (a price per share), '%', '×',
+    'million' (a count).
+
+    >>> unit_label("CNY", "million"), unit_label("%", ""), unit_label("count", "million")
+    ('RMB million', '%', 'million')
+    """
+    if unit == "%":
+        return "%"
+    if unit == "times":
+        return "×"
+    currency = unit.split("/")[0]           # a price per share: the axis label says "per share"
+    prefix = CURRENCY[currency].symbol.strip() if currency in CURRENCY else ""
+    return " ".join(x for x in (prefix, word) if x)
+
+
+def axis_scale(ds: Dataset) -> tuple[float, str]:
+    """(factor, word) the chart's values are shown in: the scale of its largest amount."""
+    values = [abs(v) for p in ds.points for v in (p.value, p.value_high) if v is not None]
+    return english_scale(max(values) if values else 0.0, ds.unit)
+
+
+def value_axis_label(ds: Dataset, word: str) -> str:
+    """What the values are, in both languages, with their unit: '营收  ·  Revenue (RMB million)'."""
+    return f"{ds.y_label.zh}  ·  {ds.y_label.latin} ({unit_label(ds.unit, word)})"
+
+
+def categories(ds: Dataset) -> list[Bilingual]:
+    """The chart's categories in the order of their first point."""
+    seen: dict[str, Bilingual] = {}
+    for p in ds.points:
+        seen.setdefault(p.label.en, p.label)
+    return list(seen.values())
+
+
+def date_label(iso: str) -> str:
+    """The timeline's date column: the year stands apart, so only month and day.
+
+    >>> date_label("2023-05-06"), date_label("2023-05"), date_label("2023")
+    ('5月6日 May 6', '5月 May', '')
+    """
+    parts = iso.split("-")
+    if len(parts) == 3:
+        m, d = int(parts[1]), int(parts[2])
+        return f"{m}月{d}日 {MONTHS[m - 1][:3]} {d}"
+    if len(parts) == 2:
+        m = int(parts[1])
+        return f"{m}月 {MONTHS[m - 1][:3]}"
+    return ""
