@@ -93,13 +93,14 @@ def load_matplotlib() -> SimpleNamespace:
         fonts.matplotlib_family()       # first: matplotlib's cache in .cache/, the bundled fonts registered
         import matplotlib
         from matplotlib import font_manager
-        from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
         from matplotlib.figure import Figure
         from matplotlib.patches import Rectangle
         from matplotlib.ticker import FuncFormatter, MaxNLocator
-        vars(mpl).update(rc_context=matplotlib.rc_context, font_manager=font_manager, FigureCanvasAgg=FigureCanvasAgg,
-                         RendererAgg=RendererAgg, Figure=Figure, Rectangle=Rectangle, FuncFormatter=FuncFormatter,
-                         MaxNLocator=MaxNLocator)
+
+        from . import canvas
+        vars(mpl).update(rc_context=matplotlib.rc_context, font_manager=font_manager, Canvas=canvas.Canvas,
+                         MeasuringRenderer=canvas.MeasuringRenderer, Figure=Figure, Rectangle=Rectangle,
+                         FuncFormatter=FuncFormatter, MaxNLocator=MaxNLocator)
     return mpl
 
 
@@ -114,9 +115,10 @@ def warm_up() -> None:
 
 
 def new_figure(width: float, height: float, **kw):
-    """A matplotlib Figure of `width` × `height` inches on an Agg canvas (no pyplot, no global state)."""
+    """A matplotlib Figure of `width` × `height` inches on the house's canvas (`canvas.Canvas`: one
+    measure of text for layout and output; no pyplot, no global state)."""
     fig = mpl.Figure(figsize=(width, height), **kw)
-    mpl.FigureCanvasAgg(fig)
+    mpl.Canvas(fig)
     return fig
 
 
@@ -149,7 +151,7 @@ def measurer(fig):
     on the text, its font and the dpi, and matplotlib caches them per renderer, so this one keeps
     them across a figure's change of size and across figures (the house's strings recur)."""
     if fig.dpi not in _MEASURE:
-        _MEASURE[fig.dpi] = mpl.RendererAgg(8, 8, fig.dpi)
+        _MEASURE[fig.dpi] = mpl.MeasuringRenderer(8, 8, fig.dpi)
     return _MEASURE[fig.dpi]
 
 

@@ -1,0 +1,89 @@
+"""One measure of text for laying a drawing out and for writing it: the canvas every figure is drawn on.
+
+matplotlib measures a string once per renderer: the layout measures it with Agg (hinted, at the
+screen's dpi) and `savefig` measures it again with the SVG renderer (unhinted outlines, the size the
+text is drawn at), so every string was shaped twice and the layout measured something a little
+different from what was drawn. Here both renderers ask `text_metrics`, which shapes a string once
+per font for the whole process at matplotlib's text-to-path scale and scales the result to the size
+asked for (unhinted metrics scale linearly: that is how the SVG renderer measures). The layout then
+measures exactly what is drawn, and the house's recurring strings (source lines, tick labels, a
+title drawn wide and narrow) are shaped once.
+
+Imported by `style.load_matplotlib` only, on the first drawing.
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+
+from matplotlib import cbook
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
+
+_SHAPER = TextToPath()
+
+
+@functools.lru_cache(maxsize=8192)      # bounded: the strings come from data files
+def _metrics_at_scale(s: str, prop: FontProperties) -> tuple[float, float, float]:
+    return _SHAPER.get_text_width_height_descent(s, prop, False)
+
+
+def text_metrics(s: str, prop: FontProperties) -> tuple[float, float, float]:
+    """Width, height and descent of `s` in points, as the SVG renderer draws it (plain text, not mathtext).
+
+    The string is shaped once per font (whatever the size) for the whole process; the numbers are the
+    SVG renderer's own to the last bit, scaled as it scales them."""
+    unit = prop.copy()
+    unit.set_size(TextToPath.FONT_SCALE)
+    w, h, d = _metrics_at_scale(s, unit)
+    scale = prop.get_size_in_points() / TextToPath.FONT_SCALE
+    return w * scale, h * scale, d * scale
+
+
+class MeasuringRenderer(RendererAgg):
+    """Agg, measuring text with `text_metrics` (in pixels at its dpi): what layout and tests measure with."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        """`text_metrics` in pixels; mathtext and TeX as Agg measures them (the house turns mathtext off)."""
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        px = self.points_to_pixels(1.0)
+        return tuple(v * px for v in text_metrics(s, prop))
+
+
+class _SVGRenderer(RendererSVG):
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        return text_metrics(s, prop)
+
+
+class Canvas(FigureCanvasAgg):
+    """The figures' canvas: Agg for measuring (`get_renderer`), SVG for output (`savefig(format="svg")`),
+    both measuring text with `text_metrics`."""
+
+    def get_renderer(self):
+        """A MeasuringRenderer the size of the figure, kept while the size and dpi stay."""
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = MeasuringRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+    def print_svg(self, filename, *, metadata=None, bbox_inches_restore=None, **_kwargs):
+        """The figure as SVG, as matplotlib's SVG canvas writes it, its text measured by `text_metrics`."""
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            renderer = MixedModeRenderer(self.figure, width, height, dpi,
+                                         _SVGRenderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata),
+                                         bbox_inches_restore=bbox_inches_restore)
+            self.figure.draw(renderer)
+            renderer.finalize()
