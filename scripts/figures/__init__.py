@@ -28,14 +28,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .charts import render_svg, render_timeline_svg
+from .charts import chart_figure, render_svg, render_timeline_svg
 from .narrow import NARROW, narrow_figure, narrow_timeline_figure, render_narrow_svg, render_narrow_timeline_svg
 from .style import STYLE, warm_up
 from .style import font_family as _font_family, rc as _rc
 from .load import KINDS, UNITS, check_quotes, load_dataset, load_datasets, load_timeline, reading_values
 from .model import Bilingual, Credit, Dataset, Event, Point, Series, dataset_csv, english_reading, latin, qualifier
 
-__all__ = ["NARROW", "STYLE", "KINDS", "UNITS", "Bilingual", "Credit", "Dataset", "Event", "Point", "Series", "check_quotes",
+__all__ = ["NARROW", "STYLE", "KINDS", "UNITS", "Bilingual", "Credit", "Dataset", "Event", "Point", "Series", "chart_figure",
+           "check_quotes",
            "code_digest", "dataset_csv", "english_reading", "latin", "qualifier",
            "load_dataset", "load_datasets", "load_timeline", "narrow_figure", "narrow_timeline_figure", "reading_values",
            "render_narrow_svg", "render_narrow_timeline_svg",

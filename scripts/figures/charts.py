@@ -6,16 +6,9 @@ from __future__ import annotations
 from ..annotate.numbers import MINUS
 from ..chinese import HAN_RE
 from .model import Bilingual, Dataset, Point, english_reading, qualifier
-from .style import (STYLE, TIMELINE_SOURCE, TIMELINE_TITLE, axis_scale, categories, date_label, drawing, load_matplotlib, mpl,
-                    new_figure, sign_colour, source_line, to_svg, value_axis_label)
-
-
-def _new_figure(height: float):
-    fig = new_figure(STYLE["width"], height, layout="constrained")
-    top = STYLE["title_band"] / height
-    bottom = STYLE["footer_band"] / height
-    fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - top - bottom), w_pad=0.08, h_pad=0.06)
-    return fig
+from .style import (STYLE, TIMELINE_SOURCE, TIMELINE_TITLE, axis_scale, categories, date_label, drawing, label_needs,
+                    load_matplotlib, mpl, new_figure, rc, sign_colour, solve_limits, source_line, to_svg,
+                    value_axis_label)
 
 
 def _frame(fig, title: Bilingual, source: str) -> None:
@@ -45,67 +38,91 @@ def _tick_formatter(unit: str, factor: float):
     return mpl.FuncFormatter(fmt)
 
 
+# Tick marks and the gap to their labels, in points: the value axis's are matplotlib's defaults, the
+# category axis has none (its labels name the bars). Set here and read by the layout.
+TICKS = {"value": {"length": 3.5, "pad": 3.5}, "category": {"length": 0.0, "pad": 6.0}}
+
+
 def _style_axes(ax, value_axis: str) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    category = "y" if value_axis == "x" else "x"
+    ax.tick_params(axis=value_axis, **TICKS["value"])
+    ax.tick_params(axis=category, **TICKS["category"])
     if value_axis == "x":
         ax.spines["left"].set_visible(False)
-        ax.tick_params(axis="y", length=0, pad=6)
-        ax.xaxis.grid(True, color=STYLE["grid"], linewidth=0.8)
-    else:
-        ax.tick_params(axis="x", length=0, pad=6)
-        ax.yaxis.grid(True, color=STYLE["grid"], linewidth=0.8)
+    (ax.xaxis if value_axis == "x" else ax.yaxis).grid(True, color=STYLE["grid"], linewidth=0.8)
     ax.set_axisbelow(True)
 
 
-def _widen(ax, texts, axis: str, renderer) -> bool:
-    """Widen the value axis until every value label sits inside the axes box as it is now; True if
-    the limits moved."""
-    moved = False
-    for _ in range(4):
-        box = ax.get_window_extent(renderer)
-        lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
-        start, end = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
-        per_px = (hi - lo) / (end - start)
-        need_lo = need_hi = 0.0
-        for t in texts:
-            ext = t.get_window_extent(renderer)
-            a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
-            need_lo = max(need_lo, start + 4 - a)
-            need_hi = max(need_hi, b - (end - 4))
-        if need_lo <= 0.5 and need_hi <= 0.5:
-            break
-        lo -= max(0.0, need_lo) * per_px * 1.15
-        hi += max(0.0, need_hi) * per_px * 1.15
-        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
-        moved = True
-    return moved
+def _layout(fig, ax, texts, axis: str) -> None:
+    """Place the axes between the title and footer bands so its decorations (tick labels, axis label,
+    the value axis's title, legend) fit with the house's padding, and set its limits so every value
+    label sits inside the axes: measured, no layout engine.
 
-
-def _fit(fig, ax, texts, axis: str) -> None:
-    """Widen the value axis until every value label sits inside the axes (measured, deterministic).
-
-    Layout is the costly step. The labels are first fitted to the axes box before layout (usually
-    close enough that one layout suffices), then re-measured through the data transform after each
-    layout; only if the limits moved (tick labels may have changed width) is the layout run again.
-    The layout is then frozen, so saving does not lay the figure out again."""
+    The value labels ask the same of each axis wherever the axes is (`label_needs`, measured once):
+    the value axis ("x" or "y") keeps the data's own limits and widens for them, the category axis
+    keeps its slots and widens only for a label wider than its bar's slot. The decorations are
+    measured from their strings (`_decorations`) at a first placement, the axes placed inside them,
+    and measured again: tick labels follow the limits and the category labels' overhang the scale,
+    so a change places the axes again (twice is usual; an overhang shrinks by at least a third a
+    pass, so the passes converge)."""
     renderer = fig.canvas.get_renderer()
-    _widen(ax, texts, axis, renderer)
-    engine = fig.get_layout_engine()
-    for _ in range(3):
-        engine.execute(fig)                   # lay out only: nothing is drawn until the SVG is saved
-        before = _longest_tick_label(ax, axis)
-        if not _widen(ax, texts, axis, renderer) or _longest_tick_label(ax, axis) <= before:
-            break                             # the margins the layout chose still hold
-    fig.set_layout_engine(None)            # no engine: saving does not lay out (or draw) twice
+    width, height, dpi = fig.bbox.width, fig.bbox.height, fig.dpi
+    pad_x, pad_y = 0.08 * dpi, 0.06 * dpi
+    band = (pad_x, STYLE["footer_band"] * dpi + pad_y, width - pad_x, height - STYLE["title_band"] * dpi - pad_y)
+    keep = {"x": ax.get_xlim(), "y": ax.get_ylim()}         # the value axis's autoscaled, the categories' set
+    needs: dict = {}
+    decor = (0.0, 0.0, 0.0, 0.0)            # px the decorations take left, right, below, above the axes
+    for _ in range(12):
+        x0, x1, y0, y1 = band[0] + decor[0], band[2] - decor[1], band[1] + decor[2], band[3] - decor[3]
+        ax.set_position((x0 / width, y0 / height, (x1 - x0) / width, (y1 - y0) / height))
+        for a in ("x", "y"):
+            if a not in needs:
+                needs[a] = [(v, 0.0, 0.0) for v in keep[a]] + label_needs(ax, texts, renderer, a)
+            solve_limits(ax, needs[a], a, renderer)
+        measured = _decorations(fig, ax, renderer, axis)
+        if max(abs(a - b) for a, b in zip(measured, decor)) <= 0.5:
+            break
+        decor = measured
 
 
-def _longest_tick_label(ax, axis: str) -> int:
-    """Characters in the longest value-axis tick label the current limits give."""
-    value_axis = ax.xaxis if axis == "x" else ax.yaxis
-    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
-    locs = [v for v in value_axis.get_major_locator().tick_values(lo, hi) if min(lo, hi) <= v <= max(lo, hi)]
-    return max((len(s) for s in value_axis.get_major_formatter().format_ticks(locs)), default=0)
+def _decorations(fig, ax, renderer, value_axis: str) -> tuple[float, float, float, float]:
+    """The pixels the axes' decorations reach left of, right of, below and above its box, measured
+    from their strings where matplotlib will draw them: tick labels (TICKS) at the current limits,
+    the x-axis label under them, the value axis's title and the legend. As for matplotlib's layout,
+    a title's width does not count (it starts at the axes' left edge)."""
+    box = ax.bbox
+    px = fig.dpi / 72
+    probe = fig.text(0, 0, "", transform=mpl.IdentityTransform())
+    boxes = []
+    for kind, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        ticks = TICKS["value" if kind == value_axis else "category"]
+        offset = (ticks["length"] + ticks["pad"]) * px
+        lo, hi = sorted(axis.get_view_interval())
+        slack = 1e-9 * (hi - lo)
+        locs = [v for v in axis.get_major_locator()() if lo - slack <= v <= hi + slack]
+        size = STYLE["rc"][f"{kind}tick.labelsize"]
+        for loc, label in zip(locs, axis.get_major_formatter().format_ticks(locs)):
+            if kind == "x":
+                probe.update({"position": (ax.transData.transform((loc, 0))[0], box.y0 - offset),
+                              "ha": "center", "va": "top"})
+            else:
+                probe.update({"position": (box.x0 - offset, ax.transData.transform((0, loc))[1]),
+                              "ha": "right", "va": "center_baseline"})
+            probe.update({"text": label, "fontsize": size})
+            boxes.append(probe.get_window_extent(renderer))
+    probe.remove()
+    if ax.xaxis.label.get_text():           # under the tick labels (or the spine), labelpad apart
+        top = min([b.y0 for b in boxes if b.y1 <= box.y0] + [box.y0]) - ax.xaxis.labelpad * px
+        boxes.append(mpl.Bbox.from_extents(box.x0, top - ax.xaxis.label.get_window_extent(renderer).height, box.x0, top))
+    if ax.title.get_text():
+        title = ax.title.get_window_extent(renderer)
+        boxes.append(mpl.Bbox.from_extents(box.x0, title.y0, box.x0, title.y1))
+    if ax.get_legend():
+        boxes.append(ax.get_legend().get_window_extent(renderer))
+    return (max(0.0, box.x0 - min(b.x0 for b in boxes)), max(0.0, max(b.x1 for b in boxes) - box.x1),
+            max(0.0, box.y0 - min(b.y0 for b in boxes)), max(0.0, max(b.y1 for b in boxes) - box.y1))
 
 
 def _value_texts(ax, p: Point, unit: str, x, y, axis: str) -> list:
@@ -232,30 +249,40 @@ def _height(ds: Dataset) -> float:
 def render_svg(dataset: Dataset) -> bytes:
     """The dataset as a bilingual chart: SVG bytes, text drawn as paths, identical for identical input."""
     load_matplotlib()
-    ds = dataset
+    with drawing(dataset.path, f"figure {dataset.id}"):
+        return to_svg(_chart_figure(dataset))
+
+
+def chart_figure(dataset: Dataset):
+    """The dataset drawn wide (as `render_svg` draws it), laid out and ready to save: tests measure its texts."""
+    load_matplotlib()
+    with mpl.rc_context(rc()):
+        return _chart_figure(dataset)
+
+
+def _chart_figure(ds: Dataset):
     factor, word = axis_scale(ds)
-    with drawing(ds.path, f"figure {ds.id}"):
-        fig = _new_figure(_height(ds))
-        ax = fig.add_subplot()
-        if ds.kind in ("bar", "barh"):
-            texts = _draw_bars(ax, ds.series[0].points, ds.unit, ds.kind == "barh")
-        elif ds.kind == "grouped":
-            texts = _draw_grouped(ax, ds, factor)
-        else:
-            texts = _draw_line(ax, ds)
-        value_axis = "x" if ds.kind == "barh" else "y"
-        _style_axes(ax, value_axis)
-        axis = ax.xaxis if value_axis == "x" else ax.yaxis
-        axis.set_major_formatter(_tick_formatter(ds.unit, factor))
-        axis.set_major_locator(mpl.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-        if value_axis == "x":
-            ax.set_xlabel(value_axis_label(ds, word), color=STYLE["muted"], labelpad=8)
-        else:   # above the axis, read horizontally (rotated Chinese reads badly)
-            ax.set_title(value_axis_label(ds, word), loc="left", fontsize=STYLE["size_label"], color=STYLE["muted"],
-                         pad=10)
-        _frame(fig, ds.title, source_line(ds.articles))
-        _fit(fig, ax, texts, value_axis)
-        return to_svg(fig)
+    fig = new_figure(STYLE["width"], _height(ds))
+    ax = fig.add_subplot()
+    if ds.kind in ("bar", "barh"):
+        texts = _draw_bars(ax, ds.series[0].points, ds.unit, ds.kind == "barh")
+    elif ds.kind == "grouped":
+        texts = _draw_grouped(ax, ds, factor)
+    else:
+        texts = _draw_line(ax, ds)
+    value_axis = "x" if ds.kind == "barh" else "y"
+    _style_axes(ax, value_axis)
+    axis = ax.xaxis if value_axis == "x" else ax.yaxis
+    axis.set_major_formatter(_tick_formatter(ds.unit, factor))
+    axis.set_major_locator(mpl.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    if value_axis == "x":
+        ax.set_xlabel(value_axis_label(ds, word), color=STYLE["muted"], labelpad=8)
+    else:   # above the axis, read horizontally (rotated Chinese reads badly)
+        ax.set_title(value_axis_label(ds, word), fontsize=STYLE["size_label"], color=STYLE["muted"], pad=10)
+        ax.title.set(x=0.0, horizontalalignment="left")     # as loc="left", but the title `_layout` measures
+    _frame(fig, ds.title, source_line(ds.articles))
+    _layout(fig, ax, texts, value_axis)
+    return fig
 
 
 def render_timeline_svg(events) -> bytes:

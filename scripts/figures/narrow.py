@@ -8,8 +8,9 @@ import textwrap
 
 from ..chinese import HAN_RE
 from .model import Bilingual, Dataset, Point, english_reading
-from .style import (STYLE, TIMELINE_SOURCE, TIMELINE_TITLE, axis_scale, categories, date_label, drawing, load_matplotlib,
-                    measurer, mpl, new_figure, rc, sign_colour, source_line, to_svg, value_axis_label)
+from .style import (STYLE, TIMELINE_SOURCE, TIMELINE_TITLE, axis_scale, categories, date_label, drawing, label_needs,
+                    load_matplotlib, measurer, mpl, new_figure, rc, sign_colour, solve_limits, source_line, to_svg,
+                    value_axis_label)
 
 # The page's <picture> picks the narrow drawing below a phone's width. At
 # NARROW["width"] inches, shown on a 360 px screen (328 CSS px of column in Material), 1 pt is drawn
@@ -53,13 +54,14 @@ def _wrapped(fig, s: str, size: float, width_in: float, **kw):
 
 def _balanced_lines(text: str, n: int) -> list[str]:
     """text wrapped at n characters, then into lines as even as the same number of lines allows, so
-    no last line is left with a character or two ('…开始崛' over '起').
+    no last line is left with a character or two ('…开始崛' over '起'); no line starts with a closing
+    mark or ends with an opening one (`_hold_marks`).
 
     >>> _balanced_lines("大模型行业开始崛起", 8), _balanced_lines("AI stocks largest fall", 12)
     (['大模型行业', '开始崛起'], ['AI stocks', 'largest fall'])
     """
     def wrap(width: int) -> list[str]:
-        return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+        return _hold_marks(textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False))
     lines = wrap(n)
     if len(lines) < 2:
         return lines
@@ -68,6 +70,26 @@ def _balanced_lines(text: str, n: int) -> list[str]:
         if len(even) == len(lines):
             return even
     return lines
+
+
+_CLOSING = frozenset("，。、；：？！）》」』〉】〕”’…,.;:?!)]}%")
+_OPENING = frozenset("（《「『〈【〔“‘([{")
+
+
+def _hold_marks(lines: list[str]) -> list[str]:
+    """Lines as Chinese typesetting breaks them: a closing mark (，。、）” …) stays at the end of the
+    line before rather than start a line, an opening one (（“《 …) goes to the start of the next.
+
+    >>> _hold_marks(["ChatGPT风靡全网", "，两个月", "活跃用户破“", "亿”"])
+    ['ChatGPT风靡全网，', '两个月', '活跃用户破', '“亿”']
+    """
+    out = list(lines)
+    for i in range(1, len(out)):
+        while out[i] and out[i][0] in _CLOSING and out[i - 1]:
+            out[i - 1], out[i] = out[i - 1] + out[i][0], out[i][1:]
+        while out[i - 1] and out[i - 1][-1] in _OPENING:
+            out[i - 1], out[i] = out[i - 1][:-1], out[i - 1][-1] + out[i]
+    return [line for line in out if line]
 
 
 def _height_in(fig, t) -> float:
@@ -221,42 +243,9 @@ def _narrow_figure(ds: Dataset):
     lo, hi = min(0.0, *values), max(0.0, *values)
     span = (hi - lo) or 1.0
     ax.set_xlim(lo - (0.02 * span if lo < 0 else 0), hi + (0.02 * span if hi > 0 else 0))
-    _solve_limits(ax, texts, values, measurer(fig))
+    renderer = measurer(fig)        # the value labels and every bar whole, 4 px inside the axes, as large as fits
+    solve_limits(ax, label_needs(ax, texts, renderer, "x") + [(v, 4.0, 4.0) for v in (0.0, *values)], "x", renderer)
     return fig
-
-
-def _solve_limits(ax, texts, values, renderer) -> None:
-    """The value axis's limits that give the bars the most room while every value label (a fixed
-    size in pixels beside its bar's end) stays 4 px inside the axes: solved, not iterated. With k
-    pixels per unit and zero at pixel z, a label reaching r px right of value v needs z + v·k + r ≤
-    width − 4, one reaching l px left needs z + v·k − l ≥ 4; the largest k that leaves a z is found
-    by bisection."""
-    box = ax.get_window_extent(renderer)
-    width = box.width
-    lo, hi = ax.get_xlim()
-    k0 = width / (hi - lo)
-    needs = []                 # (value at the anchor, px right of it, px left of it)
-    for t in texts:
-        ext = t.get_window_extent(renderer)
-        v = t.xy[0] if isinstance(t.xycoords, str) else t.xycoords.xy[0]
-        anchor = box.x0 + (v - lo) * k0
-        needs.append((v, max(0.0, ext.x1 - anchor), max(0.0, anchor - ext.x0)))
-    needs += [(v, 0.0, 0.0) for v in (0.0, *values)]     # the zero line and every bar whole, too
-
-    def window(k: float) -> tuple[float, float]:
-        low = max(4 + left - v * k for v, _, left in needs)
-        high = min(width - 4 - right - v * k for v, right, _ in needs)
-        return low, high
-
-    a, b = 0.0, k0 * 4
-    for _ in range(48):
-        k = (a + b) / 2
-        low, high = window(k)
-        a, b = (k, b) if low <= high else (a, k)
-    k = max(a, 1e-12 * k0)
-    low, high = window(k)
-    z = low if low <= high else (low + high) / 2      # labels too wide for any bar: split the overflow
-    ax.set_xlim(-z / k, (width - z) / k)
 
 
 def render_narrow_svg(dataset: Dataset) -> bytes:

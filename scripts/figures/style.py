@@ -96,11 +96,13 @@ def load_matplotlib() -> SimpleNamespace:
         from matplotlib.figure import Figure
         from matplotlib.patches import Rectangle
         from matplotlib.ticker import FuncFormatter, MaxNLocator
+        from matplotlib.transforms import Bbox, IdentityTransform
 
         from . import canvas
         vars(mpl).update(rc_context=matplotlib.rc_context, font_manager=font_manager, Canvas=canvas.Canvas,
                          MeasuringRenderer=canvas.MeasuringRenderer, Figure=Figure, Rectangle=Rectangle,
-                         FuncFormatter=FuncFormatter, MaxNLocator=MaxNLocator)
+                         FuncFormatter=FuncFormatter, MaxNLocator=MaxNLocator, Bbox=Bbox,
+                         IdentityTransform=IdentityTransform)
     return mpl
 
 
@@ -153,6 +155,58 @@ def measurer(fig):
     if fig.dpi not in _MEASURE:
         _MEASURE[fig.dpi] = mpl.MeasuringRenderer(8, 8, fig.dpi)
     return _MEASURE[fig.dpi]
+
+
+# ---------------------------------------------------------------- value labels inside the axes
+
+def label_needs(ax, texts, renderer, axis: str, margin: float = 4.0) -> list[tuple[float, float, float]]:
+    """What each value label asks of an axis ("x" or "y"): (the value it is anchored at, the pixels its
+    far edge reaches past its anchor, the pixels its near edge reaches before it), each with `margin`
+    px to keep from the axes' edge. A label sits a fixed distance in points from its anchor, so these
+    hold at any limits and placement."""
+    box = ax.get_window_extent(renderer)
+    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    start, end = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
+    i = 0 if axis == "x" else 1
+    needs = []
+    for t in texts:
+        ext = t.get_window_extent(renderer)
+        v = t.xy[i] if isinstance(t.xycoords, str) else t.xycoords.xy[i]   # or the value of the label it hangs on
+        anchor = start + (v - lo) * (end - start) / (hi - lo)
+        a, b = (ext.x0, ext.x1) if axis == "x" else (ext.y0, ext.y1)
+        needs.append((v, b - anchor + margin, anchor - a + margin))     # negative: clear of the anchor
+    return needs
+
+
+def solve_limits(ax, needs, axis: str, renderer) -> None:
+    """The limits of `axis` ("x" or "y") that give the most pixels per unit while every need (value,
+    pixels after it, pixels before it; see `label_needs`) fits in the axes: solved, not iterated.
+    With k pixels per unit and zero at pixel z, a need holds when z + v·k + after ≤ length and
+    z + v·k − before ≥ 0; the largest k that leaves a z is found by bisection. An inverted axis (the
+    categories of horizontal bars, top down) stays inverted."""
+    box = ax.get_window_extent(renderer)
+    length = box.width if axis == "x" else box.height
+    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    sign = 1.0 if hi >= lo else -1.0        # solved with the values mirrored, so pixels grow with them
+    needs = [(sign * v, after, before) for v, after, before in needs]
+    values = [v for v, _, _ in needs]
+    spread = max(values) - min(values)
+    top = length / spread if spread > 0 else 4 * length / abs(hi - lo)    # no k can be larger
+
+    def window(k: float) -> tuple[float, float]:
+        low = max(before - v * k for v, _, before in needs)
+        high = min(length - after - v * k for v, after, _ in needs)
+        return low, high
+
+    a, b = 0.0, top
+    for _ in range(48):
+        k = (a + b) / 2
+        low, high = window(k)
+        a, b = (k, b) if low <= high else (a, k)
+    k = max(a, 1e-12 * top)
+    low, high = window(k)
+    z = low if low <= high else (low + high) / 2      # labels too wide for any scale: split the overflow
+    (ax.set_xlim if axis == "x" else ax.set_ylim)(sign * -z / k, sign * (length - z) / k)
 
 
 # ---------------------------------------------------------------- what every chart says
