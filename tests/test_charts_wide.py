@@ -77,3 +77,36 @@ def test_any_dataset_wide_layout_holds(ds):
     its decorations stay between the title and the footer, the value labels inside the axes. (Long
     category names may crowd each other on a vertical chart: the narrow drawing is the one for them.)"""
     check_layout(ds, pairwise=False)
+
+
+def test_layout_measures_what_is_drawn():
+    """The layout's measure of a string (figures/canvas.py: shaped once per font, scaled to the size
+    asked for) is the SVG writer's own to the last bit, at any size and weight."""
+    import io
+
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import FontProperties
+
+    from scripts.figures.canvas import text_metrics
+    F.warm_up()
+    svg = RendererSVG(100, 100, io.StringIO())
+    for s in ("科大讯飞研发投入占营收", "RMB 286–382 million", "2.86亿元 · iFlytek’s “Spark”", "0", "l"):
+        for size, weight in ((8, "normal"), (9.5, "normal"), (12.5, "bold"), (15.5, "bold")):
+            prop = FontProperties(family=F._font_family(), size=size, weight=weight)
+            assert text_metrics(s, prop) == svg.get_text_width_height_descent(s, prop, False), (s, size, weight)
+
+
+@pytest.mark.parametrize("ds", DATASETS[:4], ids=[d.id for d in DATASETS[:4]])
+def test_canvas_writes_what_matplotlibs_svg_canvas_writes(ds):
+    """A laid-out chart saved through the house's canvas and through matplotlib's own SVG canvas:
+    the same bytes (the canvas changes how text is measured, not what is drawn)."""
+    import io
+
+    import matplotlib
+    fig = F.chart_figure(ds)
+    with matplotlib.rc_context(F._rc()):
+        ours, theirs = io.BytesIO(), io.BytesIO()
+        fig.savefig(ours, format="svg", metadata={"Date": None})
+        fig.savefig(theirs, format="svg", metadata={"Date": None}, backend="svg")
+    assert ours.getvalue() == theirs.getvalue()
+    assert ours.getvalue().count(b"<use ") > 40

@@ -8,7 +8,7 @@ from ..chinese import HAN_RE
 from .model import Bilingual, Dataset, Point, english_reading, qualifier
 from .style import (STYLE, TIMELINE_SOURCE, TIMELINE_TITLE, axis_scale, categories, date_label, drawing, label_needs,
                     load_matplotlib, mpl, new_figure, rc, sign_colour, solve_limits, source_line, to_svg,
-                    value_axis_label)
+                    value_axis_label, value_label)
 
 
 def _frame(fig, title: Bilingual, source: str) -> None:
@@ -115,7 +115,8 @@ def _decorations(fig, ax, renderer, value_axis: str) -> tuple[float, float, floa
     probe.remove()
     if ax.xaxis.label.get_text():           # under the tick labels (or the spine), labelpad apart
         top = min([b.y0 for b in boxes if b.y1 <= box.y0] + [box.y0]) - ax.xaxis.labelpad * px
-        boxes.append(mpl.Bbox.from_extents(box.x0, top - ax.xaxis.label.get_window_extent(renderer).height, box.x0, top))
+        label = ax.xaxis.label.get_window_extent(renderer)
+        boxes.append(mpl.Bbox.from_extents(box.x0, top - label.height, box.x0, top))
     if ax.title.get_text():
         title = ax.title.get_window_extent(renderer)
         boxes.append(mpl.Bbox.from_extents(box.x0, title.y0, box.x0, title.y1))
@@ -136,29 +137,29 @@ def _value_texts(ax, p: Point, unit: str, x, y, axis: str) -> list:
         ha = "right" if neg else "left"
         dx = -6 if neg else 6
         if zh:
-            out.append(ax.annotate(en, (end, y), xytext=(dx, 1.5), textcoords="offset points", ha=ha, va="bottom",
-                                   fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
-            out.append(ax.annotate(zh, (end, y), xytext=(dx, -1.5), textcoords="offset points", ha=ha, va="top",
-                                   fontsize=STYLE["size_reading"], color=STYLE["muted"]))
+            out.append(value_label(ax, en, (end, y), (dx, 1.5), ha=ha, va="bottom", fontsize=STYLE["size_value"],
+                                   fontweight="bold", color=STYLE["text"]))
+            out.append(value_label(ax, zh, (end, y), (dx, -1.5), ha=ha, va="top", fontsize=STYLE["size_reading"],
+                                   color=STYLE["muted"]))
         else:
-            out.append(ax.annotate(en, (end, y), xytext=(dx, 0), textcoords="offset points", ha=ha, va="center",
-                                   fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+            out.append(value_label(ax, en, (end, y), (dx, 0), ha=ha, va="center", fontsize=STYLE["size_value"],
+                                   fontweight="bold", color=STYLE["text"]))
     else:             # vertical bars: label above (below for negative bars)
         va = "top" if neg else "bottom"
         step = -1 if neg else 1
         first, second = (en, zh) if neg else (zh, en)
         if zh:
-            out.append(ax.annotate(first, (x, end), xytext=(0, 4 * step), textcoords="offset points", ha="center",
-                                   va=va, fontsize=STYLE["size_value"] if neg else STYLE["size_reading"],
+            out.append(value_label(ax, first, (x, end), (0, 4 * step), ha="center", va=va,
+                                   fontsize=STYLE["size_value"] if neg else STYLE["size_reading"],
                                    fontweight="bold" if neg else "normal",
                                    color=STYLE["text"] if neg else STYLE["muted"]))
-            out.append(ax.annotate(second, (x, end), xytext=(0, 17 * step), textcoords="offset points",
-                                   ha="center", va=va, fontsize=STYLE["size_reading"] if neg else STYLE["size_value"],
+            out.append(value_label(ax, second, (x, end), (0, 17 * step), ha="center", va=va,
+                                   fontsize=STYLE["size_reading"] if neg else STYLE["size_value"],
                                    fontweight="normal" if neg else "bold",
                                    color=STYLE["muted"] if neg else STYLE["text"]))
         else:
-            out.append(ax.annotate(en, (x, end), xytext=(0, 4 * step), textcoords="offset points", ha="center",
-                                   va=va, fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+            out.append(value_label(ax, en, (x, end), (0, 4 * step), ha="center", va=va, fontsize=STYLE["size_value"],
+                                   fontweight="bold", color=STYLE["text"]))
     return out
 
 
@@ -205,8 +206,8 @@ def _draw_grouped(ax, ds: Dataset, factor: float) -> list:
             text = _fmt(p.value / factor, 2) + ("" if p.value_high is None else f"–{_fmt(p.value_high / factor, 2)}")
             text = (MINUS if p.value < 0 else "") + text
             text = f"{qualifier(p)} {text}".strip()
-            texts.append(ax.annotate(text, (x, end), xytext=(0, -3 if end < 0 else 3), textcoords="offset points",
-                                     ha="center", va="top" if end < 0 else "bottom", fontsize=STYLE["size_reading"],
+            texts.append(value_label(ax, text, (x, end), (0, -3 if end < 0 else 3), ha="center",
+                                     va="top" if end < 0 else "bottom", fontsize=STYLE["size_reading"],
                                      color=STYLE["text"]))
     ax.set_xticks(range(len(cats)), [c.two_lines(18) for c in cats])
     ax.set_xlim(-0.6, len(cats) - 0.4)
@@ -227,9 +228,9 @@ def _draw_line(ax, ds: Dataset) -> list:
                    edgecolors="white", linewidths=1.2)
         for x, p in zip(xs, s.points):
             neg = p.value < 0
-            texts.append(ax.annotate(english_reading(p, ds.unit), (x, p.value), xytext=(0, -9 if neg else 9),
-                                     textcoords="offset points", ha="center", va="top" if neg else "bottom",
-                                     fontsize=STYLE["size_value"], fontweight="bold", color=STYLE["text"]))
+            texts.append(value_label(ax, english_reading(p, ds.unit), (x, p.value), (0, -9 if neg else 9), ha="center",
+                                     va="top" if neg else "bottom", fontsize=STYLE["size_value"], fontweight="bold",
+                                     color=STYLE["text"]))
     cats = categories(ds)
     ax.set_xticks(range(len(cats)), [c.two_lines(14) for c in cats])
     ax.set_xlim(-0.5, len(cats) - 0.5)

@@ -10,7 +10,7 @@ from ..chinese import HAN_RE
 from .model import Bilingual, Dataset, Point, english_reading
 from .style import (STYLE, TIMELINE_SOURCE, TIMELINE_TITLE, axis_scale, categories, date_label, drawing, label_needs,
                     load_matplotlib, measurer, mpl, new_figure, rc, sign_colour, solve_limits, source_line, to_svg,
-                    value_axis_label)
+                    value_axis_label, value_label)
 
 # The page's <picture> picks the narrow drawing below a phone's width. At
 # NARROW["width"] inches, shown on a 360 px screen (328 CSS px of column in Material), 1 pt is drawn
@@ -152,9 +152,9 @@ def _narrow_value(ax, p: Point, text: str, y: float, stacked: bool) -> list:
     under it if `stacked`."""
     end = p.value_high if p.value_high is not None and abs(p.value_high) > abs(p.value) else p.value
     neg = end < 0
-    en = ax.annotate(text, (end, y),  xytext=(-5 if neg else 5, 0), textcoords="offset points",
-                     ha="right" if neg else "left", va="bottom" if stacked else "center",
-                     fontsize=NARROW["size_value"], fontweight="bold", color=STYLE["text"])
+    en = value_label(ax, text, (end, y), (-5 if neg else 5, 0), ha="right" if neg else "left",
+                     va="bottom" if stacked else "center", fontsize=NARROW["size_value"], fontweight="bold",
+                     color=STYLE["text"])
     if not HAN_RE.search(p.reading):
         return [en]
     if stacked:

@@ -159,6 +159,13 @@ def measurer(fig):
 
 # ---------------------------------------------------------------- value labels inside the axes
 
+def value_label(ax, text: str, xy, offset, **kw):
+    """A value label `offset` points from its data point `xy`. Drawn and measured wherever the point
+    is (matplotlib would hide it, and measure it as nothing, with the point outside the limits):
+    the layout is what keeps it inside the axes (`label_needs`, `solve_limits`)."""
+    return ax.annotate(text, xy, xytext=offset, textcoords="offset points", annotation_clip=False, **kw)
+
+
 def label_needs(ax, texts, renderer, axis: str, margin: float = 4.0) -> list[tuple[float, float, float]]:
     """What each value label asks of an axis ("x" or "y"): (the value it is anchored at, the pixels its
     far edge reaches past its anchor, the pixels its near edge reaches before it), each with `margin`
