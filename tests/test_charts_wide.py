@@ -110,3 +110,24 @@ def test_canvas_writes_what_matplotlibs_svg_canvas_writes(ds):
         fig.savefig(theirs, format="svg", metadata={"Date": None}, backend="svg")
     assert ours.getvalue() == theirs.getvalue()
     assert ours.getvalue().count(b"<use ") > 40
+
+
+def test_line_metrics_are_the_fonts_tables_as_matplotlib_reads_them():
+    """The renderers give matplotlib the font's line metrics (read once per font file): a text of
+    several lines, in both weights and at two sizes, has the box matplotlib gives it when it reads
+    the font's tables itself."""
+    from scripts.figures.canvas import MeasuringRenderer
+
+    class TablesEachTime(MeasuringRenderer):
+        def _get_font_height_metrics(self, prop):
+            return None, None, None          # matplotlib then reads the tables, as it does for any renderer
+
+    import matplotlib
+    fig = F.chart_figure(DATASETS[0])
+    ours, plain = MeasuringRenderer(800, 600, fig.dpi), TablesEachTime(800, 600, fig.dpi)
+    for size, weight in ((9, "normal"), (15.5, "bold")):
+        with matplotlib.rc_context(F._rc()):
+            t = fig.text(0, 0, "科大讯飞\nRMB 286–382 million\n（2023年）", fontsize=size, fontweight=weight)
+        assert t.get_fontname() == F._font_family()[0]
+        assert t.get_window_extent(ours).bounds == t.get_window_extent(plain).bounds
+        assert t.get_window_extent(ours).height > 2.5 * size

@@ -12,9 +12,12 @@ The package, one module per job:
 - `load`: `load_datasets` / `load_timeline` validate the files, `check_quotes` checks every quote
   against the article texts and every value against its reading;
 - `style`: the house style (STYLE), matplotlib loaded on the first drawing, the drawing context
-  (a glyph the font lacks is an error), the SVG written, the words every chart says;
+  (a glyph the font lacks is an error), the SVG written, value labels fitted into the axes, the
+  words every chart says;
+- `canvas`: the canvas every figure is drawn on, whose layout and SVG writer share one measure of
+  text (each string shaped once per font for the process);
 - `charts`: `render_svg` / `render_timeline_svg` draw the wide, reproducible SVGs with matplotlib
-  (the charts' text as paths, so no reader needs a CJK font);
+  (the charts' text as paths, so no reader needs a CJK font), laid out by measurement;
 - `narrow`: `render_narrow_svg` / `render_narrow_timeline_svg` the same for a phone's screen
   (NARROW: 4.8 in, direct-labelled horizontal bars, laid out by hand from measured text);
 - `svg`: `compact`, the pure string rewrite that makes matplotlib's SVG small.

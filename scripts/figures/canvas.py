@@ -7,7 +7,8 @@ different from what was drawn. Here both renderers ask `text_metrics`, which sha
 per font for the whole process at matplotlib's text-to-path scale and scales the result to the size
 asked for (unhinted metrics scale linearly: that is how the SVG renderer measures). The layout then
 measures exactly what is drawn, and the house's recurring strings (source lines, tick labels, a
-title drawn wide and narrow) are shaped once.
+title drawn wide and narrow) are shaped once. The font's line metrics, which matplotlib reads from
+its tables for every text it lays out, are read once per font file (`line_metrics`).
 
 Imported by `style.load_matplotlib` only, on the first drawing.
 """
@@ -20,7 +21,7 @@ from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.textpath import TextToPath
 
 _SHAPER = TextToPath()
@@ -43,6 +44,28 @@ def text_metrics(s: str, prop: FontProperties) -> tuple[float, float, float]:
     return w * scale, h * scale, d * scale
 
 
+@functools.lru_cache(maxsize=64)
+def _line_metrics(path: str) -> tuple[int, int, int, int] | None:
+    font = get_font(path)
+    for table, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                        ("hhea", "lineGap", "ascent", "descent")):
+        values = font.get_sfnt_table(table)
+        if values is not None:
+            return values[gap], values[ascent], values[descent], font.get_sfnt_table("head")["unitsPerEm"]
+    return None
+
+
+def line_metrics(prop: FontProperties, dpi: float) -> tuple[float | None, float | None, float | None]:
+    """(ascent, descent, line gap) of the font in pixels at `dpi`, from its tables, read once per font
+    file: what matplotlib spaces the lines of a text with (it reads the tables again for every text)."""
+    found = _line_metrics(findfont(prop))
+    if found is None:
+        return None, None, None
+    gap, ascent, descent, units = found
+    scale = 1 / units * prop.get_size_in_points() * dpi / 72
+    return ascent * scale, -descent * scale, gap * scale
+
+
 class MeasuringRenderer(RendererAgg):
     """Agg, measuring text with `text_metrics` (in pixels at its dpi): what layout and tests measure with."""
 
@@ -53,12 +76,20 @@ class MeasuringRenderer(RendererAgg):
         px = self.points_to_pixels(1.0)
         return tuple(v * px for v in text_metrics(s, prop))
 
+    def _get_font_height_metrics(self, prop):
+        # matplotlib's hook for a renderer's line metrics (Text._get_layout asks it before reading the
+        # font's tables itself, for every text); without it (another matplotlib) the numbers are the same
+        return line_metrics(prop, self.dpi)
+
 
 class _SVGRenderer(RendererSVG):
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)
         return text_metrics(s, prop)
+
+    def _get_font_height_metrics(self, prop):
+        return line_metrics(prop, 72)
 
 
 class Canvas(FigureCanvasAgg):

@@ -95,7 +95,7 @@ def _decorations(fig, ax, renderer, value_axis: str) -> tuple[float, float, floa
     box = ax.bbox
     px = fig.dpi / 72
     probe = fig.text(0, 0, "", transform=mpl.IdentityTransform())
-    boxes = []
+    labels = {"x": [], "y": []}
     for kind, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         ticks = TICKS["value" if kind == value_axis else "category"]
         offset = (ticks["length"] + ticks["pad"]) * px
@@ -111,19 +111,20 @@ def _decorations(fig, ax, renderer, value_axis: str) -> tuple[float, float, floa
                 probe.update({"position": (box.x0 - offset, ax.transData.transform((0, loc))[1]),
                               "ha": "right", "va": "center_baseline"})
             probe.update({"text": label, "fontsize": size})
-            boxes.append(probe.get_window_extent(renderer))
+            labels[kind].append(probe.get_window_extent(renderer))
     probe.remove()
+    boxes = [box, *labels["x"], *labels["y"]]
     if ax.xaxis.label.get_text():           # under the tick labels (or the spine), labelpad apart
-        top = min([b.y0 for b in boxes if b.y1 <= box.y0] + [box.y0]) - ax.xaxis.labelpad * px
-        label = ax.xaxis.label.get_window_extent(renderer)
-        boxes.append(mpl.Bbox.from_extents(box.x0, top - label.height, box.x0, top))
+        top = min([b.y0 for b in labels["x"]] + [box.y0]) - ax.xaxis.labelpad * px
+        height = ax.xaxis.label.get_window_extent(renderer).height
+        boxes.append(mpl.Bbox.from_extents(box.x0, top - height, box.x0, top))
     if ax.title.get_text():
         title = ax.title.get_window_extent(renderer)
         boxes.append(mpl.Bbox.from_extents(box.x0, title.y0, box.x0, title.y1))
     if ax.get_legend():
         boxes.append(ax.get_legend().get_window_extent(renderer))
-    return (max(0.0, box.x0 - min(b.x0 for b in boxes)), max(0.0, max(b.x1 for b in boxes) - box.x1),
-            max(0.0, box.y0 - min(b.y0 for b in boxes)), max(0.0, max(b.y1 for b in boxes) - box.y1))
+    return (box.x0 - min(b.x0 for b in boxes), max(b.x1 for b in boxes) - box.x1,
+            box.y0 - min(b.y0 for b in boxes), max(b.y1 for b in boxes) - box.y1)
 
 
 def _value_texts(ax, p: Point, unit: str, x, y, axis: str) -> list:
