@@ -10,21 +10,61 @@ measures exactly what is drawn, and the house's recurring strings (source lines,
 title drawn wide and narrow) are shaped once. The font's line metrics, which matplotlib reads from
 its tables for every text it lays out, are read once per font file (`line_metrics`).
 
+FreeType reads the font through the file object matplotlib gives it, a seek and a read for every
+small access (a CFF glyph's charstring, its advance width: 350,000 seeks and 180,000 reads of the
+file for the 42 drawings); the measuring and the drawing here read it from memory instead
+(`memory_font`): a fifth less CPU, the same outlines and numbers.
+
 Imported by `style.load_matplotlib` only, on the first drawing.
 """
 from __future__ import annotations
 
 import codecs
 import functools
+import io
+import os
+from pathlib import Path
 
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
-from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.ft2font import FT2Font
 from matplotlib.textpath import TextToPath
 
-_SHAPER = TextToPath()
+
+@functools.lru_cache(maxsize=8)
+def _font_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+@functools.lru_cache(maxsize=8)
+def memory_font(path: str, face: int = 0) -> FT2Font:
+    """The font file at `path` as FreeType reads it from memory, one per process (a font cannot
+    cross a fork: the cache is emptied in a forked child, as matplotlib empties its own)."""
+    return FT2Font(io.BytesIO(_font_bytes(path)), face_index=face)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=memory_font.cache_clear)
+
+
+def _font_for(prop: FontProperties) -> FT2Font:
+    found = findfont(prop)          # the house names one family: no fallback fonts to chain
+    return memory_font(str(found), getattr(found, "face_index", 0))
+
+
+class _Shaper(TextToPath):
+    """matplotlib's text-to-path conversion (shaping, glyph outlines) on the font read from memory."""
+
+    def _get_font(self, prop):
+        font = _font_for(prop)
+        font.set_size(self.FONT_SCALE, self.DPI)
+        return font
+
+
+_SHAPER = _Shaper()
 
 
 @functools.lru_cache(maxsize=8192)      # bounded: the strings come from data files
@@ -45,8 +85,8 @@ def text_metrics(s: str, prop: FontProperties) -> tuple[float, float, float]:
 
 
 @functools.lru_cache(maxsize=64)
-def _line_metrics(path: str) -> tuple[int, int, int, int] | None:
-    font = get_font(path)
+def _line_metrics(path: str, face: int) -> tuple[int, int, int, int] | None:
+    font = memory_font(path, face)
     for table, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
                                         ("hhea", "lineGap", "ascent", "descent")):
         values = font.get_sfnt_table(table)
@@ -58,7 +98,8 @@ def _line_metrics(path: str) -> tuple[int, int, int, int] | None:
 def line_metrics(prop: FontProperties, dpi: float) -> tuple[float | None, float | None, float | None]:
     """(ascent, descent, line gap) of the font in pixels at `dpi`, from its tables, read once per font
     file: what matplotlib spaces the lines of a text with (it reads the tables again for every text)."""
-    found = _line_metrics(findfont(prop))
+    path = findfont(prop)
+    found = _line_metrics(str(path), getattr(path, "face_index", 0))
     if found is None:
         return None, None, None
     gap, ascent, descent, units = found
@@ -83,6 +124,10 @@ class MeasuringRenderer(RendererAgg):
 
 
 class _SVGRenderer(RendererSVG):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._text2path = _SHAPER         # the text's outlines from the font in memory
+
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)

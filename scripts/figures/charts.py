@@ -41,6 +41,7 @@ def _tick_formatter(unit: str, factor: float):
 # Tick marks and the gap to their labels, in points: the value axis's are matplotlib's defaults, the
 # category axis has none (its labels name the bars). Set here and read by the layout.
 TICKS = {"value": {"length": 3.5, "pad": 3.5}, "category": {"length": 0.0, "pad": 6.0}}
+PAD = (0.08, 0.06)          # inches between the axes' decorations and the figure's edges, title and footer
 
 
 def _style_axes(ax, value_axis: str) -> None:
@@ -69,13 +70,15 @@ def _layout(fig, ax, texts, axis: str) -> None:
     pass, so the passes converge)."""
     renderer = fig.canvas.get_renderer()
     width, height, dpi = fig.bbox.width, fig.bbox.height, fig.dpi
-    pad_x, pad_y = 0.08 * dpi, 0.06 * dpi
+    pad_x, pad_y = PAD[0] * dpi, PAD[1] * dpi
     band = (pad_x, STYLE["footer_band"] * dpi + pad_y, width - pad_x, height - STYLE["title_band"] * dpi - pad_y)
     keep = {"x": ax.get_xlim(), "y": ax.get_ylim()}         # the value axis's autoscaled, the categories' set
     needs: dict = {}
     decor = (0.0, 0.0, 0.0, 0.0)            # px the decorations take left, right, below, above the axes
     for _ in range(12):
         x0, x1, y0, y1 = band[0] + decor[0], band[2] - decor[1], band[1] + decor[2], band[3] - decor[3]
+        if x1 - x0 < (band[2] - band[0]) / 4 or y1 - y0 < (band[3] - band[1]) / 4:
+            break                           # decorations larger than the chart: keep the last placement
         ax.set_position((x0 / width, y0 / height, (x1 - x0) / width, (y1 - y0) / height))
         for a in ("x", "y"):
             if a not in needs:
@@ -121,8 +124,9 @@ def _decorations(fig, ax, renderer, value_axis: str) -> tuple[float, float, floa
     if ax.title.get_text():
         title = ax.title.get_window_extent(renderer)
         boxes.append(mpl.Bbox.from_extents(box.x0, title.y0, box.x0, title.y1))
-    if ax.get_legend():
-        boxes.append(ax.get_legend().get_window_extent(renderer))
+    if ax.get_legend():                     # above the axes (the line chart's is inside): its height counts
+        legend = ax.get_legend().get_window_extent(renderer)
+        boxes.append(mpl.Bbox.from_extents(box.x0, legend.y0, box.x0, legend.y1))
     return (box.x0 - min(b.x0 for b in boxes), max(b.x1 for b in boxes) - box.x1,
             box.y0 - min(b.y0 for b in boxes), max(b.y1 for b in boxes) - box.y1)
 
@@ -213,8 +217,20 @@ def _draw_grouped(ax, ds: Dataset, factor: float) -> list:
     ax.set_xticks(range(len(cats)), [c.two_lines(18) for c in cats])
     ax.set_xlim(-0.6, len(cats) - 0.4)
     ax.axhline(0, color=STYLE["axis"], linewidth=0.9, zorder=3)
-    ax.legend(loc="lower right", ncols=min(k, 4), bbox_to_anchor=(1.0, 1.0), handlelength=1.2, borderaxespad=0.3)
+    _legend_above(ax, k)
     return texts
+
+
+def _legend_above(ax, entries: int):
+    """The series' legend above the axes at its right, in as many columns (up to four) as the
+    figure's width holds: long series names take more rows."""
+    fig = ax.get_figure()
+    renderer, room = fig.canvas.get_renderer(), fig.bbox.width - 2 * PAD[0] * fig.dpi
+    for ncols in range(min(entries, 4), 0, -1):
+        legend = ax.legend(loc="lower right", ncols=ncols, bbox_to_anchor=(1.0, 1.0), handlelength=1.2,
+                           borderaxespad=0.3)
+        if legend.get_window_extent(renderer).width <= room:
+            break
 
 
 def _draw_line(ax, ds: Dataset) -> list:
