@@ -56,12 +56,41 @@ def _font_for(prop: FontProperties) -> FT2Font:
 
 
 class _Shaper(TextToPath):
-    """matplotlib's text-to-path conversion (shaping, glyph outlines) on the font read from memory."""
+    """matplotlib's text-to-path conversion on the font read from memory, each string shaped and its
+    glyph outlines taken once per font for the process (a third of the texts drawn recur: titles
+    wide and narrow, source lines, tick labels). Its fonts are its own (`_get_font`), at FONT_SCALE."""
 
     def _get_font(self, prop):
         font = _font_for(prop)
         font.set_size(self.FONT_SCALE, self.DPI)
         return font
+
+    def get_glyphs_with_font(self, font, s, glyph_map=None, return_new_glyphs_only=False, *, features=None,
+                             language=None):
+        """As TextToPath's: the glyphs of `s` placed, and the outlines of those not in `glyph_map`."""
+        placed, outlines = _shaped(font, s, tuple(features or ()), language)
+        known = {} if glyph_map is None else glyph_map
+        new = {r: outlines[r] for r, _, _, _ in placed if r not in known}
+        if not return_new_glyphs_only:      # as matplotlib does: the map given, grown
+            known.update(new)
+            new = known
+        return list(placed), new, []
+
+
+_SHAPED: dict = {}
+
+
+def _shaped(font: FT2Font, s: str, features: tuple, language) -> tuple:
+    """(glyph id, x, y, scale) for each glyph of `s`, and each glyph's outline: matplotlib's own
+    conversion, kept (bounded: the strings come from data files)."""
+    key = (font.postscript_name, font.face_index, s, features, language)
+    if key not in _SHAPED:
+        if len(_SHAPED) >= 4096:
+            _SHAPED.clear()
+        placed, outlines, _ = TextToPath.get_glyphs_with_font(_SHAPER, font, s, features=features or None,
+                                                             language=language)
+        _SHAPED[key] = (tuple(placed), outlines)
+    return _SHAPED[key]
 
 
 _SHAPER = _Shaper()

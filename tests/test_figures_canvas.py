@@ -1,0 +1,88 @@
+"""The figures' canvas (scripts/figures/canvas.py): one measure of text for layout and output, the font
+read from memory, strings shaped once. Each shortcut gives matplotlib's own numbers, outlines and
+bytes: checked against matplotlib's stock renderers, text-to-path conversion and SVG canvas."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from scripts import figures as F
+from tests.test_figures import DATASETS
+
+STRINGS = ("科大讯飞研发投入占营收", "RMB 286–382 million", "2.86亿元 · iFlytek’s “Spark”", "0", "l", "AI四小龙AI")
+
+
+def test_layout_measures_what_is_drawn():
+    """The layout's measure of a string (figures/canvas.py: shaped once per font, scaled to the size
+    asked for) is the SVG writer's own to the last bit, at any size and weight."""
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import FontProperties
+
+    from scripts.figures.canvas import text_metrics
+    F.warm_up()
+    svg = RendererSVG(100, 100, io.StringIO())
+    for s in STRINGS:
+        for size, weight in ((8, "normal"), (9.5, "normal"), (12.5, "bold"), (15.5, "bold")):
+            prop = FontProperties(family=F._font_family(), size=size, weight=weight)
+            assert text_metrics(s, prop) == svg.get_text_width_height_descent(s, prop, False), (s, size, weight)
+
+
+@pytest.mark.parametrize("ds", DATASETS[:4], ids=[d.id for d in DATASETS[:4]])
+def test_canvas_writes_what_matplotlibs_svg_canvas_writes(ds):
+    """A laid-out chart saved through the house's canvas and through matplotlib's own SVG canvas:
+    the same bytes (the canvas changes how text is measured, not what is drawn)."""
+    import matplotlib
+    fig = F.chart_figure(ds)
+    with matplotlib.rc_context(F._rc()):
+        ours, theirs = io.BytesIO(), io.BytesIO()
+        fig.savefig(ours, format="svg", metadata={"Date": None})
+        fig.savefig(theirs, format="svg", metadata={"Date": None}, backend="svg")
+    assert ours.getvalue() == theirs.getvalue()
+    assert ours.getvalue().count(b"<use ") > 40
+
+
+def test_line_metrics_are_the_fonts_tables_as_matplotlib_reads_them():
+    """The renderers give matplotlib the font's line metrics (read once per font file): a text of
+    several lines, in both weights and at two sizes, has the box matplotlib gives it when it reads
+    the font's tables itself."""
+    from scripts.figures.canvas import MeasuringRenderer
+
+    class TablesEachTime(MeasuringRenderer):
+        def _get_font_height_metrics(self, prop):
+            return None, None, None          # matplotlib then reads the tables, as it does for any renderer
+
+    import matplotlib
+    fig = F.chart_figure(DATASETS[0])
+    ours, plain = MeasuringRenderer(800, 600, fig.dpi), TablesEachTime(800, 600, fig.dpi)
+    for size, weight in ((9, "normal"), (15.5, "bold")):
+        with matplotlib.rc_context(F._rc()):
+            t = fig.text(0, 0, "科大讯飞\nRMB 286–382 million\n（2023年）", fontsize=size, fontweight=weight)
+        assert t.get_fontname() == F._font_family()[0]
+        assert t.get_window_extent(ours).bounds == t.get_window_extent(plain).bounds
+        assert t.get_window_extent(ours).height > 2.5 * size
+
+
+def test_shaper_places_and_outlines_glyphs_as_matplotlib_does():
+    """The shaper's glyphs (kept per string for the process) are matplotlib's: the same placements
+    and outlines, the same new glyphs for a renderer that already holds some, twice over."""
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from scripts.figures.canvas import _SHAPER
+    F.warm_up()
+    stock = TextToPath()
+    for weight in ("normal", "bold"):
+        prop = FontProperties(family=F._font_family(), size=12, weight=weight)
+        theirs_font, ours_font = stock._get_font(prop), _SHAPER._get_font(prop)
+        held: dict = {}
+        for s in STRINGS * 2:
+            theirs = stock.get_glyphs_with_font(theirs_font, s, glyph_map=dict(held), return_new_glyphs_only=True)
+            ours = _SHAPER.get_glyphs_with_font(ours_font, s, glyph_map=dict(held), return_new_glyphs_only=True)
+            assert ours[0] == theirs[0] and list(ours[1]) == list(theirs[1]), s
+            for r, (verts, codes) in theirs[1].items():
+                assert np.array_equal(ours[1][r][0], verts) and np.array_equal(ours[1][r][1], codes)
+            held.update(theirs[1])
+        whole = _SHAPER.get_glyphs_with_font(ours_font, STRINGS[0])
+        assert set(whole[1]) == {r for r, *_ in whole[0]}
