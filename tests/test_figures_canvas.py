@@ -86,3 +86,15 @@ def test_shaper_places_and_outlines_glyphs_as_matplotlib_does():
             held.update(theirs[1])
         whole = _SHAPER.get_glyphs_with_font(ours_font, STRINGS[0])
         assert set(whole[1]) == {r for r, *_ in whole[0]}
+
+
+def test_a_missing_glyph_is_an_error_every_time():
+    """Text is measured and shaped once per process, but a character the font lacks still stops every
+    drawing that holds it, not only the first (the font's warning is kept with the kept result)."""
+    import dataclasses
+
+    from scripts.errors import BuildError
+    ds = dataclasses.replace(DATASETS[0], title=F.Bilingual("缺字\U00013000测试", "Missing"))
+    for draw in (F.render_svg, F.render_narrow_svg, F.render_svg):
+        with pytest.raises(BuildError, match="is not in the figure font"):
+            draw(ds)

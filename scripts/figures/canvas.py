@@ -23,6 +23,8 @@ import codecs
 import functools
 import io
 import os
+import threading
+import warnings
 from pathlib import Path
 
 from matplotlib import cbook
@@ -39,15 +41,20 @@ def _font_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
-@functools.lru_cache(maxsize=8)
 def memory_font(path: str, face: int = 0) -> FT2Font:
-    """The font file at `path` as FreeType reads it from memory, one per process (a font cannot
-    cross a fork: the cache is emptied in a forked child, as matplotlib empties its own)."""
+    """The font file at `path` as FreeType reads it from memory, one per process and thread (as
+    matplotlib keeps its fonts: a font cannot cross a fork, so the cache is emptied in a forked child,
+    nor be shared by threads)."""
+    return _memory_font(path, face, threading.get_ident())
+
+
+@functools.lru_cache(maxsize=8)
+def _memory_font(path: str, face: int, _thread: int) -> FT2Font:
     return FT2Font(io.BytesIO(_font_bytes(path)), face_index=face)
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=memory_font.cache_clear)
+    os.register_at_fork(after_in_child=_memory_font.cache_clear)
 
 
 def _font_for(prop: FontProperties) -> FT2Font:
@@ -87,18 +94,38 @@ def _shaped(font: FT2Font, s: str, features: tuple, language) -> tuple:
     if key not in _SHAPED:
         if len(_SHAPED) >= 4096:
             _SHAPED.clear()
-        placed, outlines, _ = TextToPath.get_glyphs_with_font(_SHAPER, font, s, features=features or None,
-                                                             language=language)
-        _SHAPED[key] = (tuple(placed), outlines)
-    return _SHAPED[key]
+        _SHAPED[key] = _with_warnings(lambda: _glyphs(font, s, features, language))
+    return _replay(_SHAPED[key])[0]
+
+
+def _glyphs(font: FT2Font, s: str, features: tuple, language) -> tuple:
+    placed, outlines, _ = TextToPath.get_glyphs_with_font(_SHAPER, font, s, features=features or None,
+                                                         language=language)
+    return tuple(placed), outlines
+
+
+def _with_warnings(compute) -> tuple:
+    """(what `compute` returns, the warnings it gave): a font's 'Glyph … missing' warning is how a
+    drawing learns of a character the font lacks (style.drawing), so a kept result keeps it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = compute()
+    return value, tuple((w.message, w.category) for w in caught)
+
+
+def _replay(kept: tuple) -> tuple:
+    """`kept` (see `_with_warnings`), its warnings given again, as if computed now."""
+    for message, category in kept[1]:
+        warnings.warn(message, category, stacklevel=2)
+    return kept
 
 
 _SHAPER = _Shaper()
 
 
 @functools.lru_cache(maxsize=8192)      # bounded: the strings come from data files
-def _metrics_at_scale(s: str, prop: FontProperties) -> tuple[float, float, float]:
-    return _SHAPER.get_text_width_height_descent(s, prop, False)
+def _metrics_at_scale(s: str, prop: FontProperties) -> tuple:
+    return _with_warnings(lambda: _SHAPER.get_text_width_height_descent(s, prop, False))
 
 
 def text_metrics(s: str, prop: FontProperties) -> tuple[float, float, float]:
@@ -108,7 +135,7 @@ def text_metrics(s: str, prop: FontProperties) -> tuple[float, float, float]:
     SVG renderer's own to the last bit, scaled as it scales them."""
     unit = prop.copy()
     unit.set_size(TextToPath.FONT_SCALE)
-    w, h, d = _metrics_at_scale(s, unit)
+    (w, h, d), _ = _replay(_metrics_at_scale(s, unit))
     scale = prop.get_size_in_points() / TextToPath.FONT_SCALE
     return w * scale, h * scale, d * scale
 
