@@ -1,5 +1,7 @@
-"""What every drawing shares: the house style, matplotlib loaded on demand, the drawing context that
-turns a missing glyph into an error, the SVG written small, and the words every chart says.
+"""What every drawing shares: the house style, matplotlib loaded on demand (figures on the house's
+canvas, `canvas.Canvas`), the drawing context that turns a missing glyph into an error, the SVG
+written small, value labels fitted inside the axes by solving for the limits, and the words every
+chart says.
 
 matplotlib is imported on the first drawing only (`load_matplotlib`), so loading and checking data,
 and builds whose SVGs are cached, do not pay for it. The CJK font is looked up in one place,
