@@ -41,7 +41,9 @@ def on_config(config):
         if site is not None:
             _STATE["nav"] = site["nav"]
         elif _STATE["background"]:
+            from scripts import segmenter
             from scripts.build import BackgroundBuild
+            segmenter.preload()     # before the fork: the page build and the search segmenter share one load
             _STATE["job"] = BackgroundBuild(paths, inp)
         else:
             from scripts.build import build

@@ -29,8 +29,8 @@ class SearchSegmenter:
     """What Material's search needs of jieba (`cut`), answered by rjieba with the glossary's words."""
 
     def __init__(self):
-        import rjieba
-        self._jieba = rjieba.Jieba()
+        from scripts import segmenter
+        self._jieba = segmenter.fresh()      # the dictionary the pipeline hook may have loaded already
 
     def add_words(self, words) -> None:
         """Add words (those with Chinese in them) to the dictionary, so they are found whole."""
