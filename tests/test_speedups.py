@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scripts import segmenter, templates_ahead, zhmodel
@@ -185,3 +185,89 @@ def test_citations_are_the_same_with_citeproc_remembering(monkeypatch):
         assert cite._chicago(w) == remembered
     finally:
         cite._chicago.cache_clear()
+
+
+# ---------------------------------------------------------------- Material's search parser
+
+def _sections(parser_class, html: str) -> list[tuple] | tuple:
+    """The sections a parser divides html into (or the error it stops with: Material's own parser
+    raises on some malformed HTML, e.g. a `p` closed twice inside an excluded one, and so must the
+    counting one)."""
+    parser = parser_class()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception as exc:        # noqa: BLE001 — compared, not hidden
+        return ("raised", type(exc), str(exc))
+    return [(s.el.tag, s.depth, s.id, s.title, s.text, s.is_excluded()) for s in parser.data]
+
+
+def _parsers():
+    from material.plugins.search import plugin as search
+
+    from scripts.search_parser import parser_class
+    original = getattr(search.Parser, "__mro__", (None, None))[1] if getattr(search.Parser, "counts_open_tags", False) \
+        else search.Parser
+    counting = parser_class(search)
+    assert counting is not None, "Material's search Parser is not the one scripts/search_parser.py was written for"
+    return original, counting
+
+
+_TAGS = ["p", "div", "span", "pre", "code", "li", "ul", "ol", "sub", "sup", "a", "script", "style", "object",
+         "table", "td", "h1", "h2", "h3", "h6", "hx", "br", "img", "hr"]
+_ATTRS = ['', ' id="s1"', ' id="s2"', ' class="headerlink"', ' data-search-exclude', ' class="linenodiv"',
+          ' class="x" id="s3"', ' data-search-exclude id="s4"']
+_TEXT = ["", " ", "\n", "  \n ", "字", "a < b", "x\ny", "&amp;", "&lt;p&gt;", "\t", "百模"]
+_piece = st.one_of(
+    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(_TAGS), st.sampled_from(_ATTRS)),
+    st.builds(lambda t: f"</{t}>", st.sampled_from(_TAGS)),
+    st.builds(lambda t: f"<{t}/>", st.sampled_from(_TAGS)),
+    st.sampled_from(_TEXT),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_piece, max_size=60))
+@example(["<pre>", "x", "<span>", " ", "</span>", " ", "</pre>"])        # whitespace kept inside pre
+@example(["<div data-search-exclude>", "a", "<div>", "b", "</div>", "c", "</div>", "d"])   # skipped by tag
+@example(["<h2 id=\"s1\">", "T", "<a class=\"headerlink\">", "¶", "</a>", "</h2>", "<p>", " ", "</p>"])
+@example(["<div>", "<h3 id=\"s2\">", "x", "</h3>", "</div>", "y", "<li>", "\n", "</li>"])
+def test_the_counting_parser_divides_any_html_as_material_s_does(pieces):
+    original, counting = _parsers()
+    html = "".join(pieces)
+    assert _sections(counting, html) == _sections(original, html)
+
+
+def test_the_counting_parser_divides_every_page_of_the_site_as_material_s_does(built_project):
+    original, counting = _parsers()
+    pages = sorted((built_project / "site").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert _sections(counting, html) == _sections(original, html), page.name
+
+
+def test_the_search_hook_installs_the_counting_parser_once(monkeypatch):
+    from mkdocs.config import load_config
+    from material.plugins.search import plugin as search
+
+    from scripts.hooks import search_segmenter
+    monkeypatch.setattr(search, "Parser", search.Parser)        # restored after the test
+    cfg = load_config(str(ROOT / "mkdocs.yml"))
+    search_segmenter.on_config(cfg)
+    installed = search.Parser
+    assert installed.counts_open_tags
+    search_segmenter.on_config(cfg)                             # `serve` configures again
+    assert search.Parser is installed
+
+
+def test_a_changed_material_parser_is_left_as_it_is(monkeypatch):
+    from material.plugins.search import plugin as search
+
+    from scripts.search_parser import parser_class
+
+    class Changed(search.Parser):
+        def handle_data(self, data):
+            super().handle_data(data.upper())
+    monkeypatch.setattr(search, "Parser", Changed)
+    assert parser_class(search) is None
