@@ -43,9 +43,15 @@ def on_config(config):
         if site is not None:
             _STATE["nav"] = site["nav"]
         elif _STATE["background"]:
+            import gc
+
             from scripts import segmenter
             from scripts.build import BackgroundBuild
             segmenter.preload()     # before the fork: the page build and the search segmenter share one load
+            # What MkDocs and the pipeline have loaded lives as long as this one-off build: out of the
+            # cyclic collector's way, here and in the workers forked next (whose collections would
+            # otherwise walk all of it, and copy every page they touch).
+            gc.freeze()
             _STATE["job"] = BackgroundBuild(paths, inp)
         else:
             from scripts.build import build
