@@ -153,9 +153,20 @@ def csv_table(header: list[str], rows) -> str:
     """A whole CSV file (one line per row, `\\n` endings), every cell through `csv_cell`."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([csv_cell(c) for c in header])
+    done: dict = {}              # each distinct value once: a table repeats its sentences and labels
+
+    def cell(value) -> str:
+        key = (type(value), value)      # 1, 1.0 and True are equal keys but different cells
+        try:
+            out = done.get(key)
+        except TypeError:               # an unhashable value
+            return csv_cell(value)
+        if out is None:
+            out = done[key] = csv_cell(value)
+        return out
+    w.writerow([cell(c) for c in header])
     for row in rows:
-        w.writerow([csv_cell(c) for c in row])
+        w.writerow([cell(c) for c in row])
     return buf.getvalue()
 
 

@@ -123,26 +123,28 @@ def grade(text: str, names) -> str:
     return LEVEL_NAMES.get(min(int(result.level), 7), f"HSK {result.level}") if result.level else ""
 
 
-def _bold(sentence: str, word: str) -> str:
+def _bold(sentence: str, word: str, escape=anki_field) -> str:
     """The sentence as Anki HTML with the word in bold; everything else escaped."""
     if word not in sentence:
-        return anki_field(sentence)
+        return escape(sentence)
     before, after = sentence.split(word, 1)
-    return f"{anki_field(before)}<b>{anki_field(word)}</b>{anki_field(after)}"
+    return f"{escape(before)}<b>{escape(word)}</b>{escape(after)}"
 
 
 def anki_tsv(words: list[Word], deck_tag: str) -> str:
     """Anki notes (Basic, HTML fields): front = word, back = pinyin, English, level and the sentence
     it was met in with its translation. Import: File → Import, fields separated by Tab. Every value
-    is escaped as an Anki field (scripts/html.py)."""
+    is escaped as an Anki field (scripts/html.py), each distinct value once: an article's words
+    share their sentences."""
+    field = lru_cache(maxsize=None)(anki_field)
     lines = ["#separator:tab", "#html:true", "#tags column:4"]
     for w in words:
-        front = anki_field(w.word)
-        example = (f"<br><br>{_bold(w.first.zh, w.word)}<br><i>{anki_field(w.first.en)}</i>" if w.first else "")
-        back = f"{anki_field(w.pinyin)}<br>{anki_field(w.english)}{example}"
+        front = field(w.word)
+        example = (f"<br><br>{_bold(w.first.zh, w.word, field)}<br><i>{field(w.first.en)}</i>" if w.first else "")
+        back = f"{field(w.pinyin)}<br>{field(w.english)}{example}"
         level = LEVEL_NAMES.get(w.level, "beyond-list") if w.level else "beyond-list"
-        tags = " ".join(anki_field(tag).replace(" ", "_") for tag in ("baimozhi", deck_tag, level.replace(" ", "").replace("–", "-")))
-        lines.append("\t".join((front, back, anki_field(w.word), tags)))
+        tags = " ".join(field(tag).replace(" ", "_") for tag in ("baimozhi", deck_tag, level.replace(" ", "").replace("–", "-")))
+        lines.append("\t".join((front, back, field(w.word), tags)))
     return "\n".join(lines) + "\n"
 
 

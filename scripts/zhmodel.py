@@ -8,14 +8,17 @@ every word that holds it, less a penalty; Latin words, digits, punctuation, kana
 characters and the like have fixed costs. Traditional text is scored on its Simplified form
 (OpenCC), so 訊飛 and 讯飞 score alike.
 
-The table is an SQLite file in .cache/lib, keyed by the dictionary file, so a build reads only the
-rows it needs (loading 350,000 words into Python would cost more than the whole detector).
+The table is an SQLite file in .cache/lib, keyed by the dictionary file: one row per character,
+its own log-probability and the words it starts as one marshalled blob. A build reads every row in
+one query and decodes only the blobs of the characters it meets (loading 350,000 words into Python
+would cost more than the whole detector; reading them row by row cost a third of it).
 
     >>> score("科大讯飞表示") > score("拼笥嶏w表示") + 10
     True
 """
 from __future__ import annotations
 
+import marshal
 import math
 import os
 import re
@@ -66,18 +69,21 @@ def _build(source: Path, path: Path) -> None:
             for ch in word:
                 chars[ch] = chars.get(ch, 0) + freq
     total, ctotal = sum(words.values()) or 1, sum(chars.values()) or 1
+    by_first: dict[str, dict[str, float]] = {}
+    for w, f in sorted(words.items()):
+        if len(w) <= MAX_WORD:
+            by_first.setdefault(w[0], {})[w] = math.log(f / total) if f > 0 else math.log(0.5 / total)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         tmp.unlink(missing_ok=True)
         db = sqlite3.connect(tmp)
         with db:
-            db.execute("CREATE TABLE words (w TEXT PRIMARY KEY, lp REAL NOT NULL) WITHOUT ROWID")
-            db.execute("CREATE TABLE chars (c TEXT PRIMARY KEY, lp REAL NOT NULL) WITHOUT ROWID")
-            db.executemany("INSERT INTO words VALUES (?, ?)",
-                           ((w, math.log(f / total) if f > 0 else math.log(0.5 / total)) for w, f in sorted(words.items())))
-            db.executemany("INSERT INTO chars VALUES (?, ?)",
-                           ((c, math.log((f + 0.5) / ctotal)) for c, f in sorted(chars.items())))
+            # one row per character: its own log-probability and every word it starts, as one blob
+            db.execute("CREATE TABLE chars (c TEXT PRIMARY KEY, lp REAL NOT NULL, words BLOB NOT NULL) WITHOUT ROWID")
+            db.executemany("INSERT INTO chars VALUES (?, ?, ?)",
+                           ((c, math.log((f + 0.5) / ctotal), marshal.dumps(by_first.get(c, {})))
+                            for c, f in sorted(chars.items())))
             db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v REAL)")
             db.execute("INSERT INTO meta VALUES ('unknown_char', ?)", (math.log(0.5 / ctotal),))
         db.close()
@@ -87,44 +93,41 @@ def _build(source: Path, path: Path) -> None:
 
 
 class _Table:
-    """Word and character log-probabilities, read from SQLite on demand and remembered: the first
-    time a character is met, every word that starts with it is read in one query."""
+    """Word and character log-probabilities. Every character's row is read in one query when the
+    table opens (a few milliseconds: the words stay one marshalled blob per character); the words
+    a character starts are decoded, in one call, the first time it is met."""
 
     def __init__(self, path: Path):
-        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            self.rows: dict[str, tuple[float, bytes]] = {c: (lp, words) for c, lp, words in
+                                                         db.execute("SELECT c, lp, words FROM chars")}
+            self.unknown = db.execute("SELECT v FROM meta WHERE k = 'unknown_char'").fetchone()[0]
+        finally:
+            db.close()
         self.by_first: dict[str, dict[str, float]] = {}
-        self.chars: dict[str, float] = {}
-        self.unknown = self.db.execute("SELECT v FROM meta WHERE k = 'unknown_char'").fetchone()[0]
 
     def starting(self, ch: str) -> dict[str, float]:
         words = self.by_first.get(ch)
         if words is None:
-            words = self.by_first[ch] = dict(self.db.execute(
-                "SELECT w, lp FROM words WHERE w >= ? AND w < ? AND length(w) <= ?", (ch, chr(ord(ch) + 1), MAX_WORD)))
+            row = self.rows.get(ch)
+            words = self.by_first[ch] = marshal.loads(row[1]) if row else {}
         return words
 
     def char(self, ch: str) -> float:
-        lp = self.chars.get(ch)
-        if lp is None:
-            row = self.db.execute("SELECT lp FROM chars WHERE c = ?", (ch,)).fetchone()
-            lp = self.chars[ch] = row[0] if row else self.unknown
-        return lp
+        row = self.rows.get(ch)
+        return row[0] if row else self.unknown
 
 
-_tables: dict[int, _Table] = {}
-
-
+@lru_cache(maxsize=1)
 def table() -> _Table:
-    """The table for this process (a forked worker opens its own connection)."""
-    pid = os.getpid()
-    if pid not in _tables:
-        source = _dictionary_file()
-        stat = source.stat()
-        path = CACHE_DIR / f"jiebawords-v1-{stat.st_size}-{int(stat.st_mtime)}.sqlite"
-        if not path.exists():
-            _build(source, path)
-        _tables[pid] = _Table(path)
-    return _tables[pid]
+    """The table, read once per process (it holds no connection: a forked worker shares its parent's)."""
+    source = _dictionary_file()
+    stat = source.stat()
+    path = CACHE_DIR / f"jiebawords-v2-{stat.st_size}-{int(stat.st_mtime)}.sqlite"
+    if not path.exists():
+        _build(source, path)
+    return _Table(path)
 
 
 def _other_cost(ch: str, prev: str) -> float:

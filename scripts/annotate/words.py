@@ -23,8 +23,8 @@ MAX_SENSES = 6
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import rjieba
-    return rjieba.Jieba()
+    from .. import segmenter
+    return segmenter.fresh()
 
 
 _added: set[str] = set()

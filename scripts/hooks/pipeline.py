@@ -4,10 +4,12 @@ Plain `mkdocs build` / `mkdocs serve` on a fresh clone therefore produce the who
 `watch:` list in mkdocs.yml makes `serve` rebuild when seeds/ or data/ change. When nothing
 changed, only the build cache is read (the pipeline is not even imported).
 
-A one-off `mkdocs build` builds in the background (`BackgroundBuild`): `on_config` starts it, the
-hooks after this one load what they need meanwhile, `on_pre_build` waits for the pages, and the
-figures, drawn while MkDocs renders, are copied into the site at `on_post_build`. `serve` builds
-in-process, so unchanged articles stay cached between rebuilds.
+A one-off `mkdocs build` builds in the background (`BackgroundBuild`): `on_config` loads jieba's
+dictionary once for both the page build and the search segmenter (scripts/segmenter.py) and starts
+it, the hooks after this one load what they need meanwhile, `on_pre_build` compiles the theme's
+templates (scripts/templates_ahead.py, handed to MkDocs at `on_env`) and waits for the pages, and
+the figures, drawn while MkDocs renders, are copied into the site at `on_post_build`. `serve`
+builds in-process, so unchanged articles stay cached between rebuilds.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_write  # noqa: E402
 
-_STATE: dict = {"background": False, "job": None, "nav": None}
+_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None}
 
 
 def on_startup(command, **kwargs):
@@ -41,7 +43,15 @@ def on_config(config):
         if site is not None:
             _STATE["nav"] = site["nav"]
         elif _STATE["background"]:
+            import gc
+
+            from scripts import segmenter
             from scripts.build import BackgroundBuild
+            segmenter.preload()     # before the fork: the page build and the search segmenter share one load
+            # What MkDocs and the pipeline have loaded lives as long as this one-off build: out of the
+            # cyclic collector's way, here and in the workers forked next (whose collections would
+            # otherwise walk all of it, and copy every page they touch).
+            gc.freeze()
             _STATE["job"] = BackgroundBuild(paths, inp)
         else:
             from scripts.build import build
@@ -53,15 +63,26 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    """Wait for the pages (docs/ complete but for figures still being drawn); set the navigation."""
+    """Wait for the pages (docs/ complete but for figures still being drawn), compiling the theme's
+    templates meanwhile (scripts/templates_ahead.py); set the navigation."""
     job = _STATE["job"]
     if job is not None:
+        from scripts import templates_ahead
+        _STATE["templates"] = templates_ahead.compile_ahead(config.theme.get_env(),
+                                                            [templates_ahead.ENTRY, *config.theme.static_templates])
         try:
             _STATE["nav"] = job.pages().nav
         except BuildError as exc:
             on_build_error(exc)
             _stop(exc)
     config["nav"] = html.nav(_STATE["nav"])       # titles from our data, escaped once for the theme
+
+
+def on_env(env, config, files):
+    """MkDocs' own environment loads the templates compiled while the pages were built."""
+    from scripts import templates_ahead
+    templates_ahead.attach(env, _STATE.pop("templates", None))
+    return env
 
 
 def on_post_build(config, **kwargs):

@@ -1,4 +1,5 @@
-"""MkDocs hook: Material's search cuts Chinese with rjieba, and knows the glossary's words.
+"""MkDocs hook: Material's search cuts Chinese with rjieba, and knows the glossary's words (and
+divides pages into sections with a parser that counts open tags: scripts/search_parser.py).
 
 Material's search plugin cuts Chinese text into words with `jieba.cut`, calling the `jieba` module
 it imported into `material.plugins.search.plugin`. This hook puts `SearchSegmenter` there instead:
@@ -29,8 +30,8 @@ class SearchSegmenter:
     """What Material's search needs of jieba (`cut`), answered by rjieba with the glossary's words."""
 
     def __init__(self):
-        import rjieba
-        self._jieba = rjieba.Jieba()
+        from scripts import segmenter
+        self._jieba = segmenter.fresh()      # the dictionary the pipeline hook may have loaded already
 
     def add_words(self, words) -> None:
         """Add words (those with Chinese in them) to the dictionary, so they are found whole."""
@@ -74,10 +75,14 @@ def material_search():
 
 
 def on_config(config):
-    """Load the segmenter (while the pipeline hook's build runs) and put it in Material's place."""
+    """Load the segmenter (while the pipeline hook's build runs) and put it in Material's place;
+    give Material's search the parser that counts open tags (scripts/search_parser.py) when the
+    installed one is the parser it was written for."""
     search = material_search()
     if any(isinstance(p, search.SearchPlugin) for p in config.plugins.values()):
         search.jieba = segmenter()
+        from scripts.search_parser import parser_class
+        search.Parser = parser_class(search) or search.Parser
     return config
 
 

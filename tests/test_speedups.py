@@ -1,0 +1,273 @@
+"""The build's speed-ups that must not change a byte: the word table of the mojibake detector read
+as one blob per character (scripts/zhmodel.py), jieba's dictionary loaded once for the MkDocs
+process and its page-build worker (scripts/segmenter.py), the theme's templates compiled while the
+pages are built (scripts/templates_ahead.py), and citeproc-py remembering which style elements
+call a variable (scripts/cite.py)."""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import jinja2
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from scripts import segmenter, templates_ahead, zhmodel
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ---------------------------------------------------------------- the word table
+
+def _expected(rows: list[tuple[str, int]]) -> tuple[dict, dict, float]:
+    """What the table must hold, worked out directly from dict.txt rows (word, frequency)."""
+    words: dict[str, int] = {}
+    chars: dict[str, int] = {}
+    for w, f in rows:
+        words[w] = words.get(w, 0) + f
+        for ch in w:
+            chars[ch] = chars.get(ch, 0) + f
+    total, ctotal = sum(words.values()) or 1, sum(chars.values()) or 1
+    lp = {w: (math.log(f / total) if f > 0 else math.log(0.5 / total)) for w, f in words.items()}
+    clp = {c: math.log((f + 0.5) / ctotal) for c, f in chars.items()}
+    return lp, clp, math.log(0.5 / ctotal)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="科大讯飞表示人工智能模型", min_size=1, max_size=10),
+                          st.integers(min_value=0, max_value=5000)), min_size=1, max_size=40))
+def test_word_table_gives_what_the_dictionary_says(tmp_path_factory, rows):
+    """Every character's log-probability, every word (up to MAX_WORD characters) under its first
+    character with its log-probability, repeated words summed, unknown characters the floor."""
+    tmp = tmp_path_factory.mktemp("zh")
+    source = tmp / "dict.txt"
+    source.write_text("".join(f"{w} {f} n\n" for w, f in rows), encoding="utf-8")
+    path = tmp / "table.sqlite"
+    zhmodel._build(source, path)
+    table = zhmodel._Table(path)
+    lp, clp, unknown = _expected(rows)
+    for ch in "科大讯飞表示人工智能模型x":
+        assert table.char(ch) == clp.get(ch, unknown)
+        assert table.starting(ch) == {w: v for w, v in lp.items() if w[0] == ch and len(w) <= zhmodel.MAX_WORD}
+
+
+def test_scores_read_from_the_table_are_jieba_s_dictionary():
+    """The installed dictionary: a word's score is its log frequency over the total."""
+    source = zhmodel._dictionary_file()
+    counts: dict[str, int] = {}
+    for row in source.read_text(encoding="utf-8").splitlines():
+        w, f = row.split(" ")[:2]
+        counts[w] = counts.get(w, 0) + int(f)
+    total = sum(counts.values())
+    for word in ("人工智能", "中国", "表示"):
+        assert zhmodel.table().starting(word[0])[word] == pytest.approx(math.log(counts[word] / total), abs=1e-12)
+
+
+# ---------------------------------------------------------------- one jieba load for two cutters
+
+def test_a_preloaded_cutter_is_taken_once_and_learns_alone():
+    segmenter._SPARE.clear()
+    segmenter.preload()
+    spare = segmenter._SPARE[0]
+    first, second = segmenter.fresh(), segmenter.fresh()
+    assert first is spare and second is not spare and segmenter._SPARE == []
+    first.add_word("百模大战", None, None)
+    assert first.cut("百模大战开始了", True)[0] == "百模大战"
+    assert second.cut("百模大战开始了", True)[0] != "百模大战"
+
+
+def test_a_worker_forked_after_the_preload_has_its_own_copy():
+    from scripts import workers
+    segmenter._SPARE.clear()
+    segmenter.preload()
+
+    def learn_and_cut():
+        cutter = segmenter.fresh()
+        cutter.add_word("六小虎模型", None, None)
+        return cutter.cut("六小虎模型发布", True)
+
+    assert workers.Worker(learn_and_cut).result()[0] == "六小虎模型"
+    here = segmenter.fresh()                    # the parent's copy: fresh, untaught
+    assert here.cut("六小虎模型发布", True)[0] != "六小虎模型"
+
+
+# ---------------------------------------------------------------- templates compiled ahead
+
+THEME = {
+    "base.html": "<title>{{ title | upper }}</title>{% block body %}{% endblock %}{% include 'partials/foot.html' %}",
+    "main.html": "{% extends 'base.html' %}{% block body %}{% for x in items %}<li>{{ x | e }}</li>{% endfor %}"
+                 "{% include 'partials/' ~ part ~ '.html' %}{% endblock %}",
+    "partials/foot.html": "<footer>{{ note | default('none') }}</footer>",
+    "partials/side.html": "<aside>{{ items | length }}</aside>",
+    "broken.html": "{% if %}",
+}
+
+
+def _env(tmp_path: Path) -> jinja2.Environment:
+    for name, text in THEME.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), auto_reload=False)
+
+
+def _compiles(monkeypatch) -> list:
+    seen = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        seen.append(name)
+        return original(self, source, name, filename, *args, **kwargs)
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return seen
+
+
+def test_templates_compiled_ahead_render_the_same_without_compiling_again(tmp_path, monkeypatch):
+    cache = templates_ahead.compile_ahead(_env(tmp_path), ["main.html", "broken.html"])
+    assert len(cache.codes) == 3              # main, base and foot; broken left out; side named dynamically
+    env = _env(tmp_path)
+    assert templates_ahead.attach(env, cache)
+    seen = _compiles(monkeypatch)
+    context = {"title": "t<", "items": ["<a>", "b"], "part": "side"}
+    page = env.get_template("main.html").render(context)
+    assert seen == ["partials/side.html"]     # only the dynamically named partial
+    assert page == _env(tmp_path).get_template("main.html").render(context)
+    assert page == "<title>T<</title><li>&lt;a&gt;</li><li>b</li><aside>2</aside><footer>none</footer>"
+
+
+def test_a_template_edited_after_it_was_compiled_is_compiled_again(tmp_path, monkeypatch):
+    cache = templates_ahead.compile_ahead(_env(tmp_path), ["main.html"])
+    env = _env(tmp_path)
+    (tmp_path / "partials" / "foot.html").write_text("<footer>edited</footer>", encoding="utf-8")
+    assert templates_ahead.attach(env, cache)
+    seen = _compiles(monkeypatch)
+    assert env.get_template("partials/foot.html").render() == "<footer>edited</footer>"
+    assert seen == ["partials/foot.html"]
+
+
+def test_an_environment_that_compiles_otherwise_is_not_given_the_cache(tmp_path):
+    cache = templates_ahead.compile_ahead(_env(tmp_path), ["main.html"])
+    for change in (lambda e: e.filters.__setitem__("shout", str.upper), lambda e: setattr(e, "autoescape", True),
+                   lambda e: e.add_extension("jinja2.ext.loopcontrols")):
+        env = _env(tmp_path)
+        change(env)
+        assert not templates_ahead.attach(env, cache)
+        assert env.bytecode_cache is None
+    assert not templates_ahead.attach(_env(tmp_path), None)
+
+
+def test_mkdocs_own_environment_takes_the_theme_compiled_ahead():
+    """Material's theme as this site configures it: everything main.html and the static templates
+    name is compiled ahead, and MkDocs' environment (after the other plugins' on_env) takes it."""
+    from mkdocs.config import load_config
+    cfg = load_config(str(ROOT / "mkdocs.yml"))
+    cache = templates_ahead.compile_ahead(cfg.theme.get_env(), [templates_ahead.ENTRY, *cfg.theme.static_templates])
+    assert len(cache.codes) >= 30
+    env = cfg.plugins.on_env(cfg.theme.get_env(), config=cfg, files=None)
+    assert templates_ahead.attach(env, cache)
+
+
+# ---------------------------------------------------------------- citeproc-py's memo
+
+def test_citations_are_the_same_with_citeproc_remembering(monkeypatch):
+    from citeproc import model
+
+    from scripts import cite
+    w = cite.Work("k", "The title", "标题", "Outlet", "媒体", ("Wang Wu", "Li Si"), "2024-05", "https://x.example/a/", "")
+    cite._chicago.cache_clear()
+    remembered = cite._chicago(w)
+    for cls in (model.Parent, model.Text):
+        assert cls.calls_variable.remembered
+        monkeypatch.setattr(cls, "calls_variable", cls.calls_variable.__defaults__[0])   # citeproc-py's own
+    cite._chicago.cache_clear()
+    try:
+        assert cite._chicago(w) == remembered
+    finally:
+        cite._chicago.cache_clear()
+
+
+# ---------------------------------------------------------------- Material's search parser
+
+def _sections(parser_class, html: str) -> list[tuple] | tuple:
+    """The sections a parser divides html into (or the error it stops with: Material's own parser
+    raises on some malformed HTML, e.g. a `p` closed twice inside an excluded one, and so must the
+    counting one)."""
+    parser = parser_class()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception as exc:        # noqa: BLE001 — compared, not hidden
+        return ("raised", type(exc), str(exc))
+    return [(s.el.tag, s.depth, s.id, s.title, s.text, s.is_excluded()) for s in parser.data]
+
+
+def _parsers():
+    from material.plugins.search import plugin as search
+
+    from scripts.search_parser import parser_class
+    original = getattr(search.Parser, "__mro__", (None, None))[1] if getattr(search.Parser, "counts_open_tags", False) \
+        else search.Parser
+    counting = parser_class(search)
+    assert counting is not None, "Material's search Parser is not the one scripts/search_parser.py was written for"
+    return original, counting
+
+
+_TAGS = ["p", "div", "span", "pre", "code", "li", "ul", "ol", "sub", "sup", "a", "script", "style", "object",
+         "table", "td", "h1", "h2", "h3", "h6", "hx", "br", "img", "hr"]
+_ATTRS = ['', ' id="s1"', ' id="s2"', ' class="headerlink"', ' data-search-exclude', ' class="linenodiv"',
+          ' class="x" id="s3"', ' data-search-exclude id="s4"']
+_TEXT = ["", " ", "\n", "  \n ", "字", "a < b", "x\ny", "&amp;", "&lt;p&gt;", "\t", "百模"]
+_piece = st.one_of(
+    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(_TAGS), st.sampled_from(_ATTRS)),
+    st.builds(lambda t: f"</{t}>", st.sampled_from(_TAGS)),
+    st.builds(lambda t: f"<{t}/>", st.sampled_from(_TAGS)),
+    st.sampled_from(_TEXT),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_piece, max_size=60))
+@example(["<pre>", "x", "<span>", " ", "</span>", " ", "</pre>"])        # whitespace kept inside pre
+@example(["<div data-search-exclude>", "a", "<div>", "b", "</div>", "c", "</div>", "d"])   # skipped by tag
+@example(["<h2 id=\"s1\">", "T", "<a class=\"headerlink\">", "¶", "</a>", "</h2>", "<p>", " ", "</p>"])
+@example(["<div>", "<h3 id=\"s2\">", "x", "</h3>", "</div>", "y", "<li>", "\n", "</li>"])
+def test_the_counting_parser_divides_any_html_as_material_s_does(pieces):
+    original, counting = _parsers()
+    html = "".join(pieces)
+    assert _sections(counting, html) == _sections(original, html)
+
+
+def test_the_counting_parser_divides_every_page_of_the_site_as_material_s_does(built_project):
+    original, counting = _parsers()
+    pages = sorted((built_project / "site").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert _sections(counting, html) == _sections(original, html), page.name
+
+
+def test_the_search_hook_installs_the_counting_parser_once(monkeypatch):
+    from mkdocs.config import load_config
+    from material.plugins.search import plugin as search
+
+    from scripts.hooks import search_segmenter
+    monkeypatch.setattr(search, "Parser", search.Parser)        # restored after the test
+    cfg = load_config(str(ROOT / "mkdocs.yml"))
+    search_segmenter.on_config(cfg)
+    installed = search.Parser
+    assert installed.counts_open_tags
+    search_segmenter.on_config(cfg)                             # `serve` configures again
+    assert search.Parser is installed
+
+
+def test_a_changed_material_parser_is_left_as_it_is(monkeypatch):
+    from material.plugins.search import plugin as search
+
+    from scripts.search_parser import parser_class
+
+    class Changed(search.Parser):
+        def handle_data(self, data):
+            super().handle_data(data.upper())
+    monkeypatch.setattr(search, "Parser", Changed)
+    assert parser_class(search) is None
