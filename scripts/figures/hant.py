@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import fonts
 from ..annotate.words import hant_runs
-from ..chinese import HAN_RE, to_hant
+from ..chinese import HAN, HAN_RE, to_hant
 from ..errors import BuildError
 from .svg import glyph_def, glyph_fonts
 
@@ -30,8 +30,7 @@ _GROUP = re.compile(r'<!-- (?P<text>.*?) -->\n(?P<open><g [^>]*>\n)(?P<body>(?:<
                     r'(?:<use [^>]*/>\n)*)(?=</g>)')
 _USE = re.compile(r'(<use xlink:href="#)(g[a-z])([0-9a-f]+)(")')   # compact: one letter per font
 _TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(f"[{HAN}]+")       # the project's one Han range (scripts/chinese.py)
 
 
 def line(text: str, standard: str, names_re=None, table: dict | None = None) -> str:
@@ -125,7 +124,7 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
         t = line(s, standard, names_re, table)
         if t == s:
             return m.group()
-        changed = {k: (a, b) for k, (a, b) in enumerate(zip(s, t)) if a != b and _IDEOGRAPH.match(a)}
+        changed = {k: (a, b) for k, (a, b) in enumerate(zip(s, t)) if a != b and HAN_RE.match(a)}
         body, new_defs, pos = m.group("body"), [], 0
 
         def use(u) -> str:
