@@ -70,31 +70,43 @@ _SCALE = r"(?:万亿|亿|千万|百万|万)"
 _CUR = _alternatives(CURRENCIES)
 _RANGE = r"\s*(?:至|到|-|—|–|~|～)\s*"
 
+# Where a match can begin: a figure's first character is a digit or one of these. Each pattern is
+# compiled behind a lookahead for its set, so the regex engine leaves every other position of a
+# clause at once instead of trying each hedge word there (the same matches, half the time).
+_PRE_FIRST = "".join(sorted({zh[0] for zh, where, _ in QUALIFIER_TABLE if where == "before"} | {"达"}))
+_CN_FIRST = "数一二两三四五六七八九十百千个万亿"
+
+
+def _gated(first: str, pattern: str) -> re.Pattern:
+    """`pattern`, tried only where the next character is in `first` (a character-class body)."""
+    return re.compile(f"(?=[{first}])" + pattern)
+
+
 # (kind, characters of which every match holds at least one, pattern): a pattern is tried only on
 # clauses holding one of its characters.
 _DIGITS = "0123456789"
 _PATTERNS = [
     # dates first, so 2023年5月6日 is not read as counts
-    ("date", "月", re.compile(r"(?<![\d.])(?P<y>\d{4}|\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?")),
-    ("date", "-", re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")),
-    ("date", "日", re.compile(r"(?<![\d.年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
-    ("date", "年", re.compile(r"(?<![\d.\-])(?P<y>(?:19|20)\d{2})年(?!\d)")),
-    ("date", "月", re.compile(r"(?<![\d.月\-])(?<!\d年)(?P<m>\d{1,2})月(?:份)?(?![\d日])")),
+    ("date", "月", _gated(r"\d", r"(?<![\d.])(?P<y>\d{4}|\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?")),
+    ("date", "-", _gated(r"\d", r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")),
+    ("date", "日", _gated(r"\d", r"(?<![\d.年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
+    ("date", "年", _gated(r"\d", r"(?<![\d.\-])(?P<y>(?:19|20)\d{2})年(?!\d)")),
+    ("date", "月", _gated(r"\d", r"(?<![\d.月\-])(?<!\d年)(?P<m>\d{1,2})月(?:份)?(?![\d日])")),
     # money per share
-    ("share", "股", re.compile(rf"(?P<a>{_NUM})(?P<cur>元|美元|港元)/股")),
+    ("share", "股", _gated(r"\d", rf"(?P<a>{_NUM})(?P<cur>元|美元|港元)/股")),
     # percentages, with ranges
-    ("pct", "%", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM})%(?:{_RANGE}(?P<b>{_NUM})%)?(?P<post>{_APPROX_POST})?")),
-    ("pct", "%", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM}){_RANGE}(?P<b>{_NUM})%(?P<post>{_APPROX_POST})?")),
+    ("pct", "%", _gated(_PRE_FIRST + r"\d", rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM})%(?:{_RANGE}(?P<b>{_NUM})%)?(?P<post>{_APPROX_POST})?")),
+    ("pct", "%", _gated(_PRE_FIRST + r"\d", rf"(?P<pre>{_APPROX_PRE})(?P<a>{_NUM}){_RANGE}(?P<b>{_NUM})%(?P<post>{_APPROX_POST})?")),
     # 成: 四成 = 40%
-    ("cheng", "成", re.compile(r"(?P<pre>近|超|约)?(?P<a>[一二两三四五六七八九十])成(?P<post>左右|多)?")),
+    ("cheng", "成", _gated("近超约" + _CN_FIRST, r"(?P<pre>近|超|约)?(?P<a>[一二两三四五六七八九十])成(?P<post>左右|多)?")),
     # multiples
-    ("times", "倍", re.compile(rf"(?P<a>{_NUM})倍(?P<post>以上|多)?")),
+    ("times", "倍", _gated(r"\d", rf"(?P<a>{_NUM})倍(?P<post>以上|多)?")),
     # money and scaled counts, with ranges: 2.86亿元至3.82亿元, 4.6亿至3.8亿元, 70%—80% handled above
-    ("amount", _DIGITS, re.compile(
+    ("amount", _DIGITS, _gated(_PRE_FIRST + r"人\d",
         rf"(?P<pre>{_APPROX_PRE})(?P<cur0>人民币)?(?P<a>{_NUM})\s*(?P<sa>{_SCALE})?(?P<ca>{_CUR})?"
         rf"(?:{_RANGE}(?P<b>{_NUM})\s*(?P<sb>{_SCALE})?(?P<cb>{_CUR})?)?(?P<post>{_APPROX_AFTER})?(?P<counter>{'|'.join(COUNTERS)})?(?P<post2>{_APPROX_POST})?")),
     # Chinese-numeral amounts: 两千亿, 超百亿元, 数千万元, 一个亿, 数十亿 (every scale holds 万 or 亿)
-    ("cn_amount", "万亿", re.compile(rf"(?P<pre>{_APPROX_PRE})(?P<several>数)?(?P<a>{_CN_NUM})?(?:个)?(?P<sa>{_SCALE})(?P<ca>{_CUR})?(?P<post>级)?(?P<post2>{_APPROX_POST})?")),
+    ("cn_amount", "万亿", _gated(_PRE_FIRST + _CN_FIRST, rf"(?P<pre>{_APPROX_PRE})(?P<several>数)?(?P<a>{_CN_NUM})?(?:个)?(?P<sa>{_SCALE})(?P<ca>{_CUR})?(?P<post>级)?(?P<post2>{_APPROX_POST})?")),
 ]
 
 _NEEDS = [frozenset(needs) for _, needs, _ in _PATTERNS]

@@ -124,6 +124,11 @@ def validate(terms: list[Term]) -> None:
                 raise BuildError(t.path, f"{t.id!r} relates to unknown id {r!r}", t.line, "fix or remove it")
 
 
+def _latin(ch: str) -> bool:
+    """An ASCII letter or digit (a Latin form must not run on into more of them)."""
+    return ch.isascii() and ch.isalnum()
+
+
 class Matcher:
     """Leftmost-longest matching of every surface form, Latin forms only at word edges."""
 
@@ -132,7 +137,9 @@ class Matcher:
         self.size = 0
         for t in terms:
             for f in t.forms:
-                self.automaton.add_word(f, (f, t))
+                # what find() checks of a form, worked out once: its length, whether it begins
+                # and ends with a Latin letter or digit (those must not run on into more of them)
+                self.automaton.add_word(f, (len(f), _latin(f[0]), _latin(f[-1]), t))
                 self.size += 1
         if self.size:
             self.automaton.make_automaton()
@@ -142,17 +149,15 @@ class Matcher:
         if not self.size:
             return []
         from .words import boundaries
-        edges = boundaries(text)
-        hits = []
-        for end, (form, term) in self.automaton.iter(text):
-            start = end - len(form) + 1
-            if form[0].isascii() and form[0].isalnum() and start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
-                continue
-            if form[-1].isascii() and form[-1].isalnum() and end + 1 < len(text) and text[end + 1].isascii() and text[end + 1].isalnum():
-                continue
-            if start not in edges or end + 1 not in edges:
-                continue
-            hits.append((start, end + 1, term))
+        n = len(text)
+        found = [(end - size + 1, end + 1, term)
+                 for end, (size, latin_start, latin_end, term) in self.automaton.iter(text)
+                 if not (latin_start and end - size >= 0 and _latin(text[end - size]))
+                 and not (latin_end and end + 1 < n and _latin(text[end + 1]))]
+        if not found:
+            return []
+        edges = boundaries(text)           # the jieba cut, only for a text where some form occurs
+        hits = [h for h in found if h[0] in edges and h[1] in edges]
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out, last = [], 0
         for s, e, t in hits:

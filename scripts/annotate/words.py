@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from ..cache import Cache
@@ -54,15 +55,18 @@ def cut(text: str) -> tuple[str, ...]:
 def boundaries(text: str) -> frozenset[int]:
     """Offsets where a word ends: jieba's cuts, plus every switch between Latin and Han script
     (jieba reads Qwen2-72B超越 as 72|B超|越, but the name ends before 超)."""
-    out, pos = {0}, 0
-    for w in cut(text):
-        pos += len(w)
-        out.add(pos)
-    out.update(m.start() for m in _SCRIPT_SWITCH.finditer(text))
+    out = set(accumulate(map(len, cut(text)), initial=0))
+    n = len(text)
+    for m in _LATIN_RUN.finditer(text):          # a Latin run's edges where Han stands beside it
+        start, end = m.span()
+        if start and "\u3400" <= text[start - 1] <= "\u9fff":
+            out.add(start)
+        if end < n and "\u3400" <= text[end] <= "\u9fff":
+            out.add(end)
     return frozenset(out)
 
 
-_SCRIPT_SWITCH = re.compile(r"(?<=[A-Za-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[A-Za-z0-9])")
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 
 
 @lru_cache(maxsize=65536)
