@@ -27,12 +27,14 @@ import threading
 import warnings
 from pathlib import Path
 
+import matplotlib as mpl
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.backends.backend_svg import RendererSVG, _generate_transform
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font
+from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextToPath
 
 
@@ -58,8 +60,28 @@ if hasattr(os, "register_at_fork"):
 
 
 def _font_for(prop: FontProperties) -> FT2Font:
-    found = findfont(prop)          # the house names one family: no fallback fonts to chain
-    return memory_font(str(found), getattr(found, "face_index", 0))
+    path, face = font_file(prop)    # the house names one family: no fallback fonts to chain
+    return memory_font(path, face)
+
+
+_RC_FONT = tuple(f"font.{key}" for key in ("family", "style", "variant", "weight", "stretch", "size", "serif",
+                                             "sans-serif", "cursive", "fantasy", "monospace"))
+_FOUND: dict = {}
+
+
+def font_file(prop: FontProperties) -> tuple[str, int]:
+    """(path, face index) of the font matplotlib's `findfont` gives for `prop`, kept by what it
+    depends on (the properties and the font settings): matplotlib asks for every text it lays out
+    and every string it draws, and each asking reads eleven settings."""
+    settings = (dict.get(mpl.rcParams, k) for k in _RC_FONT)      # as stored: validated when set
+    key = tuple(vars(prop).values()), tuple(tuple(v) if isinstance(v, list) else v for v in settings)
+    found = _FOUND.get(key)
+    if found is None:
+        if len(_FOUND) >= 1024:
+            _FOUND.clear()
+        path = findfont(prop)
+        found = _FOUND[key] = (str(path), getattr(path, "face_index", 0))
+    return found
 
 
 class _Shaper(TextToPath):
@@ -154,8 +176,7 @@ def _line_metrics(path: str, face: int) -> tuple[int, int, int, int] | None:
 def line_metrics(prop: FontProperties, dpi: float) -> tuple[float | None, float | None, float | None]:
     """(ascent, descent, line gap) of the font in pixels at `dpi`, from its tables, read once per font
     file: what matplotlib spaces the lines of a text with (it reads the tables again for every text)."""
-    path = findfont(prop)
-    found = _line_metrics(str(path), getattr(path, "face_index", 0))
+    found = _line_metrics(*font_file(prop))
     if found is None:
         return None, None, None
     gap, ascent, descent, units = found
@@ -191,6 +212,34 @@ class _SVGRenderer(RendererSVG):
 
     def _get_font_height_metrics(self, prop):
         return line_metrics(prop, 72)
+
+    def _update_glyph_map_defs(self, glyph_map_new):
+        # as matplotlib writes them, each outline's path data converted once per process (`glyph_data`)
+        if glyph_map_new:
+            writer = self.writer
+            writer.start("defs")
+            for glyph_repr, (vertices, codes) in glyph_map_new.items():
+                writer.element("path", id=self._adjust_glyph_repr(glyph_repr), d=glyph_data(self, vertices, codes),
+                               transform=_GLYPH_SCALE)
+            writer.end("defs")
+            self._glyph_map.update(glyph_map_new)
+
+
+_GLYPH_SCALE = _generate_transform([("scale", (1 / 64,))])
+_GLYPH_DATA: dict = {}
+
+
+def glyph_data(renderer: RendererSVG, vertices, codes) -> str:
+    """A glyph outline's SVG path data as matplotlib's SVG renderer writes it (in FreeType's 1/64
+    units), converted once per process: a figure defines every glyph it draws, and the figures
+    share most of theirs. Kept by the outline itself (its points and codes), bounded."""
+    key = (vertices.tobytes(), codes.tobytes(), vertices.shape, vertices.dtype.str, codes.dtype.str)
+    found = _GLYPH_DATA.get(key)
+    if found is None:
+        if len(_GLYPH_DATA) >= 16384:
+            _GLYPH_DATA.clear()
+        found = _GLYPH_DATA[key] = renderer._convert_path(MplPath(vertices * 64, codes), simplify=False)
+    return found
 
 
 class Canvas(FigureCanvasAgg):

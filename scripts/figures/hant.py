@@ -15,6 +15,7 @@ whose repertoire holds the Traditional forms of every character the figures draw
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -57,6 +58,15 @@ def runs_table(runs, standard: str, names_re=None) -> dict[str, str]:
     return out
 
 
+def warm_up() -> None:
+    """OpenCC's converters for every standard, by word and by character, built now (a tenth of a
+    second each, once per process): the drawing process builds them before it forks its workers,
+    which then inherit them."""
+    for standard in STANDARDS:
+        for words in (True, False):
+            to_hant("汉", standard, words=words)
+
+
 def _comment_text(s: str) -> str:
     """The line matplotlib wrote in its comment (it escapes &, <, > and puts a space in '--')."""
     return s.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
@@ -72,6 +82,10 @@ def _font(postscript_name: str):
             font.set_size(100, 72)             # matplotlib's text-to-path scale: 100 px to the em
             return font, font.get_charmap()
     raise BuildError(fonts.DIR, f"no bundled font named {postscript_name!r}", None, fonts.REMEDY)
+
+
+if hasattr(os, "register_at_fork"):     # a font cannot cross a fork (its file is shared): a child opens its own
+    os.register_at_fork(after_in_child=_font.cache_clear)
 
 
 @functools.lru_cache(maxsize=None)
