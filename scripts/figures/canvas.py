@@ -31,9 +31,11 @@ import matplotlib as mpl
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import RendererSVG, _generate_transform
+from matplotlib.backends.backend_svg import (RendererSVG, _generate_css, _generate_transform, _quote_escape_attrib,
+                                             _short_float_fmt)
+from matplotlib.colors import rgb2hex
 from matplotlib.font_manager import FontProperties, findfont
-from matplotlib.ft2font import FT2Font
+from matplotlib.ft2font import FT2Font, LoadFlags
 from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextToPath
 
@@ -121,9 +123,32 @@ def _shaped(font: FT2Font, s: str, features: tuple, language) -> tuple:
 
 
 def _glyphs(font: FT2Font, s: str, features: tuple, language) -> tuple:
-    placed, outlines, _ = TextToPath.get_glyphs_with_font(_SHAPER, font, s, features=features or None,
-                                                         language=language)
+    """What TextToPath.get_glyphs_with_font gives for `s` (its glyphs placed, each one's outline),
+    each glyph's outline loaded once per font for the process (`glyph_outline`) rather than once
+    per string it is in (matplotlib loads every glyph of every string)."""
+    placed, outlines = [], {}
+    for item in font._layout(s, LoadFlags.NO_HINTING, features=features or None, language=language):
+        glyph_repr = _SHAPER._get_glyph_repr(item.ft_object, item.glyph_index)
+        placed.append((glyph_repr, item.x, item.y, 1.0))
+        if glyph_repr not in outlines:
+            outlines[glyph_repr] = glyph_outline(item.ft_object, item.glyph_index)
     return tuple(placed), outlines
+
+
+_OUTLINES: dict = {}
+
+
+def glyph_outline(font: FT2Font, glyph: int) -> tuple:
+    """A glyph's outline (vertices, codes) at matplotlib's text-to-path scale, as FreeType gives it
+    unhinted, loaded once per font and glyph for the process (bounded)."""
+    key = (font.postscript_name, font.face_index, font.num_glyphs, glyph)
+    found = _OUTLINES.get(key)
+    if found is None:
+        if len(_OUTLINES) >= 65536:
+            _OUTLINES.clear()
+        font.load_glyph(glyph, flags=LoadFlags.NO_HINTING)
+        found = _OUTLINES[key] = font.get_path()
+    return found
 
 
 def _with_warnings(compute) -> tuple:
@@ -213,6 +238,39 @@ class _SVGRenderer(RendererSVG):
     def _get_font_height_metrics(self, prop):
         return line_metrics(prop, 72)
 
+    def _draw_text_as_path(self, gc, x, y, s, prop, angle, ismath, mtext=None):
+        # As matplotlib's, the same bytes; a string's run of <use> elements (one a glyph) is written
+        # whole, kept per placement of its glyphs (`glyph_uses`). Mathtext, or a writer not as
+        # matplotlib 3.11's, takes matplotlib's own way.
+        writer = self.writer
+        write = getattr(writer, "_XMLWriter__write", None)
+        if ismath or write is None or not FAST_TEXT:
+            return super()._draw_text_as_path(gc, x, y, s, prop, angle, ismath, mtext)
+        writer.comment(s)
+        style = {}
+        color = rgb2hex(gc.get_rgb())
+        if color != "#000000":
+            style["fill"] = color
+        alpha = gc.get_alpha() if gc.get_forced_alpha() else gc.get_rgb()[3]
+        if alpha != 1:
+            style["opacity"] = _short_float_fmt(alpha)
+        font_scale = prop.get_size_in_points() / self._text2path.FONT_SCALE
+        writer.start("g", style=_generate_css(style),
+                     transform=_generate_transform([("translate", (x, y)), ("rotate", (-angle,)),
+                                                    ("scale", (font_scale, -font_scale))]))
+        features, language = (mtext.get_fontfeatures(), mtext.get_language()) if mtext is not None else (None, None)
+        font = self._text2path._get_font(prop)
+        glyph_info, glyph_map_new, rects = self._text2path.get_glyphs_with_font(
+            font, s, features=features, language=language, glyph_map=self._glyph_map, return_new_glyphs_only=True)
+        self._update_glyph_map_defs(glyph_map_new)
+        if glyph_info:
+            writer._XMLWriter__flush()                  # the <g> start tag closed, as the first element would
+            indent = writer._XMLWriter__indentation[:len(writer._XMLWriter__tags)]
+            write("".join(indent + line for line in glyph_uses(tuple(glyph_info))))
+        for verts, codes in rects:
+            writer.element("path", d=self._convert_path(MplPath(verts, codes), simplify=False))
+        writer.end("g")
+
     def _update_glyph_map_defs(self, glyph_map_new):
         # as matplotlib writes them, each outline's path data converted once per process (`glyph_data`)
         if glyph_map_new:
@@ -223,6 +281,21 @@ class _SVGRenderer(RendererSVG):
                                transform=_GLYPH_SCALE)
             writer.end("defs")
             self._glyph_map.update(glyph_map_new)
+
+
+FAST_TEXT = True        # tests turn it off to compare with matplotlib's own way
+
+
+@functools.lru_cache(maxsize=4096)      # bounded: the strings come from data files
+def glyph_uses(glyph_info: tuple) -> tuple[str, ...]:
+    """The <use> element of each placed glyph (glyph id, x, y, scale), as matplotlib's SVG writer
+    writes it inside a text's group, without the indentation."""
+    lines = []
+    for glyph_repr, x, y, scale in glyph_info:
+        transform = _generate_transform([("translate", (x, y)), ("scale", (scale,))])
+        line = f"<use xlink:href={_quote_escape_attrib(f'#{glyph_repr}')}"
+        lines.append(line + (f" transform={_quote_escape_attrib(transform)}" if transform else "") + "/>\n")
+    return tuple(lines)
 
 
 _GLYPH_SCALE = _generate_transform([("scale", (1 / 64,))])
