@@ -163,9 +163,12 @@ def test_workers_die_with_their_parent(then, how):
     assert wait_dead(descendants) == set()
 
 
-def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch):
-    """`mkdocs build` draws in a separate low-priority process (BackgroundBuild): the same SVG bytes
-    as drawing here, every figure, and no process left behind."""
+@pytest.mark.parametrize("cores", [2, 4])
+def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch, cores):
+    """`mkdocs build` draws in a separate low-priority process (BackgroundBuild), alone on two cores
+    (the build holds the other), with workers of its own on more: the same SVG bytes as drawing
+    here, every figure, and no process left behind."""
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
     from scripts import figure_pages
     from scripts import figures as F
     from scripts.cache import Cache
@@ -191,6 +194,7 @@ def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, mon
 
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
     from scripts import figure_pages
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)          # the drawing process forks two workers
     from scripts.cache import Cache
     datasets, events = figure_pages.load(ROOT / "data")
     monkeypatch.setattr(Cache.memory, "svgs", {})
