@@ -264,21 +264,25 @@ class _SVGRenderer(RendererSVG):
             font, s, features=features, language=language, glyph_map=self._glyph_map, return_new_glyphs_only=True)
         self._update_glyph_map_defs(glyph_map_new)
         if glyph_info:
-            writer._XMLWriter__flush()                  # the <g> start tag closed, as the first element would
-            indent = writer._XMLWriter__indentation[:len(writer._XMLWriter__tags)]
-            write("".join(indent + line for line in glyph_uses(tuple(glyph_info))))
+            _write_elements(writer, glyph_uses(tuple(glyph_info)))
         for verts, codes in rects:
             writer.element("path", d=self._convert_path(MplPath(verts, codes), simplify=False))
         writer.end("g")
 
     def _update_glyph_map_defs(self, glyph_map_new):
-        # as matplotlib writes them, each outline's path data converted once per process (`glyph_data`)
+        # as matplotlib writes them (each outline's path data converted once per process, `glyph_data`),
+        # written whole
         if glyph_map_new:
             writer = self.writer
             writer.start("defs")
-            for glyph_repr, (vertices, codes) in glyph_map_new.items():
-                writer.element("path", id=self._adjust_glyph_repr(glyph_repr), d=glyph_data(self, vertices, codes),
-                               transform=_GLYPH_SCALE)
+            defs = [(self._adjust_glyph_repr(r), glyph_data(self, vertices, codes))
+                    for r, (vertices, codes) in glyph_map_new.items()]
+            if getattr(writer, "_XMLWriter__write", None) is None or not FAST_TEXT:
+                for glyph_id, d in defs:
+                    writer.element("path", id=glyph_id, d=d, transform=_GLYPH_SCALE)
+            else:
+                _write_elements(writer, [_element("path", id=glyph_id, d=d, transform=_GLYPH_SCALE)
+                                         for glyph_id, d in defs])
             writer.end("defs")
             self._glyph_map.update(glyph_map_new)
 
@@ -286,16 +290,27 @@ class _SVGRenderer(RendererSVG):
 FAST_TEXT = True        # tests turn it off to compare with matplotlib's own way
 
 
+def _element(tag: str, **attrib: str) -> str:
+    """An empty element as matplotlib's XML writer writes it (`element` without text), unindented:
+    attributes in order, an empty one left out, each value quoted and escaped as it does."""
+    return f"<{tag}" + "".join(f" {k}={_quote_escape_attrib(v)}" for k, v in attrib.items() if v) + "/>\n"
+
+
+def _write_elements(writer, lines: list[str]) -> None:
+    """Elements (`_element`) written at the writer's depth, as its `element` would write them one by
+    one: the open start tag closed first. matplotlib 3.11's writer (checked by the caller)."""
+    writer._XMLWriter__flush()
+    indent = writer._XMLWriter__indentation[:len(writer._XMLWriter__tags)]
+    writer._XMLWriter__write("".join(indent + line for line in lines))
+
+
 @functools.lru_cache(maxsize=4096)      # bounded: the strings come from data files
 def glyph_uses(glyph_info: tuple) -> tuple[str, ...]:
     """The <use> element of each placed glyph (glyph id, x, y, scale), as matplotlib's SVG writer
     writes it inside a text's group, without the indentation."""
-    lines = []
-    for glyph_repr, x, y, scale in glyph_info:
-        transform = _generate_transform([("translate", (x, y)), ("scale", (scale,))])
-        line = f"<use xlink:href={_quote_escape_attrib(f'#{glyph_repr}')}"
-        lines.append(line + (f" transform={_quote_escape_attrib(transform)}" if transform else "") + "/>\n")
-    return tuple(lines)
+    return tuple(_element("use", **{"xlink:href": f"#{glyph_repr}"},
+                          transform=_generate_transform([("translate", (x, y)), ("scale", (scale,))]))
+                 for glyph_repr, x, y, scale in glyph_info)
 
 
 _GLYPH_SCALE = _generate_transform([("scale", (1 / 64,))])
