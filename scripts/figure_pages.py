@@ -298,8 +298,8 @@ class Prerender:
     (matplotlib is single-threaded; the build itself needs one core), at low priority.
 
     Default: workers forked from this process. separate=True: one forked process loads matplotlib
-    once and forks the workers from itself, so they share it and this process never loads it (nor
-    has to tear it down). `missing` lists the SVGs not in the cache (by output path); `finish()`
+    once and draws, alone on two cores (the build holds the other), or forks workers from itself on
+    more, so they share it (`_draw_apart`); this process never loads it (nor has to tear it down). `missing` lists the SVGs not in the cache (by output path); `finish()`
     waits for them, caches them and returns them by output path; `cancel()` stops the drawing.
     With start=False nothing is drawn (the caller leaves them to another process)."""
 
