@@ -75,8 +75,8 @@ def font_file(prop: FontProperties) -> tuple[str, int]:
     """(path, face index) of the font matplotlib's `findfont` gives for `prop`, kept by what it
     depends on (the properties and the font settings): matplotlib asks for every text it lays out
     and every string it draws, and each asking reads eleven settings."""
-    settings = (dict.get(mpl.rcParams, k) for k in _RC_FONT)      # as stored: validated when set
-    key = tuple(vars(prop).values()), tuple(tuple(v) if isinstance(v, list) else v for v in settings)
+    settings = [dict.get(mpl.rcParams, k) for k in _RC_FONT]      # as stored: validated when set
+    key = tuple(vars(prop).values()), *[tuple(v) if isinstance(v, list) else v for v in settings]
     found = _FOUND.get(key)
     if found is None:
         if len(_FOUND) >= 1024:

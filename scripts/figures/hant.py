@@ -140,6 +140,7 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
             return m.group()
         changed = {k: (a, b) for k, (a, b) in enumerate(zip(s, t)) if a != b and HAN_RE.match(a)}
         body, new_defs, pos = m.group("body"), [], 0
+        glyphs: dict[str, list] = {}        # font -> the glyph of each character of the line
 
         def use(u) -> str:
             nonlocal pos
@@ -147,9 +148,12 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
             name = prefixes.get(prefix)
             if name is None:
                 return u.group()
-            font, cmap = _font(name)
-            k = next((k for k in range(pos, len(s)) if cmap.get(ord(s[k])) == gid), None)
-            if k is None:               # a glyph of no single character (a ligature): leave it
+            cmap = _font(name)[1]
+            if name not in glyphs:
+                glyphs[name] = [cmap.get(ord(c)) for c in s]
+            try:                        # the next character drawn with this glyph
+                k = glyphs[name].index(gid, pos)
+            except ValueError:          # a glyph of no single character (a ligature): leave it
                 return u.group()
             pos = k + 1
             if k not in changed:
