@@ -299,8 +299,9 @@ class Prerender:
 
     Default: workers forked from this process. separate=True: one forked process loads matplotlib
     once and draws, alone on two cores (the build holds the other), or forks workers from itself on
-    more, so they share it (`_draw_apart`); this process never loads it (nor has to tear it down). `missing` lists the SVGs not in the cache (by output path); `finish()`
-    waits for them, caches them and returns them by output path; `cancel()` stops the drawing.
+    more, so they share it (`_draw_apart`); this process never loads it (nor has to tear it down).
+    `missing` lists the SVGs not in the cache (by output path); `finish()` waits for them, caches
+    them and returns them by output path; `cancel()` stops the drawing.
     With start=False nothing is drawn (the caller leaves them to another process)."""
 
     def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False,
