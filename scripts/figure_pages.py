@@ -298,9 +298,10 @@ class Prerender:
     (matplotlib is single-threaded; the build itself needs one core), at low priority.
 
     Default: workers forked from this process. separate=True: one forked process loads matplotlib
-    once and forks the workers from itself, so they share it and this process never loads it (nor
-    has to tear it down). `missing` lists the SVGs not in the cache (by output path); `finish()`
-    waits for them, caches them and returns them by output path; `cancel()` stops the drawing.
+    once and draws, alone on two cores (the build holds the other), or forks workers from itself on
+    more, so they share it (`_draw_apart`); this process never loads it (nor has to tear it down).
+    `missing` lists the SVGs not in the cache (by output path); `finish()` waits for them, caches
+    them and returns them by output path; `cancel()` stops the drawing.
     With start=False nothing is drawn (the caller leaves them to another process)."""
 
     def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False,
@@ -318,7 +319,10 @@ class Prerender:
             if separate:
                 # A session of its own, as a program beside the build: the drawing keeps up while
                 # MkDocs renders (at nice 10 inside the build's share it would wait for the pages).
-                self.job = workers.Worker(_draw_apart, jobs, processes, name="figure drawing", nice=10, session=True)
+                # The build's own work (the pages, then MkDocs) holds a core: the drawing takes the rest
+                # (on two cores, one process: a second would only share the core, and draw at a cost).
+                self.job = workers.Worker(_draw_apart, jobs, processes - 1, name="figure drawing", nice=10,
+                                          session=True)
             else:
                 self.job = workers.parallel(_draw, jobs, processes, name="figure drawing", nice=10)
         except OSError:
@@ -351,9 +355,58 @@ class Prerender:
 
 
 def _draw_apart(jobs: list, processes: int) -> list[list[bytes]]:
-    """The separate drawing process: matplotlib loaded once, then the workers forked from here."""
+    """The separate drawing process: matplotlib loaded once, then every drawing made here when
+    `processes` is under 2, else a first drawing of each kind made here (`_first_drawings`) and the
+    rest by `processes` workers forked from here, each drawing a chart's wide and narrow drawings
+    together (`_together`: the strings they share are shaped once). A process's first drawing costs
+    three times the next (lazy imports, OpenCC's converters: `hant.warm_up`, the fonts opened, the
+    house's recurring strings shaped): made here, it is paid once and every worker inherits it."""
     figures.warm_up()
-    return workers.parallel(_draw, jobs, processes, name="figure drawing").result()
+    hant.warm_up()
+    if processes < 2:
+        return [_draw(job) for job in jobs]
+    done = {i: _draw(jobs[i]) for i in _first_drawings(jobs)}
+    groups = _together(jobs, skip=set(done))
+    drawn = workers.parallel(_draw_group, [[jobs[i] for i in g] for g in groups], processes,
+                             name="figure drawing").result()
+    for group, svgs in zip(groups, drawn):
+        done.update(zip(group, svgs))
+    return [done[i] for i in range(len(jobs))]
+
+
+def _draw_group(jobs: list) -> list[list[bytes]]:
+    """`_draw` of each job, in order: a worker's share of `_draw_apart`."""
+    return [_draw(job) for job in jobs]
+
+
+def _together(jobs: list, skip: set[int] = frozenset()) -> list[list[int]]:
+    """The indices of `jobs` (but `skip`) grouped by what they draw, in order of first appearance:
+    a chart's wide and narrow drawings, the two timelines.
+
+    >>> a, b = object(), object()
+    >>> _together([("timeline", a, ()), ("timeline-narrow", a, ()), ("figure", b, ()), ("narrow", b, ())], {2})
+    [[0, 1], [3]]
+    """
+    groups: dict[int, list[int]] = {}
+    for i, (_, payload, _) in enumerate(jobs):
+        if i not in skip:
+            groups.setdefault(id(payload), []).append(i)
+    return list(groups.values())
+
+
+def _first_drawings(jobs: list) -> list[int]:
+    """The index of the first job of each kind of chart drawing (wide, narrow): what `_draw_apart`
+    draws before it forks. The timelines are left to the workers (their text is SVG text: they
+    warm nothing the charts use).
+
+    >>> _first_drawings([("timeline", 0, ()), ("figure", 1, ()), ("narrow", 1, ()), ("figure", 2, ())])
+    [1, 2]
+    """
+    first: dict[str, int] = {}
+    for i, (kind, _, _) in enumerate(jobs):
+        if kind in ("figure", "narrow"):
+            first.setdefault(kind, i)
+    return sorted(first.values())
 
 
 def files(placed: Placed, cache_dir: Path, skip: set[str] = frozenset(), names: tuple[str, ...] = ()) -> dict[str, str | bytes]:

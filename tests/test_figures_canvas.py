@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scripts import figures as F
 from tests.test_figures import DATASETS
@@ -98,3 +100,68 @@ def test_a_missing_glyph_is_an_error_every_time():
     for draw in (F.render_svg, F.render_narrow_svg, F.render_svg):
         with pytest.raises(BuildError, match="is not in the figure font"):
             draw(ds)
+
+
+_POOL = "科大讯飞研发投入占营收亿元互联网软件为群后里“”《》（），。·–—-− %×&<>\"'RMBilonAI0123456789.\n"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(st.sampled_from(_POOL), max_size=20), min_size=1, max_size=4),
+       st.sampled_from(("normal", "bold")), st.sampled_from((8, 12.5)))
+def test_any_text_is_written_as_matplotlibs_svg_canvas_writes_it(texts, weight, size):
+    """Any text, drawn through the house's canvas (outlines loaded once a glyph and their path data
+    converted once for the process, font files looked up once, a string's <use> run written whole)
+    and through matplotlib's own SVG canvas: the same bytes. A string drawn twice uses the glyphs
+    defined for the first."""
+    import matplotlib
+
+    from scripts.figures.style import new_figure
+    F.warm_up()
+    with matplotlib.rc_context(F._rc()):
+        fig = new_figure(4, 2)
+        for i, s in enumerate(texts + texts[:1]):
+            fig.text(0.05, 0.1 + 0.2 * i, s, fontsize=size, fontweight=weight, alpha=0.5 if i else None,
+                     color="#59636e" if i % 2 else "black")
+        ours, theirs = io.StringIO(), io.StringIO()
+        fig.savefig(ours, format="svg", metadata={"Date": None})
+        fig.savefig(theirs, format="svg", metadata={"Date": None}, backend="svg")
+    assert ours.getvalue() == theirs.getvalue()
+
+
+def test_the_font_looked_up_once_follows_the_font_settings():
+    """`font_file` keeps matplotlib's findfont answer by the properties and the font settings: a
+    generic family resolves as the settings of the moment say, each time."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties, findfont
+
+    from scripts.figures.canvas import font_file
+    F.warm_up()
+    prop = FontProperties(family=["sans-serif"])
+    found = []
+    for sans in (["DejaVu Sans"], F._font_family(), ["DejaVu Sans"]):
+        with matplotlib.rc_context({"font.sans-serif": sans}):
+            path = findfont(prop)
+            assert font_file(prop) == (str(path), getattr(path, "face_index", 0))
+            found.append(font_file(prop))
+    assert found[0] == found[2] != found[1]
+
+
+def test_each_glyph_outline_is_freetypes_whatever_string_loaded_it_first():
+    """Outlines are kept per font and glyph (`glyph_outline`): each is what FreeType gives for the
+    glyph loaded alone, unhinted, at the text-to-path scale."""
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ft2font import LoadFlags
+
+    from scripts.figures.canvas import _SHAPER, glyph_outline
+    F.warm_up()
+    for weight in ("normal", "bold"):
+        font = _SHAPER._get_font(FontProperties(family=F._font_family(), weight=weight))
+        for s in STRINGS:
+            _SHAPER.get_glyphs_with_font(font, s)
+        for ch in "".join(STRINGS):
+            glyph = font.get_char_index(ord(ch))
+            verts, codes = glyph_outline(font, glyph)
+            font.load_glyph(glyph, flags=LoadFlags.NO_HINTING)
+            fresh = font.get_path()
+            assert np.array_equal(verts, fresh[0]) and np.array_equal(codes, fresh[1]), ch

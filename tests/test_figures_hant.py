@@ -133,3 +133,21 @@ def test_a_character_the_font_lacks_stops_with_the_remedy(drawings, monkeypatch)
 def test_a_drawing_without_chinese_is_unchanged():
     svg = '<svg>\n<!-- glyphs: ga=BaimozhiSansSC-Regular -->\n<!-- AI -->\n<g transform="x">\n<use xlink:href="#ga22"/>\n</g>\n</svg>'
     assert hant.variant(svg, "tw") == svg
+
+
+def test_workers_forked_after_the_fonts_were_opened_rewrite_alike():
+    """The drawing process rewrites its first drawings before it forks its workers (figure_pages
+    `_draw_apart`): workers drawing side by side then open the font files again (a font's file
+    position cannot be shared across a fork) and rewrite as this process does."""
+    from scripts import workers
+    svgs = [F.render_svg(ds).decode() for ds in DATASETS[:6]]
+    hant.warm_up()
+    here = [hant.variant(svg, "tw") for svg in svgs]
+    assert any(v != s for v, s in zip(here, svgs))          # characters changed: the font was used
+    assert workers.parallel(_variants_tw, svgs, 2).result() == here
+    assert [hant.variant(svg, "tw") for svg in svgs] == here
+
+
+def _variants_tw(svg: str) -> str:
+    hant._advance.cache_clear()             # each glyph read from the font, not the parent's memory
+    return hant.variant(svg, "tw")

@@ -163,9 +163,12 @@ def test_workers_die_with_their_parent(then, how):
     assert wait_dead(descendants) == set()
 
 
-def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch):
-    """`mkdocs build` draws in a separate low-priority process (BackgroundBuild): the same SVG bytes
-    as drawing here, every figure, and no process left behind."""
+@pytest.mark.parametrize("cores", [2, 4])
+def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch, cores):
+    """`mkdocs build` draws in a separate low-priority process (BackgroundBuild), alone on two cores
+    (the build holds the other), with workers of its own on more: the same SVG bytes as drawing
+    here, every figure, and no process left behind."""
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
     from scripts import figure_pages
     from scripts import figures as F
     from scripts.cache import Cache
@@ -182,16 +185,23 @@ def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, mon
     assert drawn["assets/figures/narrow/timeline.svg"] == F.render_narrow_timeline_svg(events)
     from scripts.figures import hant
     assert drawn[f"assets/figures/tw/{datasets[0].id}.svg"] == hant.variant(F.render_svg(datasets[0]).decode(), "tw").encode()
+    # the first chart's drawings are made by the drawing process before it forks; the rest by its workers
+    assert drawn[f"assets/figures/{datasets[-1].id}.svg"] == F.render_svg(datasets[-1])
+    assert drawn[f"assets/figures/hk/narrow/{datasets[-1].id}.svg"] == \
+        hant.variant(F.render_narrow_svg(datasets[-1]).decode(), "hk").encode()
     assert workers._LIVE == {} and children(os.getpid()) == set()
 
 
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
     from scripts import figure_pages
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)          # the drawing process forks two workers
     from scripts.cache import Cache
     datasets, events = figure_pages.load(ROOT / "data")
     monkeypatch.setattr(Cache.memory, "svgs", {})
     drawing = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
-    time.sleep(1.0)                           # matplotlib loaded, workers forked and drawing
+    deadline = time.monotonic() + 30          # matplotlib loaded, the first drawings made, workers forked
+    while len(children(os.getpid())) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
     running = children(os.getpid())
     assert len(running) >= 2                  # the drawing process and its workers
     start = time.perf_counter()

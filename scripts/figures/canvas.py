@@ -27,12 +27,16 @@ import threading
 import warnings
 from pathlib import Path
 
+import matplotlib as mpl
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.backends.backend_svg import (RendererSVG, _generate_css, _generate_transform, _quote_escape_attrib,
+                                             _short_float_fmt)
+from matplotlib.colors import rgb2hex
 from matplotlib.font_manager import FontProperties, findfont
-from matplotlib.ft2font import FT2Font
+from matplotlib.ft2font import FT2Font, LoadFlags
+from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextToPath
 
 
@@ -58,8 +62,28 @@ if hasattr(os, "register_at_fork"):
 
 
 def _font_for(prop: FontProperties) -> FT2Font:
-    found = findfont(prop)          # the house names one family: no fallback fonts to chain
-    return memory_font(str(found), getattr(found, "face_index", 0))
+    path, face = font_file(prop)    # the house names one family: no fallback fonts to chain
+    return memory_font(path, face)
+
+
+_RC_FONT = tuple(f"font.{key}" for key in ("family", "style", "variant", "weight", "stretch", "size", "serif",
+                                             "sans-serif", "cursive", "fantasy", "monospace"))
+_FOUND: dict = {}
+
+
+def font_file(prop: FontProperties) -> tuple[str, int]:
+    """(path, face index) of the font matplotlib's `findfont` gives for `prop`, kept by what it
+    depends on (the properties and the font settings): matplotlib asks for every text it lays out
+    and every string it draws, and each asking reads eleven settings."""
+    settings = [dict.get(mpl.rcParams, k) for k in _RC_FONT]      # as stored: validated when set
+    key = tuple(vars(prop).values()), *[tuple(v) if isinstance(v, list) else v for v in settings]
+    found = _FOUND.get(key)
+    if found is None:
+        if len(_FOUND) >= 1024:
+            _FOUND.clear()
+        path = findfont(prop)
+        found = _FOUND[key] = (str(path), getattr(path, "face_index", 0))
+    return found
 
 
 class _Shaper(TextToPath):
@@ -99,9 +123,32 @@ def _shaped(font: FT2Font, s: str, features: tuple, language) -> tuple:
 
 
 def _glyphs(font: FT2Font, s: str, features: tuple, language) -> tuple:
-    placed, outlines, _ = TextToPath.get_glyphs_with_font(_SHAPER, font, s, features=features or None,
-                                                         language=language)
+    """What TextToPath.get_glyphs_with_font gives for `s` (its glyphs placed, each one's outline),
+    each glyph's outline loaded once per font for the process (`glyph_outline`) rather than once
+    per string it is in (matplotlib loads every glyph of every string)."""
+    placed, outlines = [], {}
+    for item in font._layout(s, LoadFlags.NO_HINTING, features=features or None, language=language):
+        glyph_repr = _SHAPER._get_glyph_repr(item.ft_object, item.glyph_index)
+        placed.append((glyph_repr, item.x, item.y, 1.0))
+        if glyph_repr not in outlines:
+            outlines[glyph_repr] = glyph_outline(item.ft_object, item.glyph_index)
     return tuple(placed), outlines
+
+
+_OUTLINES: dict = {}
+
+
+def glyph_outline(font: FT2Font, glyph: int) -> tuple:
+    """A glyph's outline (vertices, codes) at matplotlib's text-to-path scale, as FreeType gives it
+    unhinted, loaded once per font and glyph for the process (bounded)."""
+    key = (font.postscript_name, font.face_index, font.num_glyphs, glyph)
+    found = _OUTLINES.get(key)
+    if found is None:
+        if len(_OUTLINES) >= 65536:
+            _OUTLINES.clear()
+        font.load_glyph(glyph, flags=LoadFlags.NO_HINTING)
+        found = _OUTLINES[key] = font.get_path()
+    return found
 
 
 def _with_warnings(compute) -> tuple:
@@ -154,8 +201,7 @@ def _line_metrics(path: str, face: int) -> tuple[int, int, int, int] | None:
 def line_metrics(prop: FontProperties, dpi: float) -> tuple[float | None, float | None, float | None]:
     """(ascent, descent, line gap) of the font in pixels at `dpi`, from its tables, read once per font
     file: what matplotlib spaces the lines of a text with (it reads the tables again for every text)."""
-    path = findfont(prop)
-    found = _line_metrics(str(path), getattr(path, "face_index", 0))
+    found = _line_metrics(*font_file(prop))
     if found is None:
         return None, None, None
     gap, ascent, descent, units = found
@@ -191,6 +237,97 @@ class _SVGRenderer(RendererSVG):
 
     def _get_font_height_metrics(self, prop):
         return line_metrics(prop, 72)
+
+    def _draw_text_as_path(self, gc, x, y, s, prop, angle, ismath, mtext=None):
+        # As matplotlib's, the same bytes; a string's run of <use> elements (one a glyph) is written
+        # whole, kept per placement of its glyphs (`glyph_uses`). Mathtext, or a writer not as
+        # matplotlib 3.11's, takes matplotlib's own way.
+        writer = self.writer
+        write = getattr(writer, "_XMLWriter__write", None)
+        if ismath or write is None or not FAST_TEXT:
+            return super()._draw_text_as_path(gc, x, y, s, prop, angle, ismath, mtext)
+        writer.comment(s)
+        style = {}
+        color = rgb2hex(gc.get_rgb())
+        if color != "#000000":
+            style["fill"] = color
+        alpha = gc.get_alpha() if gc.get_forced_alpha() else gc.get_rgb()[3]
+        if alpha != 1:
+            style["opacity"] = _short_float_fmt(alpha)
+        font_scale = prop.get_size_in_points() / self._text2path.FONT_SCALE
+        writer.start("g", style=_generate_css(style),
+                     transform=_generate_transform([("translate", (x, y)), ("rotate", (-angle,)),
+                                                    ("scale", (font_scale, -font_scale))]))
+        features, language = (mtext.get_fontfeatures(), mtext.get_language()) if mtext is not None else (None, None)
+        font = self._text2path._get_font(prop)
+        glyph_info, glyph_map_new, rects = self._text2path.get_glyphs_with_font(
+            font, s, features=features, language=language, glyph_map=self._glyph_map, return_new_glyphs_only=True)
+        self._update_glyph_map_defs(glyph_map_new)
+        if glyph_info:
+            _write_elements(writer, glyph_uses(tuple(glyph_info)))
+        for verts, codes in rects:
+            writer.element("path", d=self._convert_path(MplPath(verts, codes), simplify=False))
+        writer.end("g")
+
+    def _update_glyph_map_defs(self, glyph_map_new):
+        # as matplotlib writes them (each outline's path data converted once per process, `glyph_data`),
+        # written whole
+        if glyph_map_new:
+            writer = self.writer
+            writer.start("defs")
+            defs = [(self._adjust_glyph_repr(r), glyph_data(self, vertices, codes))
+                    for r, (vertices, codes) in glyph_map_new.items()]
+            if getattr(writer, "_XMLWriter__write", None) is None or not FAST_TEXT:
+                for glyph_id, d in defs:
+                    writer.element("path", id=glyph_id, d=d, transform=_GLYPH_SCALE)
+            else:
+                _write_elements(writer, [_element("path", id=glyph_id, d=d, transform=_GLYPH_SCALE)
+                                         for glyph_id, d in defs])
+            writer.end("defs")
+            self._glyph_map.update(glyph_map_new)
+
+
+FAST_TEXT = True        # tests turn it off to compare with matplotlib's own way
+
+
+def _element(tag: str, **attrib: str) -> str:
+    """An empty element as matplotlib's XML writer writes it (`element` without text), unindented:
+    attributes in order, an empty one left out, each value quoted and escaped as it does."""
+    return f"<{tag}" + "".join(f" {k}={_quote_escape_attrib(v)}" for k, v in attrib.items() if v) + "/>\n"
+
+
+def _write_elements(writer, lines: list[str]) -> None:
+    """Elements (`_element`) written at the writer's depth, as its `element` would write them one by
+    one: the open start tag closed first. matplotlib 3.11's writer (checked by the caller)."""
+    writer._XMLWriter__flush()
+    indent = writer._XMLWriter__indentation[:len(writer._XMLWriter__tags)]
+    writer._XMLWriter__write("".join(indent + line for line in lines))
+
+
+@functools.lru_cache(maxsize=4096)      # bounded: the strings come from data files
+def glyph_uses(glyph_info: tuple) -> tuple[str, ...]:
+    """The <use> element of each placed glyph (glyph id, x, y, scale), as matplotlib's SVG writer
+    writes it inside a text's group, without the indentation."""
+    return tuple(_element("use", **{"xlink:href": f"#{glyph_repr}"},
+                          transform=_generate_transform([("translate", (x, y)), ("scale", (scale,))]))
+                 for glyph_repr, x, y, scale in glyph_info)
+
+
+_GLYPH_SCALE = _generate_transform([("scale", (1 / 64,))])
+_GLYPH_DATA: dict = {}
+
+
+def glyph_data(renderer: RendererSVG, vertices, codes) -> str:
+    """A glyph outline's SVG path data as matplotlib's SVG renderer writes it (in FreeType's 1/64
+    units), converted once per process: a figure defines every glyph it draws, and the figures
+    share most of theirs. Kept by the outline itself (its points and codes), bounded."""
+    key = (vertices.tobytes(), codes.tobytes(), vertices.shape, vertices.dtype.str, codes.dtype.str)
+    found = _GLYPH_DATA.get(key)
+    if found is None:
+        if len(_GLYPH_DATA) >= 16384:
+            _GLYPH_DATA.clear()
+        found = _GLYPH_DATA[key] = renderer._convert_path(MplPath(vertices * 64, codes), simplify=False)
+    return found
 
 
 class Canvas(FigureCanvasAgg):

@@ -15,6 +15,7 @@ whose repertoire holds the Traditional forms of every character the figures draw
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -57,6 +58,15 @@ def runs_table(runs, standard: str, names_re=None) -> dict[str, str]:
     return out
 
 
+def warm_up() -> None:
+    """OpenCC's converters for every standard, by word and by character, built now (a tenth of a
+    second each, once per process): the drawing process builds them before it forks its workers,
+    which then inherit them."""
+    for standard in STANDARDS:
+        for words in (True, False):
+            to_hant("汉", standard, words=words)
+
+
 def _comment_text(s: str) -> str:
     """The line matplotlib wrote in its comment (it escapes &, <, > and puts a space in '--')."""
     return s.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
@@ -72,6 +82,10 @@ def _font(postscript_name: str):
             font.set_size(100, 72)             # matplotlib's text-to-path scale: 100 px to the em
             return font, font.get_charmap()
     raise BuildError(fonts.DIR, f"no bundled font named {postscript_name!r}", None, fonts.REMEDY)
+
+
+if hasattr(os, "register_at_fork"):     # a font cannot cross a fork (its file is shared): a child opens its own
+    os.register_at_fork(after_in_child=_font.cache_clear)
 
 
 @functools.lru_cache(maxsize=None)
@@ -126,6 +140,7 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
             return m.group()
         changed = {k: (a, b) for k, (a, b) in enumerate(zip(s, t)) if a != b and HAN_RE.match(a)}
         body, new_defs, pos = m.group("body"), [], 0
+        glyphs: dict[str, list] = {}        # font -> the glyph of each character of the line
 
         def use(u) -> str:
             nonlocal pos
@@ -133,9 +148,12 @@ def variant(svg: str, standard: str, names_re=None, what: str = "figure") -> str
             name = prefixes.get(prefix)
             if name is None:
                 return u.group()
-            font, cmap = _font(name)
-            k = next((k for k in range(pos, len(s)) if cmap.get(ord(s[k])) == gid), None)
-            if k is None:               # a glyph of no single character (a ligature): leave it
+            cmap = _font(name)[1]
+            if name not in glyphs:
+                glyphs[name] = [cmap.get(ord(c)) for c in s]
+            try:                        # the next character drawn with this glyph
+                k = glyphs[name].index(gid, pos)
+            except ValueError:          # a glyph of no single character (a ligature): leave it
                 return u.group()
             pos = k + 1
             if k not in changed:

@@ -142,9 +142,9 @@ def drawing(path, what: str):
 
 def to_svg(fig) -> bytes:
     """The figure saved as SVG without a date and made small (`svg.compact`)."""
-    buf = io.BytesIO()
+    buf = io.StringIO()     # text: the SVG writer writes to it directly, not through an encoder per call
     fig.savefig(buf, format="svg", metadata={"Date": None})
-    return compact(buf.getvalue().decode("utf-8"), STYLE["font_stack"]).encode("utf-8")
+    return compact(buf.getvalue(), STYLE["font_stack"]).encode("utf-8")
 
 
 _MEASURE: dict = {}

@@ -62,6 +62,16 @@ _FONT_FAMILY = re.compile(r"font-family: [^;\"]+")
 _COMMAND_SPACE = re.compile(r"(?<=[A-Za-z]) | (?=[A-Za-z])")   # a space beside a path command letter
 
 
+@functools.lru_cache(maxsize=8192)      # a glyph's outline recurs in every figure that draws it
+def _tight(d: str) -> str:
+    """Path data with single spaces, none beside a command letter.
+
+    >>> _tight("M 0 0\\n  L 1 -1 z")
+    'M0 0L1 -1z'
+    """
+    return _COMMAND_SPACE.sub("", " ".join(d.split()))
+
+
 def compact(svg: str, font_stack: str) -> str:
     """Smaller SVG, same drawing: short glyph ids, <use x=…> instead of translate(), path data and
     indentation without spare whitespace. Text as paths costs a glyph outline per character used
@@ -93,7 +103,7 @@ def compact(svg: str, font_stack: str) -> str:
         d = _glyph_path(m.group(2))
         return m.group(0) if d is None else f"{m.group(1)}{d}{m.group(3)}{0.015625 * GLYPH_STEP:g}{m.group(4)}"
     svg = _GLYPH_PATH.sub(glyph, svg)
-    svg = _PATH_DATA.sub(lambda m: ' d="' + _COMMAND_SPACE.sub("", " ".join(m.group(1).split())) + '"', svg)
+    svg = _PATH_DATA.sub(lambda m: ' d="' + _tight(m.group(1)) + '"', svg)
     svg = _FONT_FAMILY.sub("font-family: " + font_stack, svg)
     return re.sub(r"\n[ \t]+", "\n", svg)
 
@@ -117,5 +127,5 @@ def glyph_def(glyph_id: str, d: str) -> str:
     """
     rel = _glyph_path(d)
     if rel is None:
-        return f'<path id="{glyph_id}" d="{_COMMAND_SPACE.sub("", " ".join(d.split()))}" transform="scale(0.015625)"/>'
+        return f'<path id="{glyph_id}" d="{_tight(d)}" transform="scale(0.015625)"/>'
     return f'<path id="{glyph_id}" d="{rel}" transform="scale({0.015625 * GLYPH_STEP:g})"/>'
