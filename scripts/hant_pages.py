@@ -112,7 +112,7 @@ def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> d
 def _page_part(text: str, shared: bool) -> tuple[list[str], frozenset[str]]:
     """What one page gives the 繁 table: the strings to convert (a shared page's text as written and
     without tags, an article page's words) and its Han characters."""
-    chars = frozenset(HAN_RE.findall(text))
+    chars = frozenset(HAN_RE.findall("".join(set(text))))     # each character once: the same set, found sooner
     if shared:
         text = _SEARCH.sub("", text)
         return [text, re.sub(r"<[^>]*>", "", text)], chars

@@ -106,6 +106,7 @@ class _Table:
         finally:
             db.close()
         self.by_first: dict[str, dict[str, float]] = {}
+        self.longest: dict[str, tuple[dict[str, float], int]] = {}
 
     def starting(self, ch: str) -> dict[str, float]:
         words = self.by_first.get(ch)
@@ -113,6 +114,14 @@ class _Table:
             row = self.rows.get(ch)
             words = self.by_first[ch] = marshal.loads(row[1]) if row else {}
         return words
+
+    def starting_longest(self, ch: str) -> tuple[dict[str, float], int]:
+        """The words ch starts and the length of the longest of them (0 when none)."""
+        got = self.longest.get(ch)
+        if got is None:
+            words = self.starting(ch)
+            got = self.longest[ch] = (words, max(map(len, words), default=0))
+        return got
 
     def char(self, ch: str) -> float:
         row = self.rows.get(ch)
@@ -147,6 +156,11 @@ def _other_cost(ch: str, prev: str) -> float:
     return COST_FOREIGN
 
 
+def _is_han(ch: str) -> bool:
+    """ch is in the _HAN ranges (a comparison, cheaper than the regex on one character)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
 class Local:
     """Words an article itself uses (its names, its jargon), with log-probabilities from their counts.
 
@@ -154,6 +168,8 @@ class Local:
 
     def __init__(self, words: dict[str, float]):
         self.words = words
+        self.longest = max(map(len, words), default=0)
+        self.han_only = all(_is_han(c) for w in words for c in w)   # then a word lies inside a run of Han
 
     def __hash__(self) -> int:
         return id(self)
@@ -194,35 +210,60 @@ def score(text: str, local: Local = NO_LOCAL) -> float:
     return cut(text, local)[0]
 
 
+class _Simplified(dict):
+    """str.translate's table: a code point to its char_to_simplified, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        got = self[code] = char_to_simplified(chr(code))
+        return got
+
+
+_SIMPLE = _Simplified()
+
+
 @lru_cache(maxsize=20_000)
 def cut(text: str, local: Local = NO_LOCAL) -> tuple[float, tuple[tuple[int, int, float], ...]]:
-    """(score, the best cut as (start, end, cost) per token)."""
+    """(score, the best cut as (start, end, cost) per token).
+
+    The words are found from each start (a character's dictionary words are tried only up to its
+    longest; the article's own words only inside a run of Han), then the route is chosen end by end
+    (jieba's DAG route): a single character first, then the words ending there from the shortest, a
+    word taking the route only when strictly better.
+    """
     if not text:
         return 0.0, ()
-    simple = "".join(char_to_simplified(c) for c in text)
+    simple = text.translate(_SIMPLE)
     t = table()
     n = len(simple)
-    starts = [t.starting(c) if _HAN.match(c) else None for c in simple]
-    best = [0.0] + [-math.inf] * n
-    back = [(0, 0.0)] * (n + 1)
-    for i in range(1, n + 1):
-        ch = simple[i - 1]
-        if _HAN.match(ch):
-            c = t.char(ch) - SINGLE_PENALTY
-        else:
-            c = _other_cost(ch, simple[i - 2] if i > 1 else "")
-        b, arg = best[i - 1] + c, (1, c)
-        for size in range(1, min(i, MAX_WORD) + 1):
-            first = starts[i - size]
-            if first is None:
-                continue
-            w = simple[i - size:i]
-            lp = first.get(w)
-            if local.words:
-                ll = local.words.get(w)
+    han = [_is_han(c) for c in simple]
+    lw, reach = local.words, local.longest
+    ends: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]   # per end: (size, lp), shortest first
+    run = 0                                  # Han characters from j on
+    for j in range(n - 1, -1, -1):
+        run = run + 1 if han[j] else 0
+        if not run:
+            continue
+        words, longest = t.starting_longest(simple[j])
+        inside = min(reach, run) if local.han_only else reach      # an article's word fits in so many
+        for size in range(1, min(MAX_WORD, n - j, max(longest, inside)) + 1):
+            w = simple[j:j + size]
+            lp = words.get(w)
+            if lw and size <= inside:
+                ll = lw.get(w)
                 if ll is not None and (lp is None or ll > lp):
                     lp = ll
-            if lp is not None and best[i - size] + lp > b:
+            if lp is not None:
+                ends[j + size].append((size, lp))
+    best = [0.0] * (n + 1)
+    back = [(0, 0.0)] * (n + 1)
+    prev = ""
+    for i in range(1, n + 1):
+        ch = simple[i - 1]
+        c = t.char(ch) - SINGLE_PENALTY if han[i - 1] else _other_cost(ch, prev)
+        prev = ch
+        b, arg = best[i - 1] + c, (1, c)
+        for size, lp in ends[i]:             # shortest first (starts were read last to first): it keeps a tie
+            if best[i - size] + lp > b:
                 b, arg = best[i - size] + lp, (size, lp)
         best[i], back[i] = b, arg
     tokens, i = [], n
