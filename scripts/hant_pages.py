@@ -9,7 +9,6 @@ gets the toolbar's script choice under its title.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
@@ -98,8 +97,7 @@ def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> d
         used.add(key)
         strings += memo[key][0]
         chars |= memo[key][1]
-    whole = ("table", hashlib.sha256(json.dumps([strings, sorted(chars), names], ensure_ascii=False)
-                                     .encode("utf-8", "surrogatepass")).hexdigest())
+    whole = ("table", tuple(strings), tuple(sorted(chars)), names)   # the pages' own strings: hashed once each
     if whole not in memo:
         table = {**char_table(chars), **hant_table(strings, names)}
         memo[whole] = dict(sorted({**table, **miscut(strings, table, names)}.items()))

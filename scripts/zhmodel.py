@@ -169,7 +169,8 @@ class Local:
     def __init__(self, words: dict[str, float]):
         self.words = words
         self.longest = max(map(len, words), default=0)
-        self.han_only = all(_is_han(c) for w in words for c in w)   # then a word lies inside a run of Han
+        joined = "".join(words)
+        self.han_only = not joined or bool(_HAN_RUN.fullmatch(joined))   # then a word lies inside a run of Han
 
     def __hash__(self) -> int:
         return id(self)

@@ -72,7 +72,7 @@ def test_cut_is_the_route_tried_at_every_size(text, words):
     local = zhmodel.Local(words)
     assert zhmodel.cut.__wrapped__(text, local) == _plain_cut(text, local)
     han_only = zhmodel.Local({w: v for w, v in words.items() if all(zhmodel._HAN.match(c) for c in w)})
-    assert han_only.han_only
+    assert han_only.han_only and zhmodel.Local({}).han_only and not zhmodel.Local({"w表": -1.0}).han_only
     assert zhmodel.cut.__wrapped__(text, han_only) == _plain_cut(text, han_only)
 
 

@@ -147,7 +147,9 @@ def _all_shown(codec: Codec, lead: int, trails: list[int]) -> bool:
     """True when every pair lead+trail is an ordinary character, proved by decoding them all at
     once: one decode per lead instead of one per pair (False means: look pair by pair)."""
     try:
-        chars = bytes(x for b in trails for x in (lead, b)).decode(codec.decoder)
+        pairs = bytearray(2 * len(trails))
+        pairs[0::2], pairs[1::2] = bytes((lead,)) * len(trails), bytes(trails)
+        chars = pairs.decode(codec.decoder)
     except UnicodeDecodeError:
         return False
     return len(chars) == len(trails) and chars.isprintable() and not NEVER_TEXT.search(chars)
