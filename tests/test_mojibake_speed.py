@@ -100,3 +100,29 @@ def test_lead_bytes_with_dropped_pairs_are_found_pair_by_pair():
     for codec in mc.CODECS:
         assert codec.drop_leads() == tuple(a for a in codec.leads if any(codec.dropped(a, b) for b in codec.trails))
         assert codec.drop_leads()                          # user-defined areas exist in both codecs
+
+
+def _plain_affinity(left: str, ch: str, right: str, local: zhmodel.Local) -> float:
+    """The quick measure as first written: both neighbours' two-character words, else ch alone less 10."""
+    t = zhmodel.table()
+    c = char_to_simplified(ch)
+    best = (t.char(c) if zhmodel._HAN.match(c) else zhmodel._other_cost(c, "")) - 10.0
+    for w in ((char_to_simplified(left[-1:]) + c) if left else "", (c + char_to_simplified(right[:1])) if right else ""):
+        if len(w) == 2 and zhmodel._HAN.match(w[0]):
+            for v in (t.starting(w[0]).get(w), local.words.get(w) if local.words else None):
+                if v is not None and v > best:
+                    best = v
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.integers(0, 300), st.text(alphabet=_ALPHABET, min_size=1, max_size=1), max_size=40),
+       st.text(alphabet=_ALPHABET, max_size=3), st.text(alphabet=_ALPHABET, max_size=3), st.integers(0, 50), _words)
+@example({1: "讯", 2: "拼", 3: "飞", 4: "a"}, "大", "表", 2, {"拼表": -1.0})
+def test_shortlist_is_the_sort_by_affinity(options, left, right, n, words):
+    """zhmodel.shortlist keeps what sorting every option by the first-written measure keeps, in order."""
+    local = zhmodel.Local(words)
+    want = sorted(options, key=lambda k: (-_plain_affinity(left, options[k], right, local), k))[:n]
+    assert zhmodel.shortlist(options, left, right, n, local) == want
+    assert [zhmodel.affinity(left, options[k], right, local) for k in want] == \
+        [_plain_affinity(left, options[k], right, local) for k in want]

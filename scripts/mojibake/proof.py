@@ -73,8 +73,8 @@ class _Prover:
 
     def shortlist(self, options: dict[int, str], left: str = "", right: str = "", n: int = SHORTLIST) -> list[int]:
         """The n options whose character is likeliest beside its nearest neighbours (ties by byte value)."""
-        from ..zhmodel import affinity
-        return sorted(options, key=lambda k: (-affinity(left, options[k], right, self.facts.local), k))[:n]
+        from ..zhmodel import shortlist
+        return shortlist(options, left, right, n, self.facts.local)
 
     def choose(self, options: dict[int, str], left: str, right: str) -> int:
         key = (tuple(options.items()), left, right)
