@@ -180,11 +180,10 @@ def local_words(texts, total: int) -> Local:
     from collections import Counter
     counts: Counter = Counter()
     for text in texts:
-        simple = "".join(map(char_to_simplified, text))
-        for m in _HAN_RUN.finditer(simple):          # an all-Han string lies inside one run of Han
-            run = m.group()
+        simple = text.translate(_SIMPLE)
+        for run in _HAN_RUN.findall(simple):         # an all-Han string lies inside one run of Han
             for size in LOCAL_SIZES:
-                counts.update(run[i:i + size] for i in range(len(run) - size + 1))
+                counts.update([run[i:i + size] for i in range(len(run) - size + 1)])
     total = max(total, 1)
     return Local({w: math.log(n / total) - LOCAL_PENALTY for w, n in counts.items() if n >= LOCAL_MIN_COUNT})
 

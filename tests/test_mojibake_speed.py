@@ -126,3 +126,18 @@ def test_shortlist_is_the_sort_by_affinity(options, left, right, n, words):
     assert zhmodel.shortlist(options, left, right, n, local) == want
     assert [zhmodel.affinity(left, options[k], right, local) for k in want] == \
         [_plain_affinity(left, options[k], right, local) for k in want]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=5))
+def test_local_words_are_the_recurring_han_strings(texts):
+    """An article's own words: every all-Han string of 2-4 characters (Simplified) met at least twice."""
+    from collections import Counter
+    counts = Counter()
+    for text in texts:
+        simple = "".join(char_to_simplified(c) for c in text)
+        for size in zhmodel.LOCAL_SIZES:
+            pieces = [simple[i:i + size] for i in range(len(simple) - size + 1)]
+            counts.update(s for s in pieces if all(zhmodel._HAN.match(c) for c in s))
+    got = zhmodel.local_words(texts, 100)
+    assert got.words == {w: math.log(n / 100) - zhmodel.LOCAL_PENALTY for w, n in counts.items() if n >= zhmodel.LOCAL_MIN_COUNT}
