@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import chain
 
 from .chinese import HAN_RE
 
@@ -122,7 +123,8 @@ def miscut(strings, table: dict, names=()) -> dict[str, list[str]]:
     entry ([] when it stays as it is), so the table holds them whole."""
     from .annotate.words import _HAN_RUN, hant_entry, hant_runs, names_pattern
     names_re = names_pattern(tuple(names))
-    runs = [r for r in dict.fromkeys(run for text in strings for run in _HAN_RUN.findall(text or "")) if r not in table]
+    found = chain.from_iterable(_HAN_RUN.findall(text or "") for text in strings)
+    runs = [r for r in dict.fromkeys(found) if r not in table]
     sizes = sorted({len(k) for k in table if 1 < len(k) <= CUT_MAX}, reverse=True)
     out = {}
     for run, tw, hk in zip(runs, hant_runs(runs, "tw", names_re), hant_runs(runs, "hk", names_re)):
