@@ -9,9 +9,9 @@ gets the toolbar's script choice under its title.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+from itertools import chain
 
 from .chinese import HAN_RE
 
@@ -98,8 +98,7 @@ def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> d
         used.add(key)
         strings += memo[key][0]
         chars |= memo[key][1]
-    whole = ("table", hashlib.sha256(json.dumps([strings, sorted(chars), names], ensure_ascii=False)
-                                     .encode("utf-8", "surrogatepass")).hexdigest())
+    whole = ("table", tuple(strings), tuple(sorted(chars)), names)   # the pages' own strings: hashed once each
     if whole not in memo:
         table = {**char_table(chars), **hant_table(strings, names)}
         memo[whole] = dict(sorted({**table, **miscut(strings, table, names)}.items()))
@@ -112,7 +111,7 @@ def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> d
 def _page_part(text: str, shared: bool) -> tuple[list[str], frozenset[str]]:
     """What one page gives the 繁 table: the strings to convert (a shared page's text as written and
     without tags, an article page's words) and its Han characters."""
-    chars = frozenset(HAN_RE.findall(text))
+    chars = frozenset(HAN_RE.findall("".join(set(text))))     # each character once: the same set, found sooner
     if shared:
         text = _SEARCH.sub("", text)
         return [text, re.sub(r"<[^>]*>", "", text)], chars
@@ -124,7 +123,8 @@ def miscut(strings, table: dict, names=()) -> dict[str, list[str]]:
     entry ([] when it stays as it is), so the table holds them whole."""
     from .annotate.words import _HAN_RUN, hant_entry, hant_runs, names_pattern
     names_re = names_pattern(tuple(names))
-    runs = [r for r in dict.fromkeys(run for text in strings for run in _HAN_RUN.findall(text or "")) if r not in table]
+    found = chain.from_iterable(_HAN_RUN.findall(text or "") for text in strings)
+    runs = [r for r in dict.fromkeys(found) if r not in table]
     sizes = sorted({len(k) for k in table if 1 < len(k) <= CUT_MAX}, reverse=True)
     out = {}
     for run, tw, hk in zip(runs, hant_runs(runs, "tw", names_re), hant_runs(runs, "hk", names_re)):

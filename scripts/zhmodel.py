@@ -106,6 +106,7 @@ class _Table:
         finally:
             db.close()
         self.by_first: dict[str, dict[str, float]] = {}
+        self.known: dict[str, tuple[dict[str, float], int, float]] = {}
 
     def starting(self, ch: str) -> dict[str, float]:
         words = self.by_first.get(ch)
@@ -113,6 +114,15 @@ class _Table:
             row = self.rows.get(ch)
             words = self.by_first[ch] = marshal.loads(row[1]) if row else {}
         return words
+
+    def han(self, ch: str) -> tuple[dict[str, float], int, float]:
+        """What cut needs of a Han character, in one lookup: the words it starts, the length of the
+        longest of them (0 when none), and its cost standing alone (char less SINGLE_PENALTY)."""
+        got = self.known.get(ch)
+        if got is None:
+            words = self.starting(ch)
+            got = self.known[ch] = (words, max(map(len, words), default=0), self.char(ch) - SINGLE_PENALTY)
+        return got
 
     def char(self, ch: str) -> float:
         row = self.rows.get(ch)
@@ -150,16 +160,14 @@ def _other_cost(ch: str, prev: str) -> float:
 class Local:
     """Words an article itself uses (its names, its jargon), with log-probabilities from their counts.
 
-    Hashed by identity, so one article's scoring can be memoised."""
+    Hashed and compared by identity (object's own, in C: no Python call per memo lookup), so one
+    article's scoring can be memoised."""
 
     def __init__(self, words: dict[str, float]):
         self.words = words
-
-    def __hash__(self) -> int:
-        return id(self)
-
-    def __eq__(self, other) -> bool:
-        return self is other
+        self.longest = max(map(len, words), default=0)
+        joined = "".join(words)
+        self.han_only = not joined or bool(_HAN_RUN.fullmatch(joined))   # then a word lies inside a run of Han
 
 
 LOCAL_MIN_COUNT = 2      # an article's own word must occur this often
@@ -172,11 +180,10 @@ def local_words(texts, total: int) -> Local:
     from collections import Counter
     counts: Counter = Counter()
     for text in texts:
-        simple = "".join(map(char_to_simplified, text))
-        for m in _HAN_RUN.finditer(simple):          # an all-Han string lies inside one run of Han
-            run = m.group()
+        simple = text.translate(_SIMPLE)
+        for run in _HAN_RUN.findall(simple):         # an all-Han string lies inside one run of Han
             for size in LOCAL_SIZES:
-                counts.update(run[i:i + size] for i in range(len(run) - size + 1))
+                counts.update([run[i:i + size] for i in range(len(run) - size + 1)])
     total = max(total, 1)
     return Local({w: math.log(n / total) - LOCAL_PENALTY for w, n in counts.items() if n >= LOCAL_MIN_COUNT})
 
@@ -194,37 +201,76 @@ def score(text: str, local: Local = NO_LOCAL) -> float:
     return cut(text, local)[0]
 
 
+class _Simplified(dict):
+    """str.translate's table: a code point to its char_to_simplified, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        got = self[code] = char_to_simplified(chr(code))
+        return got
+
+
+_SIMPLE = _Simplified()
+
+
 @lru_cache(maxsize=20_000)
 def cut(text: str, local: Local = NO_LOCAL) -> tuple[float, tuple[tuple[int, int, float], ...]]:
-    """(score, the best cut as (start, end, cost) per token)."""
+    """(score, the best cut as (start, end, cost) per token).
+
+    jieba's DAG route, read forward: from each start, in order, a single character and then the
+    words it begins (a character's dictionary words tried only up to its longest; the article's own
+    words only inside a run of Han) offer a route to their end. An end keeps the best route offered;
+    on a tie, the single character, else the shortest word: the same cut, tie for tie, as choosing
+    end by end with every size tried.
+    """
     if not text:
         return 0.0, ()
-    simple = "".join(char_to_simplified(c) for c in text)
+    simple = text.translate(_SIMPLE)
     t = table()
+    known, han = t.known, t.han
     n = len(simple)
-    starts = [t.starting(c) if _HAN.match(c) else None for c in simple]
-    best = [0.0] + [-math.inf] * n
+    lw, reach, han_only = local.words, local.longest, local.han_only
+    runs = [0] * (n + 1)                     # Han characters from j on
+    for j in range(n - 1, -1, -1):
+        ch = simple[j]
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff":
+            runs[j] = runs[j + 1] + 1
+    best = [-math.inf] * (n + 1)
+    best[0] = 0.0
+    rank = [MAX_WORD + 1] * (n + 1)          # what took each end: 0 a single character, else the word's size
     back = [(0, 0.0)] * (n + 1)
-    for i in range(1, n + 1):
-        ch = simple[i - 1]
-        if _HAN.match(ch):
-            c = t.char(ch) - SINGLE_PENALTY
+    prev = ""
+    for j in range(n):
+        here = best[j]                       # final: every route into j starts before it
+        ch = simple[j]
+        run = runs[j]
+        if run:
+            words, longest, c = known.get(ch) or han(ch)
         else:
-            c = _other_cost(ch, simple[i - 2] if i > 1 else "")
-        b, arg = best[i - 1] + c, (1, c)
-        for size in range(1, min(i, MAX_WORD) + 1):
-            first = starts[i - size]
-            if first is None:
-                continue
-            w = simple[i - size:i]
-            lp = first.get(w)
-            if local.words:
-                ll = local.words.get(w)
+            c = _other_cost(ch, prev)
+        prev = ch
+        v = here + c
+        if v > best[j + 1] or (v == best[j + 1] and rank[j + 1] > 0):
+            best[j + 1], rank[j + 1], back[j + 1] = v, 0, (1, c)
+        if not run:
+            continue
+        inside = (reach if reach < run else run) if han_only else reach   # an article's word fits in so many
+        top = longest if longest > inside else inside
+        if top > n - j:
+            top = n - j
+        if top > MAX_WORD:
+            top = MAX_WORD
+        for size in range(1, top + 1):
+            w = simple[j:j + size]
+            lp = words.get(w)
+            if lw and size <= inside:
+                ll = lw.get(w)
                 if ll is not None and (lp is None or ll > lp):
                     lp = ll
-            if lp is not None and best[i - size] + lp > b:
-                b, arg = best[i - size] + lp, (size, lp)
-        best[i], back[i] = b, arg
+            if lp is not None:
+                e = j + size
+                v = here + lp
+                if v > best[e] or (v == best[e] and size < rank[e]):
+                    best[e], rank[e], back[e] = v, size, (size, lp)
     tokens, i = [], n
     while i > 0:
         size, c = back[i]
@@ -250,18 +296,35 @@ def affinity(left: str, ch: str, right: str, local: Local = NO_LOCAL) -> float:
     return _affinity(left[-1:], ch, right[:1], local)
 
 
+def shortlist(options: dict, left: str, right: str, n: int, local: Local = NO_LOCAL) -> list:
+    """The n keys of options (key -> character) whose character fits best between left and right
+    (`affinity`, higher first; ties by key): sorted(options, key=(-affinity, key))[:n].
+
+    >>> shortlist({1: "拼", 2: "大", 3: "笥"}, "科", "", 2)     # 科大 is a word
+    [2, 1]
+    """
+    l, r, memo = left[-1:], right[:1], _affinity
+    return sorted(options, key=lambda k: (-memo(l, options[k], r, local), k))[:n]
+
+
 @lru_cache(maxsize=200_000)
 def _affinity(left: str, ch: str, right: str, local: Local) -> float:
     """A quick measure of how well ch fits between two neighbours: the best two-character word it
     makes with either, else what it costs alone (less 10). For shortlisting candidates cheaply."""
     t = table()
     c = char_to_simplified(ch)
-    best = (t.char(c) if _HAN.match(c) else _other_cost(c, "")) - 10.0
-    for w in ((char_to_simplified(left[-1:]) + c) if left else "", (c + char_to_simplified(right[:1])) if right else ""):
+    han = _HAN.match(c)
+    best = (t.char(c) if han else _other_cost(c, "")) - 10.0
+    lw = local.words
+    if left:
+        w = char_to_simplified(left) + c
         if len(w) == 2 and _HAN.match(w[0]):
-            lp = t.starting(w[0]).get(w)
-            ll = local.words.get(w) if local.words else None
-            for v in (lp, ll):
+            for v in (t.starting(w[0]).get(w), lw.get(w) if lw else None):
                 if v is not None and v > best:
                     best = v
+    if right and han and len(c) == 1:
+        w = c + char_to_simplified(right)
+        for v in (t.starting(c).get(w), lw.get(w) if lw else None):
+            if v is not None and v > best:
+                best = v
     return best

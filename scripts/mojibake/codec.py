@@ -93,6 +93,18 @@ class Codec:
         """Lead bytes that begin at least one pair the reader could not show."""
         return _drop_leads(self)
 
+    def after(self, a: int) -> dict[int, str]:
+        """second byte -> character for every pair a, T (T in `trails`) that is an ordinary
+        character, in byte order: {T: c for T in trails if (c := pair(a, T))}, made once per byte.
+        The dict is shared: copy it before changing it."""
+        return _after(self, a)
+
+    def before(self, b: int) -> dict[int, str]:
+        """lead -> character for every pair L, b (L in `leads`) that is an ordinary character, in
+        byte order: {L: c for L in leads if (c := pair(L, b))}, made once per byte (shared: copy it
+        before changing it)."""
+        return _before(self, b)
+
 
 @lru_cache(maxsize=None)
 def _char_bytes(codec: Codec, ch: str) -> bytes | None:
@@ -115,8 +127,32 @@ def _pair(codec: Codec, a: int, b: int) -> str | None:
 
 
 @lru_cache(maxsize=None)
+def _after(codec: Codec, a: int) -> dict[int, str]:
+    return {T: c for T in codec.trails if (c := _pair(codec, a, T))}
+
+
+@lru_cache(maxsize=None)
+def _before(codec: Codec, b: int) -> dict[int, str]:
+    return {L: c for L in codec.leads if (c := _pair(codec, L, b))}
+
+
+@lru_cache(maxsize=None)
 def _drop_leads(codec: Codec) -> tuple[int, ...]:
-    return tuple(a for a in codec.leads if any(codec.dropped(a, b) for b in codec.trails))
+    trails = codec.trails
+    return tuple(a for a in codec.leads
+                 if not _all_shown(codec, a, trails) and any(codec.dropped(a, b) for b in trails))
+
+
+def _all_shown(codec: Codec, lead: int, trails: list[int]) -> bool:
+    """True when every pair lead+trail is an ordinary character, proved by decoding them all at
+    once: one decode per lead instead of one per pair (False means: look pair by pair)."""
+    try:
+        pairs = bytearray(2 * len(trails))
+        pairs[0::2], pairs[1::2] = bytes((lead,)) * len(trails), bytes(trails)
+        chars = pairs.decode(codec.decoder)
+    except UnicodeDecodeError:
+        return False
+    return len(chars) == len(trails) and chars.isprintable() and not NEVER_TEXT.search(chars)
 
 
 GBK = Codec("GBK", "gb18030", "gbk", 0x40, 0x80)

@@ -73,8 +73,8 @@ class _Prover:
 
     def shortlist(self, options: dict[int, str], left: str = "", right: str = "", n: int = SHORTLIST) -> list[int]:
         """The n options whose character is likeliest beside its nearest neighbours (ties by byte value)."""
-        from ..zhmodel import affinity
-        return sorted(options, key=lambda k: (-affinity(left, options[k], right, self.facts.local), k))[:n]
+        from ..zhmodel import shortlist
+        return shortlist(options, left, right, n, self.facts.local)
 
     def choose(self, options: dict[int, str], left: str, right: str) -> int:
         key = (tuple(options.items()), left, right)
@@ -88,7 +88,7 @@ class _Prover:
         data, text, mark, ghost = run.data, self.text, self.mark, self.ghost
         if not codec.is_trail(data[0]):
             return []
-        firsts = {L: c for L in codec.leads if (c := codec.pair(L, data[0]))}
+        firsts = dict(codec.before(data[0]))
         body = data[1:] if run.end == "ascii" else data[1:-1]
         tail = chr(data[-1]) if run.end == "inner" else ""
         middle = [(body[i], body[i + 1]) for i in range(0, len(body) - 1, 2)]
@@ -128,7 +128,7 @@ class _Prover:
 
     # -- the last character's second byte
     def restore_trail(self, r: _Reading, last: int, right: str, glued: str | None, again: bool = False) -> bool:
-        options = {T: c for T in r.codec.trails if (c := r.codec.pair(last, T))}
+        options = dict(r.codec.after(last))
         if glued:
             options = {T: c for T, c in options.items() if reads_as(c, glued)} or options
         if not options:
@@ -169,7 +169,7 @@ class _Prover:
                 lctx = (left + chars[:k])[-4:]
                 xs = {X: c for X in codec.drop_leads() if (c := codec.pair(b1, X))}
                 xs = {X: xs[X] for X in sorted(xs, key=lambda X: -self.local(lctx, xs[X]))[:6]}
-                ys = {Y: c for Y in codec.leads if (c := codec.pair(Y, b2))}
+                ys = codec.before(b2)
                 if joint:
                     ts = sorted(self.shortlist(free_last, "", right), key=lambda T: -self.local(free_last[T], right[:4]))[:10]
                     tails = {T: free_last[T] for T in ts}
@@ -232,7 +232,7 @@ class _Prover:
                     continue
                 free_last = None
                 if run.end in ("silent", "mark"):
-                    free_last = {T: c for T in codec.trails if (c := codec.pair(run.data[-1], T))}
+                    free_last = dict(codec.after(run.data[-1]))
                     if glued and any(reads_as(c, glued) for c in free_last.values()):
                         free_last = None          # the glued pinyin already settles it
                 leftover = ghost.group(0) if ghost and r.family != "ghost" else ""
