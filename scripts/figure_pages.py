@@ -50,6 +50,14 @@ def cached_svg(key_source: bytes, draw, cache_dir: Path) -> bytes:
     return data
 
 
+def store_svgs(drawn: list[list[bytes]], sources: list[list[bytes]], cache_dir: Path) -> None:
+    """Put drawings in .cache/build/figures as `cached_svg` would: each job's SVGs (`drawn`) under
+    the keys of their cache sources (`sources`, in the same order)."""
+    for svgs, srcs in zip(drawn, sources):
+        for svg, src in zip(svgs, srcs):
+            atomic_write(cache_dir / f"{_svg_key(src)}.svg", svg)
+
+
 class Source(NamedTuple):
     """The paragraph a figure's data point or a timeline event comes from, as a reader cites it."""
     slug: str
@@ -301,13 +309,15 @@ class Prerender:
     once and draws, alone on two cores (the build holds the other), or forks workers from itself on
     more, so they share it (`_draw_apart`); this process never loads it (nor has to tear it down).
     `missing` lists the SVGs not in the cache (by output path); `finish()` waits for them, caches
-    them and returns them by output path; `cancel()` stops the drawing.
+    them (separate=True: the drawing process has) and returns them by output path; `cancel()` stops
+    the drawing.
     With start=False nothing is drawn (the caller leaves them to another process)."""
 
     def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False,
                  names: tuple[str, ...] = ()):
         import os
         self.cache_dir, self.job, self.todo = cache_dir, None, []
+        self.stored = False               # the drawing process caches what it draws (separate=True)
         for rels, job, sources in _jobs(datasets, events, names):
             if any(_cached(src, cache_dir) is None for src in sources):
                 self.todo.append((rels, job, sources))
@@ -321,8 +331,10 @@ class Prerender:
                 # MkDocs renders (at nice 10 inside the build's share it would wait for the pages).
                 # The build's own work (the pages, then MkDocs) holds a core: the drawing takes the rest
                 # (on two cores, one process: a second would only share the core, and draw at a cost).
-                self.job = workers.Worker(_draw_apart, jobs, processes - 1, name="figure drawing", nice=10,
-                                          session=True)
+                # It also writes what it draws into the cache, beside the build, not after it.
+                self.job = workers.Worker(_draw_apart, jobs, processes - 1, [src for _, _, src in self.todo],
+                                          cache_dir, name="figure drawing", nice=10, session=True)
+                self.stored = True
             else:
                 self.job = workers.parallel(_draw, jobs, processes, name="figure drawing", nice=10)
         except OSError:
@@ -341,6 +353,7 @@ class Prerender:
 
     def finish(self) -> dict[str, bytes]:
         """Wait for the drawings (or draw here if no worker runs); cache them; SVG bytes by output path."""
+        stored = self.stored and self.job is not None
         try:
             drawn = self.job.result() if self.job is not None else [_draw(job) for _, job, _ in self.todo]
         except BaseException:
@@ -350,28 +363,36 @@ class Prerender:
         out = {}
         for (rels, _, sources), svgs in zip(self.todo, drawn):
             for rel, source, svg in zip(rels, sources, svgs):
-                out[rel] = cached_svg(source, lambda svg=svg: svg, self.cache_dir)
+                if stored:                # on disk already: kept in memory only
+                    out[rel] = _memory().setdefault(_svg_key(source), svg)
+                else:
+                    out[rel] = cached_svg(source, lambda svg=svg: svg, self.cache_dir)
         return out
 
 
-def _draw_apart(jobs: list, processes: int) -> list[list[bytes]]:
+def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_dir: Path | None = None) -> list[list[bytes]]:
     """The separate drawing process: matplotlib loaded once, then every drawing made here when
     `processes` is under 2, else a first drawing of each kind made here (`_first_drawings`) and the
     rest by `processes` workers forked from here, each drawing a chart's wide and narrow drawings
     together (`_together`: the strings they share are shaped once). A process's first drawing costs
     three times the next (lazy imports, OpenCC's converters: `hant.warm_up`, the fonts opened, the
-    house's recurring strings shaped): made here, it is paid once and every worker inherits it."""
+    house's recurring strings shaped): made here, it is paid once and every worker inherits it.
+    With `sources` and `cache_dir`, the drawings are also cached here (`store_svgs`)."""
     figures.warm_up()
     hant.warm_up()
     if processes < 2:
-        return [_draw(job) for job in jobs]
-    done = {i: _draw(jobs[i]) for i in _first_drawings(jobs)}
-    groups = _together(jobs, skip=set(done))
-    drawn = workers.parallel(_draw_group, [[jobs[i] for i in g] for g in groups], processes,
-                             name="figure drawing").result()
-    for group, svgs in zip(groups, drawn):
-        done.update(zip(group, svgs))
-    return [done[i] for i in range(len(jobs))]
+        drawn = [_draw(job) for job in jobs]
+    else:
+        done = {i: _draw(jobs[i]) for i in _first_drawings(jobs)}
+        groups = _together(jobs, skip=set(done))
+        parts = workers.parallel(_draw_group, [[jobs[i] for i in g] for g in groups], processes,
+                                 name="figure drawing").result()
+        for group, svgs in zip(groups, parts):
+            done.update(zip(group, svgs))
+        drawn = [done[i] for i in range(len(jobs))]
+    if sources is not None and cache_dir is not None:
+        store_svgs(drawn, sources, cache_dir)
+    return drawn
 
 
 def _draw_group(jobs: list) -> list[list[bytes]]:

@@ -190,6 +190,15 @@ def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, mon
     assert drawn[f"assets/figures/hk/narrow/{datasets[-1].id}.svg"] == \
         hant.variant(F.render_narrow_svg(datasets[-1]).decode(), "hk").encode()
     assert workers._LIVE == {} and children(os.getpid()) == set()
+    # the drawing process cached what it drew (beside the build): drawn again, nothing is missing,
+    # and the cache holds the very bytes finish() returned
+    assert len(list(tmp_path.glob("*.svg"))) == len(drawn)
+    monkeypatch.setattr(Cache.memory, "svgs", {})
+    again = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
+    assert again.job is None and again.missing == set()
+    for rels, _, sources in figure_pages._jobs(datasets, events):
+        for rel, source in zip(rels, sources):
+            assert figure_pages._cached(source, tmp_path) == drawn[rel]
 
 
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
