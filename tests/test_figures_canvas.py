@@ -165,3 +165,34 @@ def test_each_glyph_outline_is_freetypes_whatever_string_loaded_it_first():
             font.load_glyph(glyph, flags=LoadFlags.NO_HINTING)
             fresh = font.get_path()
             assert np.array_equal(verts, fresh[0]) and np.array_equal(codes, fresh[1]), ch
+
+
+def test_without_matplotlibs_private_parts_the_canvas_takes_its_own_way(monkeypatch):
+    """The faster text writing uses private parts of matplotlib 3.11 (canvas.WRITTEN_FOR). Where they
+    are missing (FAST_TEXT, _HAS_LAYOUT off), each piece falls back to matplotlib's own code: the
+    same glyphs, the same bytes as matplotlib's own SVG canvas."""
+    import matplotlib
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+
+    from scripts.figures import canvas
+    from scripts.figures.style import new_figure
+    F.warm_up()
+    font = canvas._SHAPER._get_font(FontProperties(family=F._font_family()))
+    for s in STRINGS:
+        fast = canvas._glyphs(font, s, (), None)
+        monkeypatch.setattr(canvas, "_HAS_LAYOUT", False)
+        plain = canvas._glyphs(font, s, (), None)
+        monkeypatch.setattr(canvas, "_HAS_LAYOUT", True)
+        assert fast[0] == plain[0] and fast[1].keys() == plain[1].keys()
+        assert all(np.array_equal(fast[1][k][0], plain[1][k][0]) and np.array_equal(fast[1][k][1], plain[1][k][1])
+                   for k in fast[1])
+    monkeypatch.setattr(canvas, "FAST_TEXT", False)
+    with matplotlib.rc_context(F._rc()):
+        fig = new_figure(4, 2)
+        for i, s in enumerate(STRINGS[:3]):
+            fig.text(0.05, 0.1 + 0.2 * i, s, fontsize=10, alpha=0.5 if i else None)
+        ours, theirs = io.StringIO(), io.StringIO()
+        fig.savefig(ours, format="svg", metadata={"Date": None})
+        fig.savefig(theirs, format="svg", metadata={"Date": None}, backend="svg")
+    assert ours.getvalue() == theirs.getvalue()

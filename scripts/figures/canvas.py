@@ -31,8 +31,8 @@ import matplotlib as mpl
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import (RendererSVG, _generate_css, _generate_transform, _quote_escape_attrib,
-                                             _short_float_fmt)
+from matplotlib.backends import backend_svg as _mpl_svg
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import rgb2hex
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font, LoadFlags
@@ -126,6 +126,10 @@ def _glyphs(font: FT2Font, s: str, features: tuple, language) -> tuple:
     """What TextToPath.get_glyphs_with_font gives for `s` (its glyphs placed, each one's outline),
     each glyph's outline loaded once per font for the process (`glyph_outline`) rather than once
     per string it is in (matplotlib loads every glyph of every string)."""
+    if not _HAS_LAYOUT:             # not the matplotlib this was written for: its own way
+        placed, outlines, _ = TextToPath.get_glyphs_with_font(_SHAPER, font, s, features=features or None,
+                                                             language=language)
+        return tuple(placed), outlines
     placed, outlines = [], {}
     for item in font._layout(s, LoadFlags.NO_HINTING, features=features or None, language=language):
         glyph_repr = _SHAPER._get_glyph_repr(item.ft_object, item.glyph_index)
@@ -253,10 +257,10 @@ class _SVGRenderer(RendererSVG):
             style["fill"] = color
         alpha = gc.get_alpha() if gc.get_forced_alpha() else gc.get_rgb()[3]
         if alpha != 1:
-            style["opacity"] = _short_float_fmt(alpha)
+            style["opacity"] = _mpl_svg._short_float_fmt(alpha)
         font_scale = prop.get_size_in_points() / self._text2path.FONT_SCALE
-        writer.start("g", style=_generate_css(style),
-                     transform=_generate_transform([("translate", (x, y)), ("rotate", (-angle,)),
+        writer.start("g", style=_mpl_svg._generate_css(style),
+                     transform=_mpl_svg._generate_transform([("translate", (x, y)), ("rotate", (-angle,)),
                                                     ("scale", (font_scale, -font_scale))]))
         features, language = (mtext.get_fontfeatures(), mtext.get_language()) if mtext is not None else (None, None)
         font = self._text2path._get_font(prop)
@@ -272,28 +276,32 @@ class _SVGRenderer(RendererSVG):
     def _update_glyph_map_defs(self, glyph_map_new):
         # as matplotlib writes them (each outline's path data converted once per process, `glyph_data`),
         # written whole
+        writer = self.writer
+        if getattr(writer, "_XMLWriter__write", None) is None or not FAST_TEXT:
+            return super()._update_glyph_map_defs(glyph_map_new)
         if glyph_map_new:
-            writer = self.writer
             writer.start("defs")
-            defs = [(self._adjust_glyph_repr(r), glyph_data(self, vertices, codes))
-                    for r, (vertices, codes) in glyph_map_new.items()]
-            if getattr(writer, "_XMLWriter__write", None) is None or not FAST_TEXT:
-                for glyph_id, d in defs:
-                    writer.element("path", id=glyph_id, d=d, transform=_GLYPH_SCALE)
-            else:
-                _write_elements(writer, [_element("path", id=glyph_id, d=d, transform=_GLYPH_SCALE)
-                                         for glyph_id, d in defs])
+            _write_elements(writer, [_element("path", id=self._adjust_glyph_repr(r), d=glyph_data(self, vertices, codes),
+                                              transform=_GLYPH_SCALE)
+                                     for r, (vertices, codes) in glyph_map_new.items()])
             writer.end("defs")
             self._glyph_map.update(glyph_map_new)
 
 
-FAST_TEXT = True        # tests turn it off to compare with matplotlib's own way
+# The faster text writing above uses private parts of matplotlib's SVG backend and FreeType wrapper,
+# as matplotlib 3.11 has them (the bytes are compared with its own canvas: tests/test_figures_canvas.py).
+# Where they are missing, each piece takes matplotlib's own way: slower, the same drawing.
+WRITTEN_FOR = "matplotlib 3.11"
+_SVG_HELPERS = ("_generate_css", "_generate_transform", "_quote_escape_attrib", "_short_float_fmt")
+FAST_TEXT = all(hasattr(_mpl_svg, name) for name in _SVG_HELPERS)
+_HAS_LAYOUT = hasattr(FT2Font, "_layout")
 
 
 def _element(tag: str, **attrib: str) -> str:
     """An empty element as matplotlib's XML writer writes it (`element` without text), unindented:
     attributes in order, an empty one left out, each value quoted and escaped as it does."""
-    return f"<{tag}" + "".join(f" {k}={_quote_escape_attrib(v)}" for k, v in attrib.items() if v) + "/>\n"
+    quote = _mpl_svg._quote_escape_attrib
+    return f"<{tag}" + "".join(f" {k}={quote(v)}" for k, v in attrib.items() if v) + "/>\n"
 
 
 def _write_elements(writer, lines: list[str]) -> None:
@@ -309,11 +317,11 @@ def glyph_uses(glyph_info: tuple) -> tuple[str, ...]:
     """The <use> element of each placed glyph (glyph id, x, y, scale), as matplotlib's SVG writer
     writes it inside a text's group, without the indentation."""
     return tuple(_element("use", **{"xlink:href": f"#{glyph_repr}"},
-                          transform=_generate_transform([("translate", (x, y)), ("scale", (scale,))]))
+                          transform=_mpl_svg._generate_transform([("translate", (x, y)), ("scale", (scale,))]))
                  for glyph_repr, x, y, scale in glyph_info)
 
 
-_GLYPH_SCALE = _generate_transform([("scale", (1 / 64,))])
+_GLYPH_SCALE = _mpl_svg._generate_transform([("scale", (1 / 64,))]) if FAST_TEXT else ""
 _GLYPH_DATA: dict = {}
 
 
