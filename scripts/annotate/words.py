@@ -15,7 +15,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from ..cache import Cache
-from ..chinese import HAN_RE, HANT_STANDARDS, to_hant, to_simplified, to_traditional
+from ..chinese import HAN, HAN_RE, HANT_STANDARDS, to_hant, to_simplified, to_traditional
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 MAX_ENTRIES = 3
@@ -327,4 +327,4 @@ def _simplified(text: str) -> str:
     return to_simplified(text)
 
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
