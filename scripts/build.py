@@ -240,24 +240,28 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
 
 class BackgroundBuild:
     """A one-off build (`mkdocs build`) that overlaps MkDocs' own work, in two workers
-    (scripts/workers.py): one builds the pages and exits without tearing down the dictionaries it
-    loaded; the other, at low priority, draws the missing figures, going on while MkDocs renders.
-    `pages()` waits for the pages; `finish()` for the figures, writes them, records the build and
+    (scripts/workers.py): one, started first and at low priority, reads the figure data and draws
+    the missing figures, going on while MkDocs renders; the other (`start_pages()`) builds the pages
+    and exits without tearing down the dictionaries it loaded. `pages()` waits for the pages; `finish()` for the figures, writes them, records the build and
     returns their paths (relative to docs/); `cancel()` stops both. A worker's exception is raised
     here, and any exception here cancels both. (`mkdocs serve` builds in its own process, where
     unchanged articles stay cached between rebuilds.)"""
 
     def __init__(self, paths: Paths, inp=None):
-        from . import figure_pages, workers
-        self.paths, self.output, self.drawing = paths, None, None
+        from . import figure_pages
+        self.paths, self.inp, self.output, self.job = paths, inp, None, None
         self.digests: dict[str, str] | None = None      # every page file's digest, from the worker
-        self.job = workers.Worker(_build_pages, paths, inp, name="page build")
         try:
-            datasets, events = figure_pages.load(paths.data)
-            self.drawing = figure_pages.Prerender(datasets, events, Cache(paths).figures, separate=True,
-                                                  names=figure_pages.names(paths.data))
+            self.drawing = figure_pages.Prerender.apart(paths.data, Cache(paths).figures)
         except BuildError:
-            pass                          # the page build reports it, with the rest of the build
+            self.drawing = None           # the page build reports it, with the rest of the build
+
+    def start_pages(self) -> None:
+        """Start the page-build worker (the drawing started with the object: the caller may load
+        what both it and the page build use in between, to share it)."""
+        from . import workers
+        try:
+            self.job = workers.Worker(_build_pages, self.paths, self.inp, name="page build")
         except BaseException:
             self.cancel()
             raise

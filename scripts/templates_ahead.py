@@ -13,6 +13,14 @@ test names); a template that could not be compiled ahead is compiled as before, 
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import sys
+import sysconfig
+from pathlib import Path
+from types import CodeType
+
 import jinja2
 from jinja2 import meta
 
@@ -46,11 +54,47 @@ def fingerprint(env: jinja2.Environment) -> tuple:
             tuple(sorted(env.extensions)), frozenset(env.filters), frozenset(env.tests))
 
 
-def compile_ahead(env: jinja2.Environment, names) -> Compiled:
+def _qualified(x) -> str:
+    return f"{x.__module__}.{x.__qualname__}" if hasattr(x, "__qualname__") else repr(x)
+
+
+def stable_fingerprint(env: jinja2.Environment) -> str:
+    """`fingerprint(env)` as text that is the same in every process (names, not objects or ids).
+
+    >>> stable_fingerprint(jinja2.Environment()) == stable_fingerprint(jinja2.Environment())
+    True
+    """
+    return repr(tuple(sorted(x) if isinstance(x, frozenset) else _qualified(x) if callable(x) else x
+                      for x in fingerprint(env)))
+
+
+def installed(filename: str | None) -> bool:
+    """Whether a template file belongs to an installed package (not to the project).
+
+    >>> installed(None), installed("/nowhere/overrides/main.html")
+    (False, False)
+    """
+    if not filename:
+        return False
+    roots = {os.path.realpath(sysconfig.get_path(k)) for k in ("purelib", "platlib")}
+    where = os.path.realpath(filename)
+    return any(where.startswith(root + os.sep) for root in roots)
+
+
+def _stored(store: Path, stable: str, name: str, filename: str, source: str) -> Path:
+    key = "\0".join((stable, name, filename, source, jinja2.__version__, sys.version))
+    return store / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.code"
+
+
+def compile_ahead(env: jinja2.Environment, names, store: Path | None = None, keep=installed) -> Compiled:
     """Compile the templates `names` and every template they name (statically) in `env`, a fresh
-    environment of the theme; a template that cannot be found or compiled is left out."""
+    environment of the theme; a template that cannot be found or compiled is left out. With
+    `store`, the templates whose file `keep` accepts (by default: those of installed packages) are
+    read from there if compiled before, and kept there if not (see the module docstring); files
+    there that no template used this time are removed."""
     cache = Compiled(fingerprint(env))
-    todo, seen = list(names), set()
+    stable = stable_fingerprint(env) if store is not None else ""
+    todo, seen, used = list(names), set(), set()
     while todo:
         name = todo.pop()
         if name in seen:
@@ -58,15 +102,52 @@ def compile_ahead(env: jinja2.Environment, names) -> Compiled:
         seen.add(name)
         try:
             source, filename, _ = env.loader.get_source(env, name)
-            tree = env.parse(source, name, filename)
-            code = env.compile(tree, name, filename)
         except jinja2.TemplateError:
             continue
-        todo.extend(sorted(n for n in meta.find_referenced_templates(tree) if n))
+        path = _stored(store, stable, name, filename, source) if store is not None and keep(filename) else None
+        code = refs = None
+        if path is not None:
+            used.add(path.name)
+            try:
+                refs, code = marshal.loads(path.read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                code = None
+            if not (isinstance(code, CodeType) and isinstance(refs, tuple) and all(isinstance(r, str) for r in refs)):
+                code = None
+        if code is None:
+            try:
+                tree = env.parse(source, name, filename)
+                code = env.compile(tree, name, filename)
+            except jinja2.TemplateError:
+                continue
+            refs = tuple(sorted(n for n in meta.find_referenced_templates(tree) if n))
+            if path is not None:
+                _keep(path, marshal.dumps((refs, code)))
+        todo.extend(refs)
         bucket = cache.get_bucket(env, name, filename, source)
         bucket.code = code
         cache.set_bucket(bucket)
+    if store is not None and used:
+        _prune(store, used)
     return cache
+
+
+def _keep(path: Path, data: bytes) -> None:
+    from .paths import atomic_write
+    try:
+        atomic_write(path, data)
+    except OSError:
+        pass                          # a read-only checkout compiles every time, as before
+
+
+def _prune(store: Path, used: set[str]) -> None:
+    """Remove compiled templates no template of this build used (an older Material's)."""
+    try:
+        for p in store.glob("*.code"):
+            if p.name not in used:
+                p.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def attach(env: jinja2.Environment, cache: Compiled | None) -> bool:

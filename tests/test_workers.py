@@ -201,6 +201,29 @@ def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, mon
             assert figure_pages._cached(source, tmp_path) == drawn[rel]
 
 
+def test_a_drawing_process_started_before_anything_is_read_draws_the_same(tmp_path, monkeypatch):
+    """`Prerender.apart` (what `mkdocs build` starts first): the drawing process reads the figure data
+    and finds what the cache lacks itself; the same drawings by the same paths as drawing here, cached
+    by it; started again, it finds nothing to draw."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    from scripts import figure_pages
+    from scripts import figures as F
+    from scripts.cache import Cache
+    datasets, events = figure_pages.load(ROOT / "data")
+    monkeypatch.setattr(Cache.memory, "svgs", {})
+    drawing = figure_pages.Prerender.apart(ROOT / "data", tmp_path)
+    assert isinstance(drawing.job, workers.Worker) and drawing.todo == []
+    drawn = drawing.finish()
+    assert set(drawn) == drawing.missing and len(drawn) == 3 * 2 * (len(datasets) + 1)
+    assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
+    assert drawn["assets/figures/narrow/timeline.svg"] == F.render_narrow_timeline_svg(events)
+    assert len(list(tmp_path.glob("*.svg"))) == len(drawn)
+    assert workers._LIVE == {} and children(os.getpid()) == set()
+    monkeypatch.setattr(Cache.memory, "svgs", {})
+    again = figure_pages.Prerender.apart(ROOT / "data", tmp_path)
+    assert again.finish() == {} and again.missing == set()
+
+
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
     from scripts import figure_pages
     monkeypatch.setattr(os, "cpu_count", lambda: 3)          # the drawing process forks two workers

@@ -4,9 +4,10 @@ Plain `mkdocs build` / `mkdocs serve` on a fresh clone therefore produce the who
 `watch:` list in mkdocs.yml makes `serve` rebuild when seeds/ or data/ change. When nothing
 changed, only the build cache is read (the pipeline is not even imported).
 
-A one-off `mkdocs build` builds in the background (`BackgroundBuild`): `on_config` loads jieba's
-dictionary once for both the page build and the search segmenter (scripts/segmenter.py) and starts
-it, the hooks after this one load what they need meanwhile, `on_pre_build` compiles the theme's
+A one-off `mkdocs build` builds in the background (`BackgroundBuild`): `on_config` starts the
+figure drawing first (it reads its own data), loads jieba's dictionary once for both the page build
+and the search segmenter (scripts/segmenter.py) and starts the page build; the hooks after this one
+load what they need meanwhile, `on_pre_build` compiles the theme's
 templates (scripts/templates_ahead.py, handed to MkDocs at `on_env`) and waits for the pages, and
 the figures, drawn while MkDocs renders, are copied into the site at `on_post_build`. `serve`
 builds in-process, so unchanged articles stay cached between rebuilds.
@@ -47,12 +48,14 @@ def on_config(config):
 
             from scripts import segmenter
             from scripts.build import BackgroundBuild
-            segmenter.preload()     # before the fork: the page build and the search segmenter share one load
             # What MkDocs and the pipeline have loaded lives as long as this one-off build: out of the
             # cyclic collector's way, here and in the workers forked next (whose collections would
             # otherwise walk all of it, and copy every page they touch).
             gc.freeze()
-            _STATE["job"] = BackgroundBuild(paths, inp)
+            job = _STATE["job"] = BackgroundBuild(paths, inp)    # the drawing starts: it reads its own data
+            segmenter.preload()     # before the next fork: the page build and the search segmenter share one load
+            gc.freeze()
+            job.start_pages()
         else:
             from scripts.build import build
             _STATE["nav"] = build(paths, inp=inp).nav
@@ -69,7 +72,8 @@ def on_pre_build(config):
     if job is not None:
         from scripts import templates_ahead
         _STATE["templates"] = templates_ahead.compile_ahead(config.theme.get_env(),
-                                                            [templates_ahead.ENTRY, *config.theme.static_templates])
+                                                            [templates_ahead.ENTRY, *config.theme.static_templates],
+                                                            store=Paths(ROOT).lib / "jinja")
         try:
             _STATE["nav"] = job.pages().nav
         except BuildError as exc:

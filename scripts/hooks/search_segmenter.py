@@ -1,5 +1,6 @@
 """MkDocs hook: Material's search cuts Chinese with rjieba, and knows the glossary's words (and
-divides pages into sections with a parser that counts open tags: scripts/search_parser.py).
+divides pages into sections with a parser that counts open tags: scripts/search_parser.py); a
+one-off build indexes the pages in a worker while MkDocs renders them (scripts/search_ahead.py).
 
 Material's search plugin cuts Chinese text into words with `jieba.cut`, calling the `jieba` module
 it imported into `material.plugins.search.plugin`. This hook puts `SearchSegmenter` there instead:
@@ -16,6 +17,8 @@ import re
 import sys
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -24,6 +27,7 @@ WRITTEN_FOR = "mkdocs-material 9.8.1"   # whose search plugin calls `jieba.cut` 
 _HOOK = f"search segmenter (scripts/hooks/search_segmenter.py, written for {WRITTEN_FOR})"
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_STATE: dict = {"one_off": False, "ahead": None}
 
 
 class SearchSegmenter:
@@ -93,3 +97,38 @@ def on_pre_build(config):
     site = Cache(Paths(ROOT)).site()
     if site is not None:
         segmenter().add_words(site["search_words"])
+
+
+def on_startup(command, **kwargs):
+    """A one-off build (not `serve`, which renders again and again in one process) indexes ahead."""
+    _STATE["one_off"] = command != "serve"
+
+
+@event_priority(-100)
+def on_env(env, config, files):
+    """Every page's HTML is final: index them all in a worker while MkDocs renders (one-off builds)."""
+    search = sys.modules.get("material.plugins.search.plugin")
+    plugin = next((p for p in config.plugins.values() if search and isinstance(p, search.SearchPlugin)), None)
+    if _STATE["one_off"] and plugin is not None and plugin.config.enabled and _STATE["ahead"] is None:
+        from scripts.search_ahead import IndexAhead
+        pages = [f.page for f in files.documentation_pages() if f.page is not None and f.page.content is not None]
+        try:
+            _STATE["ahead"] = IndexAhead(plugin.search_index, pages)
+        except OSError:
+            pass                      # no worker processes here: the plugin indexes as it renders
+    return env
+
+
+@event_priority(100)
+def on_post_build(config, **kwargs):
+    """Before the search plugin writes its index: the worker's entries in their places."""
+    ahead, _STATE["ahead"] = _STATE["ahead"], None
+    if ahead is not None:
+        ahead.fill()
+
+
+def on_build_error(error, **kwargs):
+    """Stop the indexing worker: nobody will use it."""
+    ahead, _STATE["ahead"] = _STATE["ahead"], None
+    if ahead is not None:
+        ahead.cancel()
