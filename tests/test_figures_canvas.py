@@ -196,3 +196,22 @@ def test_without_matplotlibs_private_parts_the_canvas_takes_its_own_way(monkeypa
         fig.savefig(ours, format="svg", metadata={"Date": None})
         fig.savefig(theirs, format="svg", metadata={"Date": None}, backend="svg")
     assert ours.getvalue() == theirs.getvalue()
+
+
+def test_matplotlib_is_loaded_without_set_docstrings_and_given_back_its_kwdoc():
+    """style.load_matplotlib imports the figure modules with matplotlib's `kwdoc` answering "" (no
+    `set()` docstrings written for help()), then gives it back; the drawing is the same."""
+    import subprocess
+    import sys
+
+    from tests.test_figures import ROOT
+    code = ("import matplotlib.artist as a; own = a.kwdoc\n"
+            "from scripts.figures import style, charts; style.load_matplotlib()\n"
+            "import matplotlib.lines, matplotlib.figure\n"
+            "assert a.kwdoc is own\n"
+            "assert matplotlib.lines.Line2D.set.__doc__.endswith('Supported properties are\\n\\n')\n"
+            "import sys; sys.stdout.buffer.write(charts.render_svg(__import__('scripts.figures', fromlist=['x'])"
+            ".load_datasets(__import__('pathlib').Path('data/figures'))[0]))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, check=True).stdout
+    from scripts.figures import load_datasets
+    assert out == F.render_svg(load_datasets(ROOT / "data" / "figures")[0])

@@ -88,6 +88,24 @@ def rc() -> dict:
     return {**STYLE["rc"], "font.family": font_family()}
 
 
+@contextmanager
+def _set_docstrings_left_out():
+    """matplotlib writes the docstring of every Artist subclass's `set()` as the class is made
+    (`Artist.__init_subclass__` calls `kwdoc`, which reads and reformats every setter's docstring):
+    a third of importing matplotlib.figure, for help() text no drawing reads. While the figure
+    modules are first imported here `kwdoc` answers "", and is then given back; where matplotlib
+    has no `kwdoc` (another version), nothing changes. The drawings are the same either way."""
+    from matplotlib import artist
+    original = getattr(artist, "kwdoc", None)
+    if callable(original):
+        artist.kwdoc = lambda _artist: ""
+    try:
+        yield
+    finally:
+        if callable(original):
+            artist.kwdoc = original
+
+
 def load_matplotlib() -> SimpleNamespace:
     """Import matplotlib on first drawing only (loading and checking data, and builds whose SVGs are
     cached, do not pay for it); `mpl` then holds the names the drawings use."""
@@ -95,8 +113,9 @@ def load_matplotlib() -> SimpleNamespace:
         fonts.matplotlib_family()       # first: matplotlib's cache in .cache/, the bundled fonts registered
         import matplotlib
         from matplotlib import font_manager
-        from matplotlib.figure import Figure
-        from matplotlib.patches import Rectangle
+        with _set_docstrings_left_out():
+            from matplotlib.figure import Figure
+            from matplotlib.patches import Rectangle
         from matplotlib.ticker import FuncFormatter, MaxNLocator
         from matplotlib.transforms import Bbox, IdentityTransform
 
