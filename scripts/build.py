@@ -278,8 +278,12 @@ class BackgroundBuild:
             self.output = Output(nav=nav, words=words, fingerprint=fingerprint)
         return self.output
 
-    def finish(self) -> list[str]:
-        """Wait for the figures, write them to docs/ and record the build; their paths."""
+    def figures_done(self) -> bool:
+        """Whether `finish()` would not wait for the drawing."""
+        return self.drawing is None or self.drawing.done()
+
+    def finish(self) -> dict[str, bytes]:
+        """Wait for the figures, write them to docs/ and record the build; the figures by path."""
         from .cache import sha
         output = self.pages()
         try:
@@ -289,12 +293,12 @@ class BackgroundBuild:
             raise
         self.drawing = None
         if self.digests is None:          # the worker found the build up to date
-            return []
+            return {}
         for rel, data in sorted(drawn.items()):
             write_if_changed(self.paths.docs / rel, data)
             self.digests[rel] = sha(data)
         Cache(self.paths).save_manifest(output.fingerprint, self.digests)
-        return sorted(drawn)
+        return dict(sorted(drawn.items()))
 
     def cancel(self) -> None:
         """Stop both workers (killed and reaped); nothing more is written."""
@@ -306,17 +310,12 @@ class BackgroundBuild:
             drawing.cancel()
 
 
-# The page-build worker allocates a few million objects in one go (dictionaries, articles, pages)
-# and ends with the build: its cyclic collector runs every WORKER_GC allocations instead of every
-# 700, a handful of collections instead of six hundred (half a second), memory still bounded.
-WORKER_GC = (50_000, 20, 20)
-
-
 def _build_pages(paths: Paths, inp=None) -> tuple:
     """The page-build worker: build docs/ without drawing; what the parent needs to go on."""
     import gc
 
     from .cache import digests
-    gc.set_threshold(*WORKER_GC)
+    from .workers import BATCH_GC
+    gc.set_threshold(*BATCH_GC)
     output = build(paths, draw=False, inp=inp)
     return output.nav, output.words, output.fingerprint, None if output.cached else digests(output.files)

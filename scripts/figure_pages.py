@@ -365,6 +365,10 @@ class Prerender:
         """Output paths of the SVGs this drawing makes."""
         return {rel for rels, _, _ in self.todo for rel in rels}
 
+    def done(self) -> bool:
+        """Whether `finish()` would not wait for a drawing process."""
+        return self.job is None or self.job.done()
+
     def cancel(self) -> None:
         """Stop drawing: the workers are killed and reaped; nothing is cached."""
         job, self.job = self.job, None
@@ -423,6 +427,7 @@ def _plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list[tupl
     lacks and draw them (`_draw_apart`, which caches them); (output paths, cache sources, SVGs) per job."""
     import gc
     gc.freeze()                   # what the build had loaded is not this process's to collect
+    gc.set_threshold(*workers.BATCH_GC)
     datasets, events = load(data_dir)
     todo = [(rels, job, sources) for rels, job, sources in _jobs(datasets, events, names(data_dir))
             if any(_cached(src, cache_dir) is None for src in sources)]

@@ -201,6 +201,20 @@ def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, mon
             assert figure_pages._cached(source, tmp_path) == drawn[rel]
 
 
+def test_a_worker_says_whether_its_result_would_wait():
+    """`done()`: false while the child works, true once its message is sent (the pipeline hook
+    places the figures at on_env only if the drawing would not keep MkDocs waiting)."""
+    slow = workers.Worker(time.sleep, 0.5)
+    assert not slow.done()
+    deadline = time.monotonic() + 10
+    while not slow.done() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert slow.done() and slow.result() is None and slow.done()
+    failed = workers.Worker(int, "x")
+    failed.cancel()
+    assert failed.done()
+
+
 def test_a_drawing_process_started_before_anything_is_read_draws_the_same(tmp_path, monkeypatch):
     """`Prerender.apart` (what `mkdocs build` starts first): the drawing process reads the figure data
     and finds what the cache lacks itself; the same drawings by the same paths as drawing here, cached

@@ -7,10 +7,11 @@ changed, only the build cache is read (the pipeline is not even imported).
 A one-off `mkdocs build` builds in the background (`BackgroundBuild`): `on_config` starts the
 figure drawing first (it reads its own data), loads jieba's dictionary once for both the page build
 and the search segmenter (scripts/segmenter.py) and starts the page build; the hooks after this one
-load what they need meanwhile, `on_pre_build` compiles the theme's
-templates (scripts/templates_ahead.py, handed to MkDocs at `on_env`) and waits for the pages, and
-the figures, drawn while MkDocs renders, are copied into the site at `on_post_build`. `serve`
-builds in-process, so unchanged articles stay cached between rebuilds.
+load what they need meanwhile, `on_pre_build` compiles the theme's templates (or reads Material's
+compiled ones from .cache/lib: scripts/templates_ahead.py, handed to MkDocs at `on_env`) and waits
+for the pages. The figures go into docs/ at `on_env` if the drawing is done by then (else at
+`on_post_build`) and into the site at `on_post_build`. `serve` builds in-process, so unchanged
+articles stay cached between rebuilds.
 """
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from mkdocs.plugins import event_priority  # noqa: E402
+
 from scripts import html  # noqa: E402
 from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_write  # noqa: E402
 
-_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None}
+_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": {}}
 
 
 def on_startup(command, **kwargs):
@@ -83,28 +86,41 @@ def on_pre_build(config):
 
 
 def on_env(env, config, files):
-    """MkDocs' own environment loads the templates compiled while the pages were built."""
+    """MkDocs' own environment loads the templates compiled while the pages were built; figures
+    already drawn go into docs/ now, beside the search index's worker (the search hook's on_env
+    comes first), before MkDocs copies docs/ and renders."""
     from scripts import templates_ahead
     templates_ahead.attach(env, _STATE.pop("templates", None))
+    job = _STATE["job"]
+    if job is not None and job.figures_done():
+        _finish()
     return env
 
 
+@event_priority(110)        # before the search hook fills its index (waiting for its worker)
 def on_post_build(config, **kwargs):
-    """Figures drawn while MkDocs rendered: into docs/ and the build record (finish), and into the
-    site, since MkDocs collected docs/ before they existed."""
+    """The figures into the site, since MkDocs collected docs/ before they existed (those drawn
+    after on_env into docs/ and the build record first)."""
+    _finish()
+    drawn, _STATE["drawn"] = _STATE["drawn"], {}
+    for rel, data in drawn.items():
+        atomic_write(Path(config["site_dir"]) / rel, data)
+
+
+def _finish() -> None:
+    """Wait for the drawing; its figures into docs/ and the build record (`BackgroundBuild.finish`)."""
     job, _STATE["job"] = _STATE["job"], None
     if job is None:
         return
     try:
-        drawn = job.finish()
+        _STATE["drawn"] = job.finish()
     except BuildError as exc:
         _stop(exc)
-    for rel in drawn:
-        atomic_write(Path(config["site_dir"]) / rel, (ROOT / "docs" / rel).read_bytes())
 
 
 def on_build_error(error, **kwargs):
     """Stop the background build: nobody will use it."""
+    _STATE["drawn"] = {}
     job, _STATE["job"] = _STATE["job"], None
     if job is not None:
         job.cancel()

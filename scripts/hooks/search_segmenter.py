@@ -104,7 +104,7 @@ def on_startup(command, **kwargs):
     _STATE["one_off"] = command != "serve"
 
 
-@event_priority(-100)
+@event_priority(50)      # early: the pipeline hook's on_env then writes the figures beside the worker
 def on_env(env, config, files):
     """Every page's HTML is final: index them all in a worker while MkDocs renders (one-off builds)."""
     search = sys.modules.get("material.plugins.search.plugin")
