@@ -14,18 +14,58 @@ returns are the same, element for element and string for string (tests/test_spee
 both parsers on every page of the site and on generated HTML). It is written against one version
 of Material's parser: `parser_class` returns None when the installed `Parser` is not that one (its
 source differs), and Material's own parser is used.
+
+Most of what is left is the standard library's tokenizer (`HTMLParser.goahead`), which takes a page
+apart in pure Python, a few regular-expression matches and method calls per tag. `fast_goahead`,
+the parser's `goahead`, first walks the page with one regular expression (`TOKEN`) that reads a
+strict subset of HTML, and makes for each token the handler call the standard library's would:
+- text up to the next `<`: one `handle_data(unescape(text))` (none where there is no text);
+- `<name attrs>` and `<name attrs/>`: `handle_starttag` or `handle_startendtag` with the name
+  lowercased (and kept as `lasttag`) and attrs as a list of (name lowercased, value) pairs: None for
+  no value, a double-quoted value unquoted and, when not empty, passed through `unescape`. Names are
+  ASCII letters, digits and `-.:_`; spaces are space, tab, LF, CR and FF, one or more before each
+  attribute, any number around `=` and before the `>`; values hold no `<` or `>`; a start tag of
+  script, style, textarea or title is not in the subset;
+- `</name>`, spaces allowed before the `>`: `handle_endtag` with the name lowercased.
+At the first place it cannot read (a comment, `<!`, `<?`, a `<` opening no tag, a single-quoted or
+unquoted value, `==`, an element whose content is not HTML, text at the end of what was fed, ...)
+it hands the rest, with the line count so far, to the standard library's `goahead`; so it does at
+once in CDATA mode or without convert_charrefs. This is exact because on this subset the standard
+library's own rules (tagfind_tolerant, attrfind_tolerant, locatestarttagend_tolerant, endtagfind,
+and its text rule under convert_charrefs) find the same tokens, names and values, and never hold
+such a token back for more input: text is followed by its `<`, tags end in `>`. Positions
+(`getpos`) are brought up to date where it hands over, and `get_starttag_text` is not set for the
+tags it reads: Material's Parser asks for neither. It is written against CPython 3.11.7's
+html/parser.py: with any other (its source differs) the standard library tokenizes alone.
+tests/test_speedups.py compares the handler calls of both on generated HTML, and checks that the
+fast path reads nearly all of every article page.
 """
 from __future__ import annotations
 
 import hashlib
+import html.parser
 import inspect
+import re
 from collections import defaultdict
-from html import escape
+from html import escape, unescape
 
 WRITTEN_FOR = "mkdocs-material 9.8.1"
 PARSER_SOURCE = "3227e18afa8a20e15210cd0e298b6edee838f72f05024bd5d191dae87f57fa2b"   # sha256 of its Parser's source
 HEADINGS = frozenset(f"h{x}" for x in range(1, 7))
 ALWAYS_SKIPPED = ("object", "script", "style")
+
+TOKENIZER_FOR = "CPython 3.11.7"
+TOKENIZER_SOURCE = "2fc512ae95bed2746b5ba3fabb14fcebf3114ff808ce97d96214ddd613b253da"   # sha256 of html/parser.py
+_NAME = r"[a-zA-Z][-.:_a-zA-Z0-9]*"
+_SPACE = r"[ \t\n\r\f]"
+_ATTR = rf'({_NAME})(?:{_SPACE}*={_SPACE}*("[^"<>]*"))?'
+TOKEN = re.compile(rf"""
+    ([^<]+)(?=<)                                                # 1 text, with its < after it
+  | <({_NAME})((?:{_SPACE}+{_ATTR})*){_SPACE}*(/?)>             # 2 start tag, 3 attributes, 6 "/"
+  | </({_NAME}){_SPACE}*>                                       # 7 end tag
+""", re.VERBOSE)
+ATTR = re.compile(_ATTR)
+NOT_HTML_CONTENT = frozenset({"script", "style", "textarea", "title"})   # CDATA and RCDATA elements
 
 
 def parser_class(search):
@@ -38,7 +78,7 @@ def parser_class(search):
         source = inspect.getsource(base)
     except (AttributeError, OSError, TypeError):
         return None
-    if hashlib.sha256(source.encode()).hexdigest() != PARSER_SOURCE:
+    if _sha256(source) != PARSER_SOURCE:
         return None
 
     class CountingParser(base):
@@ -130,4 +170,36 @@ def parser_class(search):
             else:
                 section.text.append(escape(data, quote=False))
 
+    if _sha256(inspect.getsource(html.parser)) == TOKENIZER_SOURCE:
+        CountingParser.goahead = fast_goahead
     return CountingParser
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fast_goahead(self, end):
+    """`HTMLParser.goahead`: the tokens of the subset by TOKEN, the rest by the standard library's
+    (see the module docstring)."""
+    rawdata, i = self.rawdata, 0
+    if self.convert_charrefs and not self.cdata_elem:
+        match = TOKEN.match
+        while m := match(rawdata, i):
+            text, tag, attrs, _, _, slash, endtag = m.groups()
+            if text:
+                self.handle_data(unescape(text))
+            elif endtag:
+                self.handle_endtag(endtag.lower())
+            else:
+                tag = tag.lower()
+                if tag in NOT_HTML_CONTENT:
+                    break
+                self.lasttag = tag
+                attrs = [(name.lower(), unescape(value[1:-1]) if value else None)
+                         for name, value in ATTR.findall(attrs)]
+                (self.handle_startendtag if slash else self.handle_starttag)(tag, attrs)
+            i = m.end()
+        self.updatepos(0, i)
+        self.rawdata = rawdata[i:]
+    html.parser.HTMLParser.goahead(self, end)

@@ -1,12 +1,15 @@
 """The build's speed-ups that must not change a byte: the word table of the mojibake detector read
 as one blob per character (scripts/zhmodel.py), jieba's dictionary loaded once for the MkDocs
 process and its page-build worker (scripts/segmenter.py), the theme's templates compiled while the
-pages are built (scripts/templates_ahead.py), and citeproc-py remembering which style elements
-call a variable (scripts/cite.py)."""
+pages are built (scripts/templates_ahead.py), citeproc-py remembering which style elements
+call a variable (scripts/cite.py), and Material's search parser counting open tags and tokenizing
+our kind of HTML in one regular expression (scripts/search_parser.py)."""
 from __future__ import annotations
 
 import math
 import os
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
@@ -14,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scripts import segmenter, templates_ahead, zhmodel
+from scripts import search_parser, segmenter, templates_ahead, zhmodel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -271,3 +274,141 @@ def test_a_changed_material_parser_is_left_as_it_is(monkeypatch):
             super().handle_data(data.upper())
     monkeypatch.setattr(search, "Parser", Changed)
     assert parser_class(search) is None
+
+
+# ---------------------------------------------------------------- its tokenizer's fast path
+
+class _Recorder(HTMLParser):
+    """The standard library's tokenizer, recording every handler call with the parser's lasttag."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def handle_starttag(self, tag, attrs):
+        self.calls.append(("start", tag, attrs, self.lasttag))
+
+    def handle_startendtag(self, tag, attrs):
+        self.calls.append(("startend", tag, attrs, self.lasttag))
+
+    def handle_endtag(self, tag):
+        self.calls.append(("end", tag))
+
+    def handle_data(self, data):
+        self.calls.append(("data", data))
+
+    def handle_comment(self, data):
+        self.calls.append(("comment", data))
+
+    def handle_decl(self, decl):
+        self.calls.append(("decl", decl))
+
+    def handle_pi(self, data):
+        self.calls.append(("pi", data))
+
+    def unknown_decl(self, data):
+        self.calls.append(("unknown_decl", data))
+
+
+class _FastRecorder(_Recorder):
+    goahead = search_parser.fast_goahead
+
+
+def _tokens(parser_class, chunks: list[str]) -> tuple[list, list]:
+    """Every handler call made while `chunks` are fed one by one and the parser closed, and after
+    each feed and the close the parser's position, lasttag and unprocessed rest."""
+    parser, states = parser_class(), []
+    for chunk in [*chunks, None]:
+        parser.feed(chunk) if chunk is not None else parser.close()
+        states.append((parser.getpos(), parser.lasttag, parser.rawdata, parser.cdata_elem))
+    return parser.calls, states
+
+
+def _start_tags(spaces, attr_names, equals, quotes, values, tag_names, closes):
+    """Start tags `<name attrs space close` from the given strategies for their parts."""
+    attr = st.builds(lambda sp, name, eq, quote, value: sp + name + ("" if eq is None else eq + quote + value + quote),
+                     spaces, attr_names, st.none() | equals, quotes, values)
+    return st.builds(lambda name, attrs, sp, close: f"<{name}{''.join(attrs)}{sp}{close}",
+                     tag_names, st.lists(attr, max_size=3), st.sampled_from(["", " ", "\n", "\t "]), closes)
+
+
+_names = st.builds(str.__add__, st.sampled_from("aBpPhX"), st.text("aBx1-:._", max_size=3))
+_entities = st.sampled_from(["&amp;", "&lt;b&gt;", "&amp", "&#39;", "&#x4e2d;", "&#8212", "&#", "&#x", "AT&T",
+                             "&unknown;", "&copy2", "a &copy b", "x;", "百模"])
+_end = st.builds(lambda name, sp: f"</{name}{sp}>", _names, st.sampled_from(["", " ", "\n", "\t\n"]))
+# In the fast path's subset: uppercase names, entities, valueless, empty and repeated attributes,
+# spaces and newlines inside tags, non-ASCII.
+_plain = st.one_of(
+    _start_tags(st.text(" \t\n\r\f", min_size=1, max_size=2), _names | st.just("data-search-exclude"),
+                st.sampled_from(["=", " = ", "\n=\t"]), st.just('"'), st.text("ab &;#'字\n", max_size=6) | _entities,
+                _names, st.sampled_from([">", "/>", " />"])),
+    _end, st.text("ab &;#>\n\t字é", min_size=1, max_size=8) | _entities)
+# Anything: the same with the separators, quotes and values the subset leaves out, and other markup.
+_any = st.one_of(
+    _plain,
+    _start_tags(st.text(" \t\n\r\f", min_size=1, max_size=2) | st.sampled_from(["", "\v", "\xa0", "/", "/ "]),
+                _names | st.sampled_from(["=x", '"q', "data-search-exclude"]),
+                st.sampled_from(["=", " = ", "\n=\t", "=="]),
+                st.sampled_from(['"', '"', "'", ""]), st.text('ab &;#<>"\'字\n', max_size=6) | _entities,
+                _names | st.sampled_from(["script", "STYLE", "textarea", "title", "br"]),
+                st.sampled_from([">", "/>", " />", "", "/", "/ >"])),
+    st.text("ab &;#<>\n\t字é", min_size=1, max_size=8),
+    st.sampled_from(["<!-- c -->", "<!---->", "<!doctype html>", "<![CDATA[x]]>", "<?pi x?>", "< b", "<", "</>",
+                     "</ a>", "</a b='>'>", "<a\vb>", '<a x="1"y="2">', "<br/>", "<BR/>", "<a title='>'>",
+                     '<a title="a>b">', "<script>if (a<b) x</script>", "<style>p>q{}</STYLE >",
+                     "<textarea><b></textarea>", "<title>&amp;</title>", "<a\x00>", "</p\n>", "&", "<1>"]))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_plain, max_size=20), st.lists(_any, max_size=12), st.lists(st.integers(0, 400), max_size=2))
+@example(['<p class="a&amp;b" id="x">', "a &lt; b", "</p>", "tail"], [], [])
+@example(['<DIV Data-X="Ä" hidden id="1" ID="">', "<br/>", "<img src=\"\" alt>", "</DIV >"], [], [])
+@example(["x"], ["<script>", "if (a<b) {}", "</script>", "<p>", "&amp"], [5])
+@example(['<a\nhref="u"\t/>'], ["<!-- c -->", "<b>", "t"], [3])
+def test_the_fast_tokenizer_makes_the_standard_library_s_calls(plain, anything, cuts):
+    """The same handler calls with the same arguments, the same lasttag and position, on any HTML
+    (mostly the subset, then anything), fed whole or in pieces (the standard library holds back
+    what may continue in the next feed)."""
+    html = "".join(plain + anything)
+    bounds = [0, *sorted(c for c in cuts if c <= len(html)), len(html)]
+    chunks = [html[a:b] for a, b in zip(bounds, bounds[1:])]
+    assert _tokens(_FastRecorder, chunks) == _tokens(_Recorder, chunks)
+
+
+def test_the_fast_tokenizer_reads_nearly_all_of_every_article(built_project, monkeypatch):
+    """Material's search parser as installed reads 99% of the start tags of each article's content
+    (the page's <article>, which holds page.content) with the fast path: what is left when the
+    standard library's tokenizer is first called holds at most 1% of them (our articles: the data
+    scripts at the end)."""
+    _, counting = _parsers()
+    left = []
+    standard = HTMLParser.goahead
+
+    def spy(self, end):
+        left.append(self.rawdata)
+        return standard(self, end)
+    monkeypatch.setattr(HTMLParser, "goahead", spy)
+    articles = sorted((built_project / "site" / "articles").glob("*/index.html"))
+    assert len(articles) >= 3
+    for page in articles:
+        html = page.read_text(encoding="utf-8")
+        body = html[html.index('<article class="md-content__inner md-typeset">'):html.rindex("</article>")]
+        content = body[body.index(">") + 1:]
+        left.clear()
+        counting().feed(content)
+        assert left, "the standard library's tokenizer was not handed the rest"
+        rest = left[0]
+        tags = len(re.findall("<[a-zA-Z]", content))
+        assert tags > 500
+        assert len(re.findall("<[a-zA-Z]", rest)) <= tags // 100, (page, rest[:80])
+
+
+def test_a_changed_standard_tokenizer_is_left_as_it_is(monkeypatch):
+    """The fast path is installed for the html/parser.py it was written for, and only for it."""
+    from material.plugins.search import plugin as search
+    original, counting = _parsers()
+    assert counting.goahead is search_parser.fast_goahead
+    monkeypatch.setattr(search, "Parser", original)
+    monkeypatch.setattr(search_parser, "TOKENIZER_SOURCE", "0" * 64)
+    slow = search_parser.parser_class(search)
+    assert slow.counts_open_tags and slow.goahead is HTMLParser.goahead
