@@ -184,21 +184,23 @@ def fast_goahead(self, end):
     (see the module docstring)."""
     rawdata, i = self.rawdata, 0
     if self.convert_charrefs and not self.cdata_elem:
-        match = TOKEN.match
+        match, attributes = TOKEN.match, ATTR.findall
+        on_data, on_start, on_startend, on_end = (self.handle_data, self.handle_starttag, self.handle_startendtag,
+                                                  self.handle_endtag)
         while m := match(rawdata, i):
             text, tag, attrs, _, _, slash, endtag = m.groups()
             if text:
-                self.handle_data(unescape(text))
+                on_data(unescape(text))
             elif endtag:
-                self.handle_endtag(endtag.lower())
+                on_end(endtag.lower())
             else:
                 tag = tag.lower()
                 if tag in NOT_HTML_CONTENT:
                     break
                 self.lasttag = tag
                 attrs = [(name.lower(), unescape(value[1:-1]) if value else None)
-                         for name, value in ATTR.findall(attrs)]
-                (self.handle_startendtag if slash else self.handle_starttag)(tag, attrs)
+                         for name, value in attributes(attrs)] if attrs else []
+                (on_startend if slash else on_start)(tag, attrs)
             i = m.end()
         self.updatepos(0, i)
         self.rawdata = rawdata[i:]
