@@ -17,22 +17,13 @@ from . import html as h
 from . import render
 from .cache import Cache
 from .errors import BuildError
-from .paths import Paths, atomic_write, temporary
+from .paths import Paths, temporary, write_if_changed
 from .pipeline import Article, Context, load_articles
 from .search_words import searchable_pages
 from .site_config import write_zensical_config
 
 
 # ---------------------------------------------------------------- writing
-
-def write_if_changed(path: Path, content: str | bytes) -> bool:
-    """Write atomically unless the file already holds these bytes; whether it wrote."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.exists() and path.read_bytes() == data:
-        return False
-    atomic_write(path, data)
-    return True
-
 
 def dumps_json(data) -> str:
     """JSON as the exports are written: UTF-8 text, one-space indent, a final newline.
@@ -238,80 +229,9 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     return output
 
 
-class BackgroundBuild:
-    """A one-off build (`mkdocs build`) that overlaps MkDocs' own work, in two workers
-    (scripts/workers.py): one, started first and at low priority, reads the figure data and draws
-    the missing figures, going on while MkDocs renders; the other (`start_pages()`) builds the pages
-    and exits without tearing down the dictionaries it loaded. `pages()` waits for the pages; `finish()` for the figures, writes them, records the build and
-    returns their paths (relative to docs/); `cancel()` stops both. A worker's exception is raised
-    here, and any exception here cancels both. (`mkdocs serve` builds in its own process, where
-    unchanged articles stay cached between rebuilds.)"""
-
-    def __init__(self, paths: Paths, inp=None):
-        from . import figure_pages
-        self.paths, self.inp, self.output, self.job = paths, inp, None, None
-        self.digests: dict[str, str] | None = None      # every page file's digest, from the worker
-        try:
-            self.drawing = figure_pages.Prerender.apart(paths.data, Cache(paths).figures)
-        except BuildError:
-            self.drawing = None           # the page build reports it, with the rest of the build
-
-    def start_pages(self) -> None:
-        """Start the page-build worker (the drawing started with the object: the caller may load
-        what both it and the page build use in between, to share it)."""
-        from . import workers
-        try:
-            self.job = workers.Worker(_build_pages, self.paths, self.inp, name="page build")
-        except BaseException:
-            self.cancel()
-            raise
-
-    def pages(self) -> Output:
-        """Wait for the pages (written to docs/ by the worker); the navigation and search words."""
-        if self.output is None:
-            try:
-                nav, words, fingerprint, self.digests = self.job.result()
-            except BaseException:
-                self.cancel()
-                raise
-            self.job = None
-            self.output = Output(nav=nav, words=words, fingerprint=fingerprint)
-        return self.output
-
-    def figures_done(self) -> bool:
-        """Whether `finish()` would not wait for the drawing."""
-        return self.drawing is None or self.drawing.done()
-
-    def finish(self) -> dict[str, bytes]:
-        """Wait for the figures, write them to docs/ and record the build; the figures by path."""
-        from .cache import sha
-        output = self.pages()
-        try:
-            drawn = self.drawing.finish() if self.drawing is not None else {}
-        except BaseException:
-            self.cancel()
-            raise
-        self.drawing = None
-        if self.digests is None:          # the worker found the build up to date
-            return {}
-        for rel, data in sorted(drawn.items()):
-            write_if_changed(self.paths.docs / rel, data)
-            self.digests[rel] = sha(data)
-        Cache(self.paths).save_manifest(output.fingerprint, self.digests)
-        return dict(sorted(drawn.items()))
-
-    def cancel(self) -> None:
-        """Stop both workers (killed and reaped); nothing more is written."""
-        job, self.job = self.job, None
-        drawing, self.drawing = self.drawing, None
-        if job is not None:
-            job.cancel()
-        if drawing is not None:
-            drawing.cancel()
-
-
-def _build_pages(paths: Paths, inp=None) -> tuple:
-    """The page-build worker: build docs/ without drawing; what the parent needs to go on."""
+def build_pages(paths: Paths, inp=None) -> tuple:
+    """The page-build worker of a one-off build (scripts/background.py): build docs/ without
+    drawing; the navigation, the search words, the inputs' fingerprint and every page file's digest."""
     import gc
 
     from .cache import digests

@@ -318,7 +318,6 @@ class Prerender:
         import os
         self.cache_dir, self.job, self.todo = cache_dir, None, []
         self.stored = False               # the drawing process caches what it draws (separate=True)
-        self.planned = False              # the drawing process also finds what to draw (`apart`)
         for rels, job, sources in _jobs(datasets, events, names):
             if any(_cached(src, cache_dir) is None for src in sources):
                 self.todo.append((rels, job, sources))
@@ -340,25 +339,6 @@ class Prerender:
                 self.job = workers.parallel(_draw, jobs, processes, name="figure drawing", nice=10)
         except OSError:
             self.job = None                   # no worker processes here: finish() draws in this process
-
-    @classmethod
-    def apart(cls, data_dir: Path, cache_dir: Path) -> "Prerender":
-        """separate=True, started before anything is read: the drawing process itself reads the
-        figure data and finds what the cache lacks (`_plan_and_draw`), so it starts drawing while
-        the build is still loading. `missing` is then known only after `finish()`. With fewer than
-        two cores, or no processes, the data is read here and `finish()` draws, as `Prerender` does."""
-        import os
-        if (os.cpu_count() or 1) >= 2:
-            self = cls([], [], cache_dir, start=False)
-            try:
-                self.job = workers.Worker(_plan_and_draw, data_dir, cache_dir, (os.cpu_count() or 1) - 1,
-                                          name="figure drawing", nice=10, session=True)
-                self.stored = self.planned = True
-                return self
-            except OSError:
-                pass
-        datasets, events = load(data_dir)
-        return cls(datasets, events, cache_dir, start=False, names=names(data_dir))
 
     @property
     def missing(self) -> set[str]:
@@ -384,9 +364,6 @@ class Prerender:
             self.cancel()
             raise
         self.job = None
-        if self.planned:                  # (output paths, cache sources, drawings) per job
-            self.todo = [(rels, None, sources) for rels, sources, _ in drawn]
-            drawn = [svgs for _, _, svgs in drawn]
         out = {}
         for (rels, _, sources), svgs in zip(self.todo, drawn):
             for rel, source, svg in zip(rels, sources, svgs):
@@ -422,9 +399,10 @@ def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_d
     return drawn
 
 
-def _plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list[tuple[list[str], list[bytes], list[bytes]]]:
-    """The drawing process of `Prerender.apart`: read the figure data, find the drawings the cache
-    lacks and draw them (`_draw_apart`, which caches them); (output paths, cache sources, SVGs) per job."""
+def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list[tuple[list[str], list[bytes], list[bytes]]]:
+    """The drawing process of a one-off build (scripts/background.py): read the figure data, find the
+    drawings the cache lacks and draw them (`_draw_apart`, which caches them, with `processes`
+    workers); (output paths, cache sources, SVGs) per job."""
     import gc
     gc.freeze()                   # what the build had loaded is not this process's to collect
     gc.set_threshold(*workers.BATCH_GC)

@@ -65,6 +65,15 @@ def atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write atomically unless the file already holds these bytes; whether it wrote."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.read_bytes() == data:
+        return False
+    atomic_write(path, data)
+    return True
+
+
 @contextmanager
 def edit_lock(path: Path):
     """Hold the edit lock of the folder `path` is in, for a read-modify-write of the file: two

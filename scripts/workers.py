@@ -6,7 +6,8 @@ message — their result, or their exception — and never outlive the process t
     >>> parallel(abs, [-1, 2, -3], processes=2).result()
     [1, 2, 3]
 
-- `Worker(fn, *args)` runs `fn(*args)` in a forked child. `result()` waits and returns its value,
+- `Worker(fn, *args)` runs `fn(*args)` in a forked child; `fn` may be named "module:function",
+  imported by the child, so the parent need not load its code. `result()` waits and returns its value,
   or raises its exception here: a BuildError as the same one-line error, anything else with the
   child's traceback attached as the cause. `cancel()` kills the child and reaps it.
 - `parallel(fn, items, processes)` spreads `fn(item)` over several workers, each taking the next
@@ -61,7 +62,8 @@ class Worker:
 
     def __init__(self, fn, *args, name: str = "worker", nice: int = 0, session: bool = False):
         self.name = name
-        self.source = getattr(fn, "__module__", "scripts").replace(".", "/") + ".py"
+        module = fn.partition(":")[0] if isinstance(fn, str) else getattr(fn, "__module__", "scripts")
+        self.source = module.replace(".", "/") + ".py"
         self._outcome: tuple | None = None
         parent = os.getpid()
         for stream in (sys.stdout, sys.stderr):   # else the child would write the parent's pending output again
@@ -240,9 +242,18 @@ def _die_with_parent() -> None:
         pass
 
 
+def resolve(fn):
+    """`fn` itself, or the function a "module:function" string names (its module imported)."""
+    if not isinstance(fn, str):
+        return fn
+    import importlib
+    module, _, name = fn.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def _call(fn, args) -> tuple:
     try:
-        return ("ok", fn(*args))
+        return ("ok", resolve(fn)(*args))
     except BaseException as exc:               # noqa: BLE001 — every failure goes back to the parent
         return ("error", exc, traceback.format_exc())
 

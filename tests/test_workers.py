@@ -3,6 +3,7 @@ the process that started it — whether that process returns, fails, exits, is i
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -215,27 +216,29 @@ def test_a_worker_says_whether_its_result_would_wait():
     assert failed.done()
 
 
-def test_a_drawing_process_started_before_anything_is_read_draws_the_same(tmp_path, monkeypatch):
-    """`Prerender.apart` (what `mkdocs build` starts first): the drawing process reads the figure data
-    and finds what the cache lacks itself; the same drawings by the same paths as drawing here, cached
-    by it; started again, it finds nothing to draw."""
+def test_a_drawing_process_started_before_anything_is_loaded_draws_the_same(tmp_path, monkeypatch):
+    """`background.Drawing` (what `mkdocs build` starts first): the drawing process imports the
+    drawing code, reads the figure data and finds what the cache lacks itself; the same drawings by
+    the same paths as drawing here, cached by it; started again, it finds nothing to draw."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    from scripts import figure_pages
+    from scripts import background, figure_pages
     from scripts import figures as F
-    from scripts.cache import Cache
-    datasets, events = figure_pages.load(ROOT / "data")
-    monkeypatch.setattr(Cache.memory, "svgs", {})
-    drawing = figure_pages.Prerender.apart(ROOT / "data", tmp_path)
-    assert isinstance(drawing.job, workers.Worker) and drawing.todo == []
-    drawn = drawing.finish()
-    assert set(drawn) == drawing.missing and len(drawn) == 3 * 2 * (len(datasets) + 1)
+    from scripts.paths import Paths
+    paths = Paths(tmp_path)
+    shutil.copytree(ROOT / "data", paths.data)
+    datasets, events = figure_pages.load(paths.data)
+    drawing = background.Drawing(paths)
+    assert isinstance(drawing.job, workers.Worker) and drawing.job.source == "scripts/figure_pages.py"
+    drawn = drawing.result()
+    assert len(drawn) == 3 * 2 * (len(datasets) + 1)
     assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
     assert drawn["assets/figures/narrow/timeline.svg"] == F.render_narrow_timeline_svg(events)
-    assert len(list(tmp_path.glob("*.svg"))) == len(drawn)
+    assert len(list(drawing.cache_dir.glob("*.svg"))) == len(drawn)
     assert workers._LIVE == {} and children(os.getpid()) == set()
-    monkeypatch.setattr(Cache.memory, "svgs", {})
-    again = figure_pages.Prerender.apart(ROOT / "data", tmp_path)
-    assert again.finish() == {} and again.missing == set()
+    assert background.Drawing(paths).result() == {}
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)              # one core: drawn at result(), here
+    one = background.Drawing(paths)
+    assert one.job is None and one.done() and one.result() == {}
 
 
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):

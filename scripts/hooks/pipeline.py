@@ -4,7 +4,7 @@ Plain `mkdocs build` / `mkdocs serve` on a fresh clone therefore produce the who
 `watch:` list in mkdocs.yml makes `serve` rebuild when seeds/ or data/ change. When nothing
 changed, only the build cache is read (the pipeline is not even imported).
 
-A one-off `mkdocs build` builds in the background (`BackgroundBuild`): `on_config` starts the
+A one-off `mkdocs build` builds in the background (scripts/background.py): `on_config` starts the
 figure drawing first (it reads its own data), loads jieba's dictionary once for both the page build
 and the search segmenter (scripts/segmenter.py) and starts the page build; the hooks after this one
 load what they need meanwhile, `on_pre_build` compiles the theme's templates (or reads Material's
@@ -50,7 +50,7 @@ def on_config(config):
             import gc
 
             from scripts import segmenter
-            from scripts.build import BackgroundBuild
+            from scripts.background import BackgroundBuild
             # What MkDocs and the pipeline have loaded lives as long as this one-off build: out of the
             # cyclic collector's way, here and in the workers forked next (whose collections would
             # otherwise walk all of it, and copy every page they touch).
