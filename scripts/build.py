@@ -53,7 +53,7 @@ MOVED = ("glossary.md", "who.md", "figures.md", "timeline.md")
 
 def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     """Every output file in memory. With draw=False, figure SVGs missing from the cache are left
-    out and listed in `Output.undrawn` (BackgroundBuild has its own worker draw them)."""
+    out and listed in `Output.undrawn` (a one-off build's own drawing process makes them: scripts/background.py)."""
     from . import figure_pages
     cache = Cache(ctx.paths)
     datasets, events = _figure_data(ctx, cache, inp)
@@ -204,7 +204,7 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
 
 
 def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
-    """Build docs/ if any input changed (figures included, unless draw=False: see BackgroundBuild).
+    """Build docs/ if any input changed (figures included, unless draw=False: see scripts/background.py).
     `inp`: the inputs' digests, if the caller has just taken them."""
     from .cache import digests
     paths = paths or Paths()

@@ -302,41 +302,26 @@ def _jobs(datasets: list, events: list, names: tuple[str, ...] = ()) -> list[tup
 
 
 class Prerender:
-    """Draw the figures missing from the cache in worker processes while the build goes on
-    (matplotlib is single-threaded; the build itself needs one core), at low priority.
+    """Draw the figures missing from the cache in worker processes forked from this one while the
+    build goes on (matplotlib is single-threaded; the build itself needs one core), at low priority.
+    (A one-off `mkdocs build` draws in a process of its own instead: scripts/background.py.)
 
-    Default: workers forked from this process. separate=True: one forked process loads matplotlib
-    once and draws, alone on two cores (the build holds the other), or forks workers from itself on
-    more, so they share it (`_draw_apart`); this process never loads it (nor has to tear it down).
     `missing` lists the SVGs not in the cache (by output path); `finish()` waits for them, caches
-    them (separate=True: the drawing process has) and returns them by output path; `cancel()` stops
-    the drawing.
+    them and returns them by output path; `cancel()` stops the drawing.
     With start=False nothing is drawn (the caller leaves them to another process)."""
 
-    def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, separate: bool = False,
-                 names: tuple[str, ...] = ()):
+    def __init__(self, datasets: list, events: list, cache_dir: Path, start: bool = True, names: tuple[str, ...] = ()):
         import os
         self.cache_dir, self.job, self.todo = cache_dir, None, []
-        self.stored = False               # the drawing process caches what it draws (separate=True)
         for rels, job, sources in _jobs(datasets, events, names):
             if any(_cached(src, cache_dir) is None for src in sources):
                 self.todo.append((rels, job, sources))
         processes = min(len(self.todo), os.cpu_count() or 1)
         if not start or len(self.todo) < 2 or processes < 2:
             return
-        jobs = [job for _, job, _ in self.todo]
         try:
-            if separate:
-                # A session of its own, as a program beside the build: the drawing keeps up while
-                # MkDocs renders (at nice 10 inside the build's share it would wait for the pages).
-                # The build's own work (the pages, then MkDocs) holds a core: the drawing takes the rest
-                # (on two cores, one process: a second would only share the core, and draw at a cost).
-                # It also writes what it draws into the cache, beside the build, not after it.
-                self.job = workers.Worker(_draw_apart, jobs, processes - 1, [src for _, _, src in self.todo],
-                                          cache_dir, name="figure drawing", nice=10, session=True)
-                self.stored = True
-            else:
-                self.job = workers.parallel(_draw, jobs, processes, name="figure drawing", nice=10)
+            self.job = workers.parallel(_draw, [job for _, job, _ in self.todo], processes,
+                                        name="figure drawing", nice=10)
         except OSError:
             self.job = None                   # no worker processes here: finish() draws in this process
 
@@ -357,7 +342,6 @@ class Prerender:
 
     def finish(self) -> dict[str, bytes]:
         """Wait for the drawings (or draw here if no worker runs); cache them; SVG bytes by output path."""
-        stored = self.stored and self.job is not None
         try:
             drawn = self.job.result() if self.job is not None else [_draw(job) for _, job, _ in self.todo]
         except BaseException:
@@ -367,15 +351,12 @@ class Prerender:
         out = {}
         for (rels, _, sources), svgs in zip(self.todo, drawn):
             for rel, source, svg in zip(rels, sources, svgs):
-                if stored:                # on disk already: kept in memory only
-                    out[rel] = _memory().setdefault(_svg_key(source), svg)
-                else:
-                    out[rel] = cached_svg(source, lambda svg=svg: svg, self.cache_dir)
+                out[rel] = cached_svg(source, lambda svg=svg: svg, self.cache_dir)
         return out
 
 
 def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_dir: Path | None = None) -> list[list[bytes]]:
-    """The separate drawing process: matplotlib loaded once, then every drawing made here when
+    """The drawing process of a one-off build (`plan_and_draw`): matplotlib loaded once, then every drawing made here when
     `processes` is under 2, else a first drawing of each kind made here (`_first_drawings`) and the
     rest by `processes` workers forked from here, each drawing a chart's wide and narrow drawings
     together (`_together`: the strings they share are shaped once). A process's first drawing costs

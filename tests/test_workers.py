@@ -164,44 +164,6 @@ def test_workers_die_with_their_parent(then, how):
     assert wait_dead(descendants) == set()
 
 
-@pytest.mark.parametrize("cores", [2, 4])
-def test_separate_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch, cores):
-    """`mkdocs build` draws in a separate low-priority process (BackgroundBuild), alone on two cores
-    (the build holds the other), with workers of its own on more: the same SVG bytes as drawing
-    here, every figure, and no process left behind."""
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    from scripts import figure_pages
-    from scripts import figures as F
-    from scripts.cache import Cache
-    datasets, events = figure_pages.load(ROOT / "data")
-    monkeypatch.setattr(Cache.memory, "svgs", {})          # nothing drawn yet in this process
-    drawing = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
-    # wide and narrow, each in Simplified and in the two Traditional standards
-    assert isinstance(drawing.job, workers.Worker) and len(drawing.missing) == 3 * 2 * (len(datasets) + 1)
-    drawn = drawing.finish()
-    assert set(drawn) == drawing.missing
-    assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
-    assert drawn[f"assets/figures/narrow/{datasets[0].id}.svg"] == F.render_narrow_svg(datasets[0])
-    assert drawn["assets/figures/timeline.svg"] == F.render_timeline_svg(events)
-    assert drawn["assets/figures/narrow/timeline.svg"] == F.render_narrow_timeline_svg(events)
-    from scripts.figures import hant
-    assert drawn[f"assets/figures/tw/{datasets[0].id}.svg"] == hant.variant(F.render_svg(datasets[0]).decode(), "tw").encode()
-    # the first chart's drawings are made by the drawing process before it forks; the rest by its workers
-    assert drawn[f"assets/figures/{datasets[-1].id}.svg"] == F.render_svg(datasets[-1])
-    assert drawn[f"assets/figures/hk/narrow/{datasets[-1].id}.svg"] == \
-        hant.variant(F.render_narrow_svg(datasets[-1]).decode(), "hk").encode()
-    assert workers._LIVE == {} and children(os.getpid()) == set()
-    # the drawing process cached what it drew (beside the build): drawn again, nothing is missing,
-    # and the cache holds the very bytes finish() returned
-    assert len(list(tmp_path.glob("*.svg"))) == len(drawn)
-    monkeypatch.setattr(Cache.memory, "svgs", {})
-    again = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
-    assert again.job is None and again.missing == set()
-    for rels, _, sources in figure_pages._jobs(datasets, events):
-        for rel, source in zip(rels, sources):
-            assert figure_pages._cached(source, tmp_path) == drawn[rel]
-
-
 def test_a_worker_says_whether_its_result_would_wait():
     """`done()`: false while the child works, true once its message is sent (the pipeline hook
     places the figures at on_env only if the drawing would not keep MkDocs waiting)."""
@@ -216,38 +178,60 @@ def test_a_worker_says_whether_its_result_would_wait():
     assert failed.done()
 
 
-def test_a_drawing_process_started_before_anything_is_loaded_draws_the_same(tmp_path, monkeypatch):
-    """`background.Drawing` (what `mkdocs build` starts first): the drawing process imports the
-    drawing code, reads the figure data and finds what the cache lacks itself; the same drawings by
-    the same paths as drawing here, cached by it; started again, it finds nothing to draw."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    from scripts import background, figure_pages
-    from scripts import figures as F
+def _project_data(tmp_path):
     from scripts.paths import Paths
     paths = Paths(tmp_path)
     shutil.copytree(ROOT / "data", paths.data)
+    return paths
+
+
+@pytest.mark.parametrize("cores", [2, 4])
+def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch, cores):
+    """`background.Drawing` (what `mkdocs build` starts first): a process of its own imports the
+    drawing code, reads the figure data, finds what the cache lacks and draws it, alone on two cores
+    (the build holds the other), with workers of its own on more: the same SVG bytes by the same
+    paths as drawing here, every figure, cached by it, and no process left behind; started again, it
+    finds nothing to draw; on one core the drawing is made at result(), here."""
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    from scripts import background, figure_pages
+    from scripts import figures as F
+    from scripts.annotate.words import names_pattern
+    from scripts.figures import hant
+    paths = _project_data(tmp_path)
     datasets, events = figure_pages.load(paths.data)
     drawing = background.Drawing(paths)
     assert isinstance(drawing.job, workers.Worker) and drawing.job.source == "scripts/figure_pages.py"
     drawn = drawing.result()
+    # wide and narrow, each in Simplified and in the two Traditional standards
     assert len(drawn) == 3 * 2 * (len(datasets) + 1)
     assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
+    assert drawn[f"assets/figures/narrow/{datasets[0].id}.svg"] == F.render_narrow_svg(datasets[0])
+    assert drawn["assets/figures/timeline.svg"] == F.render_timeline_svg(events)
     assert drawn["assets/figures/narrow/timeline.svg"] == F.render_narrow_timeline_svg(events)
-    assert len(list(drawing.cache_dir.glob("*.svg"))) == len(drawn)
+    # the Traditional variants convert the who's who names by character, as the build's do
+    names_re = names_pattern(figure_pages.names(paths.data))
+    assert drawn[f"assets/figures/tw/{datasets[0].id}.svg"] == \
+        hant.variant(F.render_svg(datasets[0]).decode(), "tw", names_re).encode()
+    # the first chart's drawings are made by the drawing process before it forks; the rest by its workers
+    assert drawn[f"assets/figures/{datasets[-1].id}.svg"] == F.render_svg(datasets[-1])
+    assert drawn[f"assets/figures/hk/narrow/{datasets[-1].id}.svg"] == \
+        hant.variant(F.render_narrow_svg(datasets[-1]).decode(), "hk", names_re).encode()
     assert workers._LIVE == {} and children(os.getpid()) == set()
+    # the drawing process cached what it drew (beside the build): the cache holds the very bytes
+    assert len(list(drawing.cache_dir.glob("*.svg"))) == len(drawn)
+    for rels, _, sources in figure_pages._jobs(datasets, events, figure_pages.names(paths.data)):
+        for rel, source in zip(rels, sources):
+            assert (drawing.cache_dir / f"{figure_pages._svg_key(source)}.svg").read_bytes() == drawn[rel]
     assert background.Drawing(paths).result() == {}
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)              # one core: drawn at result(), here
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
     one = background.Drawing(paths)
     assert one.job is None and one.done() and one.result() == {}
 
 
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
-    from scripts import figure_pages
+    from scripts import background
     monkeypatch.setattr(os, "cpu_count", lambda: 3)          # the drawing process forks two workers
-    from scripts.cache import Cache
-    datasets, events = figure_pages.load(ROOT / "data")
-    monkeypatch.setattr(Cache.memory, "svgs", {})
-    drawing = figure_pages.Prerender(datasets, events, tmp_path, separate=True)
+    drawing = background.Drawing(_project_data(tmp_path))
     deadline = time.monotonic() + 30          # matplotlib loaded, the first drawings made, workers forked
     while len(children(os.getpid())) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -257,7 +241,7 @@ def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
     drawing.cancel()
     assert time.perf_counter() - start < 1
     assert wait_dead(running) == set() and workers._LIVE == {}
-    assert list(tmp_path.glob("*.svg")) == []
+    assert list(drawing.cache_dir.glob("*.svg")) == []
 
 
 def test_importing_every_module_starts_nothing(tmp_path):
