@@ -10,7 +10,10 @@ the HTML the worker was given; before the plugin writes the index (`on_post_buil
 worker's entries in those places, in the order the pages were rendered. A page whose HTML has
 changed since (another plugin's `on_page_context`) is indexed at once, as without this module; if
 the worker fails, its pages are indexed here from the HTML it was given, so an error in a page is
-raised as Material would raise it. The index is the same, entry for entry (tests/test_hook.py).
+raised as Material would raise it. The index is the same, entry for entry (tests/test_ahead.py).
+It relies on Material's index keeping its entries in a list filled by `add_entry_from_context(page)`
+(mkdocs-material 9.8.1); where the installed index is not like that (`applies`), the plugin indexes
+as it renders, as without this module.
 """
 from __future__ import annotations
 
@@ -22,6 +25,12 @@ from . import workers
 class _Place(NamedTuple):
     """Where a page's entries go in the index: the page's number among those sent to the worker."""
     number: int
+
+
+def applies(index) -> bool:
+    """Whether Material's search index `index` is one this module can fill ahead."""
+    return isinstance(getattr(index, "entries", None), list) and isinstance(getattr(index, "config", None), dict) \
+        and callable(getattr(type(index), "add_entry_from_context", None))
 
 
 class IndexAhead:

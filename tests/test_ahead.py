@@ -167,3 +167,20 @@ def test_the_site_s_index_made_ahead_is_the_one_material_makes_while_rendering(b
     ours = (built_project / "site" / "search" / "search_index.json").read_bytes()
     assert (site / "search" / "search_index.json").read_bytes() == ours
     assert len(json.loads(ours)["docs"]) > 100
+
+
+def test_an_index_unlike_material_s_is_left_to_index_as_it_renders():
+    """search_ahead.applies: only Material's kind of index (entries in a list, its configuration,
+    add_entry_from_context) is filled ahead; anything else indexes as it renders."""
+    class Other:
+        config: dict = {}
+        entries = ()                                   # not a list
+
+        def add_entry_from_context(self, page):
+            pass
+    assert search_ahead.applies(_index())
+    assert not search_ahead.applies(Other()) and not search_ahead.applies(None)
+    Other.entries = []
+    assert search_ahead.applies(Other())
+    del Other.add_entry_from_context
+    assert not search_ahead.applies(Other())

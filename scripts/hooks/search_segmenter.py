@@ -110,7 +110,9 @@ def on_env(env, config, files):
     search = sys.modules.get("material.plugins.search.plugin")
     plugin = next((p for p in config.plugins.values() if search and isinstance(p, search.SearchPlugin)), None)
     if _STATE["one_off"] and plugin is not None and plugin.config.enabled and _STATE["ahead"] is None:
-        from scripts.search_ahead import IndexAhead
+        from scripts.search_ahead import IndexAhead, applies
+        if not applies(getattr(plugin, "search_index", None)):
+            return env
         pages = [f.page for f in files.documentation_pages() if f.page is not None and f.page.content is not None]
         try:
             _STATE["ahead"] = IndexAhead(plugin.search_index, pages)
