@@ -5,12 +5,13 @@ page's HTML into sections and cuts their Chinese into words, a third of MkDocs' 
 pages, one page after the other on one core. Yet every page's HTML is final before rendering begins
 (`on_env`). So `IndexAhead` forks a worker (scripts/workers.py) that indexes every page there and
 then, with the plugin's own index class, configuration, parser and segmenter, while MkDocs renders
-on the other core. Meanwhile the plugin's index only holds a place for each page whose HTML is still
-the HTML the worker was given; before the plugin writes the index (`on_post_build`), `fill` puts the
-worker's entries in those places, in the order the pages were rendered. A page whose HTML has
-changed since (another plugin's `on_page_context`) is indexed at once, as without this module; if
-the worker fails, its pages are indexed here from the HTML it was given, so an error in a page is
-raised as Material would raise it. The index is the same, entry for entry (tests/test_ahead.py).
+on the other core. Meanwhile the plugin's index only holds a place for each page whose HTML (and
+title, address, table of contents, search and tags settings) is still what the worker was given;
+before the plugin writes the index (`on_post_build`), `fill` puts the worker's entries in those
+places, in the order the pages were rendered. A page that has changed since (another plugin's
+`on_page_context`) is indexed at once, as without this module; if the worker fails, its pages are
+indexed here from the HTML it was given, so an error in a page is raised as Material would raise
+it. The index is the same, entry for entry (tests/test_ahead.py).
 It relies on Material's index keeping its entries in a list filled by `add_entry_from_context(page)`
 (mkdocs-material 9.8.1); where the installed index is not like that (`applies`), the plugin indexes
 as it renders, as without this module.
@@ -41,13 +42,13 @@ class IndexAhead:
     def __init__(self, index, pages):
         self.index = index
         self.pages = list(pages)
-        self.sent = {id(p): (n, p.content) for n, p in enumerate(self.pages)}
+        self.sent = {id(p): (n, _indexed(p)) for n, p in enumerate(self.pages)}
         self.job = workers.Worker(index_pages, type(index), index.config, self.pages, name="search index")
         index.add_entry_from_context = self._hold          # this index only; the class is untouched
 
     def _hold(self, page) -> None:
         sent = self.sent.get(id(page))
-        if sent is not None and (page.content is sent[1] or page.content == sent[1]):
+        if sent is not None and _indexed(page) == sent[1]:
             self.index.entries.append(_Place(sent[0]))
         else:
             type(self.index).add_entry_from_context(self.index, page)
@@ -79,7 +80,7 @@ class IndexAhead:
         self.index.__dict__.pop("add_entry_from_context", None)
 
     def _index_here(self, number: int) -> list:
-        page, (_, content) = self.pages[number], self.sent[id(self.pages[number])]
+        page, (_, (content, *_)) = self.pages[number], self.sent[id(self.pages[number])]
         held, now = self.index.entries, page.content
         self.index.entries, page.content = [], content
         try:
@@ -87,6 +88,13 @@ class IndexAhead:
             return self.index.entries
         finally:
             self.index.entries, page.content = held, now
+
+
+def _indexed(page) -> tuple:
+    """What Material's index reads of a page: its HTML, title, address, table of contents (the
+    same object) and the search and tags settings of its meta."""
+    meta = page.meta or {}
+    return (page.content, page.title, page.url, id(page.toc), repr(meta.get("search")), repr(meta.get("tags")))
 
 
 def index_pages(index_class, config: dict, pages) -> list[list[dict]]:

@@ -122,9 +122,10 @@ def test_entries_made_ahead_fill_their_places_in_the_order_pages_are_rendered():
     ahead = search_ahead.IndexAhead(index, pages)
     order = [pages[3], pages[0], pages[5], pages[1]]   # rendered in another order; two pages never
     pages[5].content = pages[5].content.replace("Section", "Changed")  # changed after it was sent: indexed at once
+    pages[0].title = "Retitled"                                      # so is a page given another title
     for page in order:
         index.add_entry_from_context(page)
-    assert sum(isinstance(e, dict) for e in index.entries) == 2        # only page 5's two sections, so far
+    assert sum(isinstance(e, dict) for e in index.entries) == 4        # pages 5's and 0's two sections each, so far
     ahead.fill()
     assert index.entries == _directly(order)
     assert "add_entry_from_context" not in vars(index)
