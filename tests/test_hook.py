@@ -106,6 +106,7 @@ CONTEXTS = [
     "{0}",                                                                   # alone
     "\n<div markdown>\n\n{0}\n\n\n{0}\n\n</div>\n",                              # after blank lines
     "- item\n\n{0}\n\n> quote\n\n{0}",
+    "*x* and `y`\n\n{0}\n\n**z** {{: #k }}\n\n{0}\n\n&amp; \\*",                 # Markdown paragraphs beside them
 ]
 BLOCKS = ['<div class="x">\n<p>a &amp; b</p>\n</div>', '<p class="y">text</p>', '<script type="application/json" id="j">{"a":"</p>"}</script>',
           '<ul class="l">\n<li>one</li>\n</ul>', '<details class="d">\n<summary>s</summary>\n<p>p</p>\n</details>']

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+from markdown import util
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 # A block this pass lifts: one of these elements, the tag name ended by a space or `>`.
 _BLOCK = re.compile(r"<(div|section|figure|ol|ul|dl|script|details|table|p)(?=[ >])([^>]*)>")
@@ -74,12 +76,31 @@ class RawBlocks(Preprocessor):
         return "\n\n".join(chunks).split("\n")
 
 
+_PLACEHOLDER = re.compile(re.escape(util.HTML_PLACEHOLDER).replace("%s", r"[0-9]+"))
+
+
+class PlaceholdersAsIs(Treeprocessor):
+    """A paragraph that is nothing but a stashed block's placeholder holds no Markdown: its text is
+    marked atomic, so the inline patterns (a dozen tries per paragraph, hundreds of paragraphs on an
+    article page) pass it by, and the raw-HTML postprocessor puts the block back as before."""
+
+    def run(self, root) -> None:
+        """Mark every such paragraph's text."""
+        for el in root.iter("p"):
+            text = el.text
+            if text and len(el) == 0 and not el.tail and _PLACEHOLDER.fullmatch(text):
+                el.text = util.AtomicString(text)
+
+
 class RawBlocksExtension(Extension):
-    """Registers `RawBlocks` after whitespace normalisation and before the raw-HTML parser."""
+    """Registers `RawBlocks` after whitespace normalisation and before the raw-HTML parser, and
+    `PlaceholdersAsIs` before the inline patterns."""
 
     def extendMarkdown(self, md) -> None:
-        """Add the preprocessor to `md` (priority 28: between normalize_whitespace and html_block)."""
+        """Add the preprocessor to `md` (priority 28: between normalize_whitespace and html_block)
+        and the tree processor (priority 21: just before inline)."""
         md.preprocessors.register(RawBlocks(md), "bm_raw_blocks", 28)
+        md.treeprocessors.register(PlaceholdersAsIs(md), "bm_placeholders_as_is", 21)
 
 
 def on_config(config):
