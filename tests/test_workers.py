@@ -178,8 +178,12 @@ def test_a_worker_says_whether_its_result_would_wait():
     assert failed.done()
 
 
-def _project_data(tmp_path):
+def _project_data(tmp_path, monkeypatch):
+    """A project holding data/ only, and no drawing in this process's memory (which the drawing
+    process inherits): every figure is missing."""
+    from scripts.cache import Cache
     from scripts.paths import Paths
+    monkeypatch.setattr(Cache.memory, "svgs", {})
     paths = Paths(tmp_path)
     shutil.copytree(ROOT / "data", paths.data)
     return paths
@@ -197,7 +201,7 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     from scripts import figures as F
     from scripts.annotate.words import names_pattern
     from scripts.figures import hant
-    paths = _project_data(tmp_path)
+    paths = _project_data(tmp_path, monkeypatch)
     datasets, events = figure_pages.load(paths.data)
     drawing = background.Drawing(paths)
     assert isinstance(drawing.job, workers.Worker) and drawing.job.source == "scripts/figure_pages.py"
@@ -231,7 +235,7 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
     from scripts import background
     monkeypatch.setattr(os, "cpu_count", lambda: 3)          # the drawing process forks two workers
-    drawing = background.Drawing(_project_data(tmp_path))
+    drawing = background.Drawing(_project_data(tmp_path, monkeypatch))
     deadline = time.monotonic() + 30          # matplotlib loaded, the first drawings made, workers forked
     while len(children(os.getpid())) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
