@@ -330,10 +330,6 @@ class Prerender:
         """Output paths of the SVGs this drawing makes."""
         return {rel for rels, _, _ in self.todo for rel in rels}
 
-    def done(self) -> bool:
-        """Whether `finish()` would not wait for a drawing process."""
-        return self.job is None or self.job.done()
-
     def cancel(self) -> None:
         """Stop drawing: the workers are killed and reaped; nothing is cached."""
         job, self.job = self.job, None
