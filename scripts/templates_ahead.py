@@ -7,9 +7,20 @@ spare, so the pipeline hook has `compile_ahead` compile them meanwhile — the p
 theme's static templates and every template they name, found in their syntax trees — into an
 in-memory bytecode cache, which `attach` gives MkDocs' own environment (`on_env`). A template then
 loads from the compiled code instead of being compiled again: the same code, the same pages.
-Nothing is kept on disk or between builds. The cache is attached only when the environment would
-compile exactly as the one the templates were compiled in (same options, extensions, filter and
-test names); a template that could not be compiled ahead is compiled as before, when it is used.
+The cache is attached only when the environment would compile exactly as the one the templates
+were compiled in (same options, extensions, filter and test names); a template that could not be
+compiled ahead is compiled as before, when it is used.
+
+Templates of installed packages (Material's, MkDocs' sitemap) compile the same way in every build,
+so with `store` (the hook passes .cache/lib/jinja, beside the other one-off indexes of installed
+libraries) their compiled code and the names of the templates they name are kept on disk too, one
+file per template named by the digest of everything its code depends on: the environment's
+settings (`stable_fingerprint`), the template's name, path and source, and the Jinja and Python
+versions. A build then reads Material's compiled templates instead of compiling them (0.39 ->
+0.035 CPU-s). A file that is missing or cannot be read back is compiled again, files no template
+used are removed, and the project's own templates (overrides/) are compiled every time. What is
+kept runs as template code: .cache/ is trusted as the project's code and virtual environment are
+(the build writes it; nothing from outside does).
 """
 from __future__ import annotations
 
