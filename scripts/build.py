@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import html as h
 from . import render
-from .cache import Cache
+from .cache import Cache, sha
 from .errors import BuildError
 from .paths import Paths, temporary, write_if_changed
 from .pipeline import Article, Context, load_articles
@@ -56,14 +56,14 @@ def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     out and listed in `Output.undrawn` (a one-off build's own drawing process makes them: scripts/background.py)."""
     from . import figure_pages
     cache = Cache(ctx.paths)
-    datasets, events = _figure_data(ctx, cache, inp)
+    fig = _figure_data(ctx, cache, inp)
+    datasets, events, names = fig.datasets, fig.events, fig.names
     cache_dir = cache.figures
-    names = figure_pages.names(ctx.paths.data)
     drawing = figure_pages.Prerender(datasets, events, cache_dir, start=draw, names=names)
     try:
         keys = (lambda stem: cache.article_key(inp, stem)) if inp else None
         articles = load_articles(ctx, keys, cache.memory.articles)
-        placed = figure_pages.locate(articles, datasets, events, ctx.paths.data)
+        placed = figure_pages.locate(articles, datasets, events, ctx.paths.data, fig.checked)
         out = _pages(ctx, inp, articles, placed)
     except BaseException:
         drawing.cancel()        # a failed build does not wait for drawings nobody will use
@@ -75,14 +75,24 @@ def compute(ctx: Context, inp=None, draw: bool = True) -> Output:
     return out
 
 
-def _figure_data(ctx: Context, cache: Cache, inp) -> tuple[list, list]:
-    """The figure datasets and timeline events, read again only when data/ or the code changed (the
-    shared digest): a `serve` rebuild after an article edit reuses them."""
+@dataclass
+class FigureData:
+    """What the figures are made of besides the articles, all from data/."""
+    datasets: list
+    events: list
+    names: tuple[str, ...]                          # who's who name forms (figure_pages.names)
+    checked: set = field(default_factory=set)       # digests of article texts every quote was found in
+
+
+def _figure_data(ctx: Context, cache: Cache, inp) -> FigureData:
+    """The figure datasets, timeline events and name forms, read again only when data/ or the code
+    changed (the shared digest): a `serve` rebuild after an article edit reuses them, and does not
+    check the quotes again when the articles' Chinese is what they were checked against."""
     from . import figure_pages
     memo = cache.memory.figure_data
     key = (ctx.paths.root, inp.shared) if inp else None
     if key is None or key not in memo:
-        loaded = figure_pages.load(ctx.paths.data)
+        loaded = FigureData(*figure_pages.load(ctx.paths.data), figure_pages.names(ctx.paths.data))
         memo.clear()
         if key is None:
             return loaded
@@ -186,9 +196,18 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     except `keep` (figures still being drawn), and the half-written temporary file a build killed
     in the middle of a write left beside any of ours."""
     changed = 0
+    written = Cache(paths).memory.written
     for rel, content in sorted(output.files.items()):
-        changed += write_if_changed(paths.docs / rel, content)
+        path = paths.docs / rel
+        last = written.get(path)
+        if last is not None and (last[0] is content or last[0] == content) and last[1] == _stat_key(path):
+            continue                 # this process wrote these very bytes there, and nothing touched it since
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        changed += write_if_changed(path, data)
+        written[path] = (content, _stat_key(path), sha(data))
     wanted = {paths.docs / rel for rel in [*output.files, *keep]}
+    for p in [p for p in written if p not in wanted]:
+        del written[p]
     for p in wanted:
         temporary(p).unlink(missing_ok=True)
     for d in GENERATED_DIRS:
@@ -203,10 +222,24 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     return changed
 
 
+def _stat_key(path: Path) -> tuple | None:
+    """What changes when anything writes the file: size, times and inode (None if it is gone)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def written_digests(output: Output, paths: Paths) -> dict[str, str]:
+    """Output path -> digest of its bytes, as `write` just wrote or found them (not hashed again)."""
+    written = Cache(paths).memory.written
+    return {rel: written[paths.docs / rel][2] for rel in sorted(output.files)}
+
+
 def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     """Build docs/ if any input changed (figures included, unless draw=False: see scripts/background.py).
     `inp`: the inputs' digests, if the caller has just taken them."""
-    from .cache import digests
     paths = paths or Paths()
     cache = Cache(paths)
     inp = inp or cache.inputs()
@@ -225,7 +258,7 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
     write_zensical_config(paths, output.nav)               # the second builder's nav (site_config.py)
     output.fingerprint = inp.fingerprint
     if not output.undrawn:
-        cache.save_manifest(inp.fingerprint, digests(output.files))
+        cache.save_manifest(inp.fingerprint, written_digests(output, paths))
     return output
 
 
@@ -234,8 +267,7 @@ def build_pages(paths: Paths, inp=None) -> tuple:
     drawing; the navigation, the search words, the inputs' fingerprint and every page file's digest."""
     import gc
 
-    from .cache import digests
     from .workers import BATCH_GC
     gc.set_threshold(*BATCH_GC)
     output = build(paths, draw=False, inp=inp)
-    return output.nav, output.words, output.fingerprint, None if output.cached else digests(output.files)
+    return output.nav, output.words, output.fingerprint, None if output.cached else written_digests(output, paths)

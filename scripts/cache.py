@@ -89,15 +89,6 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def digests(files: dict) -> dict[str, str]:
-    """Output path -> digest of its bytes (text is digested as UTF-8), sorted by path.
-
-    >>> digests({"b.md": "x", "a.svg": b"x"}) == {"a.svg": sha(b"x"), "b.md": sha(b"x")}
-    True
-    """
-    return {rel: sha(c.encode("utf-8") if isinstance(c, str) else c) for rel, c in sorted(files.items())}
-
-
 @dataclass
 class Memory:
     """What one process keeps between builds (a long-running `mkdocs serve`). Keys name the project
@@ -108,12 +99,13 @@ class Memory:
     reference: dict = field(default_factory=dict)   # glossary / who's who files, by what they are made of
     svgs: dict = field(default_factory=dict)        # figure SVG bytes by their cache key
     hant: dict = field(default_factory=dict)        # (kind, page text, names) -> its 繁 entries (hant_pages.py)
-    figure_data: dict = field(default_factory=dict)  # (project, shared digest) -> (datasets, events)
+    figure_data: dict = field(default_factory=dict)  # (project, shared digest) -> build.FigureData
+    written: dict = field(default_factory=dict)      # docs/ path -> (content, stat, digest) as build.write left it
 
     def clear(self) -> None:
         """Forget everything (the benchmark measures builds from nothing)."""
         for table in (self.articles, self.rendered, self.contexts, self.reference, self.svgs, self.hant,
-                      self.figure_data):
+                      self.figure_data, self.written):
             table.clear()
 
     def keep_articles(self, keys) -> None:

@@ -6,6 +6,7 @@ paragraphs a figure draws on. SVGs are cached by the hash of their data, of the 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from pathlib import Path
@@ -101,16 +102,22 @@ def load(data_dir: Path) -> tuple[list, list]:
     return figures.load_datasets(data_dir / "figures"), figures.load_timeline(data_dir / "timeline.yml")
 
 
-def locate(articles, datasets: list, events: list, data_dir: Path) -> Placed:
+def locate(articles, datasets: list, events: list, data_dir: Path, checked: set | None = None) -> Placed:
     """Place every figure point and timeline event at the segment holding its quote (BuildError if a
-    quote is not found or spans paragraphs)."""
+    quote is not found or spans paragraphs). `checked`: digests of the article texts these datasets'
+    quotes have passed `check_quotes` against (kept with the datasets, so not checked twice)."""
     by_key, texts = {}, {}
     for a in articles:
         text = "\n".join(i.segment.plain for i in a.alignment.items)
         for k in article_keys(a):
             by_key[k] = a
             texts[k] = text
-    figures.check_quotes(datasets, events, texts)
+    digest = hashlib.sha256(json.dumps(texts, sort_keys=True).encode("utf-8")).hexdigest()
+    if checked is None or digest not in checked:
+        figures.check_quotes(datasets, events, texts)
+        if checked is not None:         # only the latest texts: an edit of the Chinese replaces them
+            checked.clear()
+            checked.add(digest)
     placed = Placed(datasets, events)
     order = {a.slug: {i.segment.id: n for n, i in enumerate(a.alignment.items)} for a in articles}
 

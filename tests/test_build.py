@@ -174,3 +174,43 @@ def test_rebuild_in_one_process_equals_a_fresh_build(tmp_path):
     assert sorted(fa) == sorted(fb)
     assert [rel for rel in fa if fa[rel] != fb[rel]] == []
     assert any(b"(edited)" in data for data in fa.values())
+
+
+def test_a_rebuild_restores_a_page_changed_by_hand(project):
+    """A rebuild in the same process skips the files it wrote itself and nothing touched since, but
+    puts back one changed by hand, and the manifest records the bytes now on disk."""
+    from scripts.cache import Cache, sha
+    build(Paths(project))
+    page = project / "docs" / "about" / "index.md"
+    if not page.exists():
+        page = project / "docs" / "about.md"
+    original = page.read_bytes()
+    page.write_bytes(b"changed by hand")
+    build(Paths(project))
+    assert page.read_bytes() == original
+    manifest = Cache(Paths(project)).manifest()
+    assert manifest["files"]
+    for rel, digest in manifest["files"].items():
+        assert sha((project / "docs" / rel).read_bytes()) == digest, rel
+
+
+def test_a_rebuild_checks_the_quotes_again_when_the_chinese_changes(project):
+    """Quotes already checked against the articles are not checked twice, but an edit of the Chinese
+    that removes a figure's quote still stops the rebuild in the same process."""
+    import pytest
+    import yaml
+    from scripts.errors import BuildError
+    build(Paths(project))
+    seeds = find_seeds(project / "seeds")
+    points = [p for ds in sorted((project / "data" / "figures").glob("*.yml"))
+              for series in yaml.safe_load(ds.read_text(encoding="utf-8")).get("series", [])
+              for p in series.get("points", [])]
+    found = [(seed, p["quote"]) for p in points for seed in seeds
+             if seed.stem.split("_")[0] == str(p["article"]) and p["quote"] in seed.read_text(encoding="utf-8")]
+    if not found:
+        pytest.skip("no figure quotes a seed verbatim")
+    seed, quote = found[0]
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace(quote, quote[: len(quote) // 2] + "。" + quote[len(quote) // 2:]), encoding="utf-8")
+    with pytest.raises(BuildError, match="quote not found"):
+        build(Paths(project))
