@@ -69,24 +69,21 @@ def copy_text(pieces: list[str], plain: str, forms: frozenset[str]) -> str:
 
 
 def forms_in(text: str, forms: frozenset[str]) -> list[str]:
-    """The forms that occur in text, each once, in order of where they end (pyahocorasick).
+    """The forms that occur in text, each once, in order of where they end (the longest first).
 
     >>> forms_in("星火认知大模型", frozenset({"认知大模型", "大模型", "星火"}))
     ['星火', '认知大模型', '大模型']
     """
     if not forms or not text:
         return []
-    return list(dict.fromkeys(f for _, f in _automaton(forms).iter(text)))
+    occurrences = _occurrences(forms)
+    return list(dict.fromkeys(occurrences.strings[i] for i, _, _ in occurrences.find(text)))
 
 
 @lru_cache(maxsize=2)
-def _automaton(forms: frozenset[str]):
-    import ahocorasick
-    automaton = ahocorasick.Automaton()
-    for f in sorted(forms):
-        automaton.add_word(f, f)
-    automaton.make_automaton()
-    return automaton
+def _occurrences(forms: frozenset[str]):
+    from .annotate.terms import Occurrences
+    return Occurrences(sorted(forms))
 
 
 def lexicon_forms(lexicon) -> frozenset[str]:

@@ -62,3 +62,83 @@ def test_a_pattern_s_gate_never_changes_what_it_matches(text):
         plain = re.compile(gated.pattern[gated.pattern.index("])") + 2:])
         assert [m.groupdict() | {"span": m.span()} for m in gated.finditer(text)] == \
                [m.groupdict() | {"span": m.span()} for m in plain.finditer(text)]
+
+
+def _scan_every_clause(text: str) -> list:
+    """numbers.find the plain way: every clause with a numeral scanned, no pre-filter."""
+    found = []
+    if numbers._ANY_NUMBER.search(text):
+        for clause in numbers._CLAUSE.finditer(text):
+            if numbers._ANY_NUMBER.search(clause.group()):
+                found += numbers.scan(text, clause.start(), clause.end(), clause.group())
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_NUMBERY + list("，。；：、（）“”\n成功为三四十")), max_size=40))
+@example("成功了，三成，2023年，没有，十亿\n好５")
+@example("２０２３年一月，约３成")
+def test_the_clause_filter_never_changes_what_is_found(text):
+    """find() scans only clauses holding a digit, 万/亿 or a numeral before 成, and never reads
+    a number across a clause mark or a line break: the same figures as scanning every clause."""
+    assert numbers.find(text) == _scan_every_clause(text)
+
+
+# ---------------------------------------------------------------- many strings at once
+
+from scripts.annotate.terms import Matcher, Occurrences, Term  # noqa: E402
+
+_LETTERS = list("百模大战六小虎A1b") + ["\ud800", "😀", "\ufffd"]
+
+
+def _every_occurrence(strings: list[str], text: str) -> list[tuple[int, int, int]]:
+    out = []
+    for i, s in enumerate(strings):
+        start = text.find(s)
+        while start != -1:
+            out.append((i, start, start + len(s)))
+            start = text.find(s, start + 1)
+    return sorted(out, key=lambda h: (h[2], h[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_LETTERS), min_size=1, max_size=4), max_size=8),
+       st.text(alphabet=st.sampled_from(_LETTERS), max_size=30))
+@example(["认知大模型", "大模型", "星火"], "星火认知大模型")
+@example(["\ufffd"], "\ud800\ufffd")
+def test_occurrences_are_every_occurrence(strings, text):
+    """Every occurrence of every string, overlapping ones too, in order of their ends, the longer
+    first; a lone surrogate in the text is read (it matches no string) instead of stopping it."""
+    occ = Occurrences(strings)
+    assert occ.find(text) == _every_occurrence(occ.strings, text)
+    assert sorted(occ.find(text, ordered=False)) == sorted(_every_occurrence(occ.strings, text))
+
+
+def _term(i: int, form: str) -> Term:
+    return Term(f"t{i}", form, (form,), "", "", (), "", "", (), "glossary")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("百模大战六小虎AQ1")), min_size=1, max_size=4),
+                max_size=6, unique=True),
+       st.text(alphabet=st.sampled_from(list("百模大战六小虎AQ1，")), max_size=30))
+def test_terms_are_leftmost_longest_on_word_edges(forms, text):
+    """Matcher.find: of every occurrence on word edges (Latin forms not running on into Latin),
+    the leftmost, then the longest, never overlapping — worked out here the obvious way."""
+    terms = [_term(i, f) for i, f in enumerate(forms)]
+    edges = words.boundaries(text)
+    latin = lambda ch: ch.isascii() and ch.isalnum()       # noqa: E731
+    hits = []
+    for t in terms:
+        for i, s, e in _every_occurrence([t.zh], text):
+            if latin(t.zh[0]) and s and latin(text[s - 1]) or latin(t.zh[-1]) and e < len(text) and latin(text[e]):
+                continue
+            if s in edges and e in edges:
+                hits.append((s, e, t))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out, last = [], 0
+    for s, e, t in hits:
+        if s >= last:
+            out.append((s, e, t))
+            last = e
+    assert Matcher(terms).find(text) == out

@@ -178,6 +178,8 @@ def _qualifier(*words: str | None) -> str:
 
 
 def _read(kind: str, m: re.Match) -> Mention | None:
+    if kind == "amount" and m.lastgroup == "a" and m.group("cur0") is None:
+        return None                          # a bare number, nothing after it (GPT-4, 360, 618)
     g = m.groupdict()
     text = m.group(0)
     if kind == "date":
@@ -230,9 +232,13 @@ def _read(kind: str, m: re.Match) -> Mention | None:
 _GLUED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./")
 _ANY_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿]")
 
-
 # A figure never spans these marks, so each clause between them is read on its own.
-_CLAUSE = re.compile(r"[^，。；！？：、（）“”《》\n]+")
+_MARKS = "，。；！？：、（）“”《》\n"
+_CLAUSE = re.compile(f"[^{_MARKS}]+")
+# A clause that can hold a figure: every pattern holds a digit, 万 or 亿, or a numeral before 成.
+# The match begins only where a clause does (after a mark or at the start), so a clause without
+# one is passed over in one step per character.
+_KEY_CLAUSE = re.compile(f"(?<![^{_MARKS}])[^{_MARKS}]*?(?:[\\d万亿]|[一二两三四五六七八九十]成)[^{_MARKS}]*")
 
 
 def find(text: str) -> list[Mention]:
@@ -240,9 +246,10 @@ def find(text: str) -> list[Mention]:
     found: list[Mention] = []
     if not _ANY_NUMBER.search(text):
         return found
-    for clause in _CLAUSE.finditer(text):
-        if _ANY_NUMBER.search(clause.group()):
-            found += scan(text, clause.start(), clause.end(), clause.group())
+    for clause in _KEY_CLAUSE.finditer(text):
+        part = clause.group()
+        if _ANY_NUMBER.search(part):
+            found += scan(text, clause.start(), clause.end(), part)
     return found
 
 
@@ -258,7 +265,7 @@ def scan(text: str, pos: int = 0, endpos: int | None = None, part: str | None = 
             continue
         for m in rx.finditer(text, pos, endpos):
             start, end = m.span()
-            if start == end or any(start < e and s < end for s, e in taken):
+            if start == end or taken and any(start < e and s < end for s, e in taken):
                 continue
             if start > 0 and text[start - 1] in _GLUED and kind != "date":
                 continue                     # GPT-4, Qwen2-72B, V3.5: part of a name

@@ -1,4 +1,4 @@
-"""Glossary and who's who: loading, validation, and finding terms in text (pyahocorasick).
+"""Glossary and who's who: loading, validation, and finding terms in text (ahocorasick-rs).
 
 Both files are YAML lists of entries (see the header comment of each), checked against the schema
 (scripts/schema/files.py: types, required and unknown keys, categories, id and pinyin patterns);
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from ..chinese import HAN_RE, to_traditional
 from ..errors import BuildError
@@ -129,20 +129,67 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Occurrences:
+    """Every occurrence of many strings in a text, overlapping ones too: one Aho-Corasick automaton
+    (ahocorasick-rs), searched in one call per text."""
+
+    def __init__(self, strings):
+        self.strings = list(dict.fromkeys(s for s in strings if s))
+        held = "".join(self.strings)
+        # The automaton reads UTF-8, which has no lone surrogates: strings holding one (never a real
+        # term) are searched one by one instead, and in a text one is read as a character no string holds.
+        plain = self.strings and _SURROGATE.search(held) is None
+        self.automaton = AhoCorasick(self.strings, matchkind=MatchKind.Standard) if plain else None
+        self.stand_in = next(c for c in map(chr, [0xFFFD, *range(0xE000, 0xF900)]) if c not in held)
+
+    def find(self, text: str, ordered: bool = True) -> list[tuple[int, int, int]]:
+        """(index into `strings`, start, end) of every occurrence; `ordered`: in order of where they
+        end, the longest first among those ending together.
+
+        >>> o = Occurrences(["认知大模型", "大模型", "星火"])
+        >>> [(o.strings[i], s, e) for i, s, e in o.find("星火认知大模型")]
+        [('星火', 0, 2), ('认知大模型', 2, 7), ('大模型', 4, 7)]
+        """
+        if not self.strings or not text:
+            return []
+        if self.automaton is None:
+            found = [(i, start, start + len(s)) for i, s in enumerate(self.strings) for start in _starts(s, text)]
+        else:
+            try:
+                found = self.automaton.find_matches_as_indexes(text, overlapping=True)
+            except UnicodeEncodeError:
+                found = self.automaton.find_matches_as_indexes(_SURROGATE.sub(self.stand_in, text), overlapping=True)
+        if ordered:
+            found.sort(key=_END_LONGEST)
+        return found
+
+
+def _starts(s: str, text: str):
+    """Every offset where s occurs in text, overlapping ones too."""
+    start = text.find(s)
+    while start != -1:
+        yield start
+        start = text.find(s, start + 1)
+
+
+def _END_LONGEST(hit: tuple[int, int, int]) -> tuple[int, int]:
+    """Sort key: the end, then the start (the longer of two ending together first)."""
+    return hit[2], hit[1]
+
+
 class Matcher:
     """Leftmost-longest matching of every surface form, Latin forms only at word edges."""
 
     def __init__(self, terms: list[Term]):
-        self.automaton = ahocorasick.Automaton()
-        self.size = 0
-        for t in terms:
-            for f in t.forms:
-                # what find() checks of a form, worked out once: its length, whether it begins
-                # and ends with a Latin letter or digit (those must not run on into more of them)
-                self.automaton.add_word(f, (len(f), _latin(f[0]), _latin(f[-1]), t))
-                self.size += 1
-        if self.size:
-            self.automaton.make_automaton()
+        # what find() checks of a form, worked out once: its length, whether it begins and ends with
+        # a Latin letter or digit (those must not run on into more of them); a form twice: the last entry
+        checks = {f: (len(f), _latin(f[0]), _latin(f[-1]), t) for t in terms for f in t.forms if f}
+        self.occurrences = Occurrences(checks)
+        self.checks = [checks[f] for f in self.occurrences.strings]
+        self.size = len(self.checks)
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """Leftmost-longest matches that begin and end on word boundaries (大厂 not in 各大厂商)."""
@@ -150,18 +197,22 @@ class Matcher:
             return []
         from .words import boundaries
         n = len(text)
-        found = [(end - size + 1, end + 1, term)
-                 for end, (size, latin_start, latin_end, term) in self.automaton.iter(text)
-                 if not (latin_start and end - size >= 0 and _latin(text[end - size]))
-                 and not (latin_end and end + 1 < n and _latin(text[end + 1]))]
+        found = []
+        checks = self.checks
+        for index, start, end in self.occurrences.find(text, ordered=False):
+            size, latin_start, latin_end, term = checks[index]
+            if latin_start and start and _latin(text[start - 1]):
+                continue
+            if latin_end and end < n and _latin(text[end]):
+                continue
+            found.append((start, -size, end, term))   # sorts leftmost, then longest (one form, one entry)
         if not found:
             return []
         edges = boundaries(text)           # the jieba cut, only for a text where some form occurs
-        hits = [h for h in found if h[0] in edges and h[1] in edges]
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        found.sort()
         out, last = [], 0
-        for s, e, t in hits:
-            if s >= last:
+        for s, _, e, t in found:
+            if s >= last and s in edges and e in edges:
                 out.append((s, e, t))
                 last = e
         return out

@@ -52,7 +52,7 @@ def cut(text: str) -> tuple[str, ...]:
     return _cut_cached(text)
 
 
-def boundaries(text: str) -> frozenset[int]:
+def boundaries(text: str) -> set[int]:
     """Offsets where a word ends: jieba's cuts, plus every switch between Latin and Han script
     (jieba reads Qwen2-72B超越 as 72|B超|越, but the name ends before 超)."""
     out = set(accumulate(map(len, cut(text)), initial=0))
@@ -63,7 +63,7 @@ def boundaries(text: str) -> frozenset[int]:
             out.add(start)
         if end < n and "\u3400" <= text[end] <= "\u9fff":
             out.add(end)
-    return frozenset(out)
+    return out
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
