@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import chain
 
 from .chinese import HAN_RE
 
@@ -85,7 +84,7 @@ def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> d
     >>> len(memo), t == shared_table({"a/index.md": "# 后台 发展"}, ["百模志"])
     (3, True)
     """
-    from .annotate.words import hant_table
+    from .annotate.words import han_runs, hant_table
     names = tuple(names)
     memo = {} if memo is None else memo
     used, strings, chars = set(), list(extra), set()
@@ -100,8 +99,9 @@ def shared_table(files: dict, extra=(), names=(), memo: dict | None = None) -> d
         chars |= memo[key][1]
     whole = ("table", tuple(strings), tuple(sorted(chars)), names)   # the pages' own strings: hashed once each
     if whole not in memo:
-        table = {**char_table(chars), **hant_table(strings, names)}
-        memo[whole] = dict(sorted({**table, **miscut(strings, table, names)}.items()))
+        runs = list(dict.fromkeys(han_runs(strings)))      # what both tables read of the strings, once
+        table = {**char_table(chars), **hant_table(runs, names)}
+        memo[whole] = dict(sorted({**table, **miscut(runs, table, names)}.items()))
     used.add(whole)
     for key in [k for k in memo if k not in used]:
         del memo[key]
@@ -121,10 +121,9 @@ def miscut(strings, table: dict, names=()) -> dict[str, list[str]]:
     """The runs of `strings` that bm.js, cutting them into the longest pieces `table` knows (cut),
     would write otherwise than the build does (阿里巴巴, a name, is not 阿裡巴巴): run -> its own
     entry ([] when it stays as it is), so the table holds them whole."""
-    from .annotate.words import _HAN_RUN, hant_entry, hant_runs, names_pattern
+    from .annotate.words import han_runs, hant_entry, hant_runs, names_pattern
     names_re = names_pattern(tuple(names))
-    found = chain.from_iterable(_HAN_RUN.findall(text or "") for text in strings)
-    runs = [r for r in dict.fromkeys(found) if r not in table]
+    runs = [r for r in dict.fromkeys(han_runs(strings)) if r not in table]
     sizes = sorted({len(k) for k in table if 1 < len(k) <= CUT_MAX}, reverse=True)
     out = {}
     for run, tw, hk in zip(runs, hant_runs(runs, "tw", names_re), hant_runs(runs, "hk", names_re)):

@@ -284,7 +284,7 @@ def hant_table(strings, names=()) -> dict[str, list[str]]:
     captions, pop-ups) with it, so 繁 needs no converter in the browser. `names` (glossary and
     who's who forms) change characters only, never words."""
     names_re = names_pattern(tuple(names))
-    runs = list(dict.fromkeys(run for s in strings for run in _HAN_RUN.findall(s or "")))
+    runs = list(dict.fromkeys(han_runs(strings)))
     tw, hk = (hant_runs(runs, std, names_re) for std in ("tw", "hk"))
     out = {run: hant_entry(run, t, h)[:2] for run, t, h in zip(runs, tw, hk)}
     return {k: v for k, v in sorted(out.items()) if v}
@@ -328,3 +328,13 @@ def _simplified(text: str) -> str:
 
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
+
+
+def han_runs(strings) -> list[str]:
+    """Every run of Han characters in `strings` (None counts as ""), in order: one search over the
+    strings joined by line breaks, which no run crosses.
+
+    >>> han_runs(["软件 and 模型", None, "发展"])
+    ['软件', '模型', '发展']
+    """
+    return _HAN_RUN.findall("\n".join(s or "" for s in strings))
