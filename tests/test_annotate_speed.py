@@ -142,3 +142,25 @@ def test_terms_are_leftmost_longest_on_word_edges(forms, text):
             out.append((s, e, t))
             last = e
     assert Matcher(terms).find(text) == out
+
+
+# ---------------------------------------------------------------- 繁: pieces in one call
+
+def _hant_piece_by_piece(text: str, std: str, names_re) -> str:
+    out, pos = [], 0
+    for m in names_re.finditer(text):
+        out += [words.to_hant(text[pos:m.start()], std, True), words.to_hant(m.group(), std, False)]
+        pos = m.end()
+    return "".join(out + [words.to_hant(text[pos:], std, True)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("百川智能发布软件里面后台发展为了干系统信息网络\n ，") + ["阿里巴巴", "百川智能"]),
+                max_size=20).map("".join),
+       st.sampled_from(["tw", "hk"]))
+@example("百川智能发布软件\n百川智能", "tw")
+def test_names_and_the_text_between_convert_as_one_call_each(text, std):
+    """hant_text converts the text between names in one OpenCC call and the names in another
+    (joined by line breaks): the same as converting each piece on its own."""
+    names_re = words.names_pattern(("百川智能", "阿里巴巴", "百川"))
+    assert words.hant_text(text, std, names_re) == _hant_piece_by_piece(text, std, names_re)

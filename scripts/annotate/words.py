@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 
 from ..cache import Cache
@@ -307,14 +307,35 @@ def hant_runs(runs: list[str], std: str, names_re=None) -> list[str]:
 
 
 def hant_text(text: str, std: str, names_re=None) -> str:
-    """text in a Traditional standard, the names `names_re` finds converted character by character."""
+    """text in a Traditional standard, the names `names_re` finds converted character by character.
+    The text between names converts in one call and the names in another, each joined by line
+    breaks, which no OpenCC phrase holds (`hant_pieces`, the same text as one call per piece).
+
+    >>> hant_text("百川智能发布软件", "tw", re.compile("百川智能"))
+    '百川智能釋出軟體'
+    """
     if names_re is None:
         return _hant(text, std, True)
-    out, pos = [], 0
+    between, names, pos = [], [], 0
     for m in names_re.finditer(text):
-        out += [_hant(text[pos:m.start()], std, True), _hant(m.group(), std, False)]
+        between.append(text[pos:m.start()])
+        names.append(m.group())
         pos = m.end()
-    return "".join(out + [_hant(text[pos:], std, True)])
+    if not names:
+        return _hant(text, std, True)
+    between.append(text[pos:])
+    between, names = hant_pieces(between, std, True), hant_pieces(names, std, False)
+    return "".join(chain.from_iterable(zip(between, names))) + between[-1]
+
+
+def hant_pieces(pieces: list[str], std: str, words: bool) -> list[str]:
+    """_hant of each piece, in one call for them all when none holds a line break (and the call
+    gives back as many)."""
+    if len(pieces) > 1 and not any("\n" in p for p in pieces):
+        out = _hant("\n".join(pieces), std, words).split("\n")
+        if len(out) == len(pieces):
+            return out
+    return [_hant(p, std, words) for p in pieces]
 
 
 @lru_cache(maxsize=65536)
