@@ -200,7 +200,7 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     for rel, content in sorted(output.files.items()):
         path = paths.docs / rel
         last = written.get(path)
-        if last is not None and (last[0] is content or last[0] == content) and last[1] == _stat_key(path):
+        if last is not None and last[0] == content and last[1] == _stat_key(path):
             continue                 # this process wrote these very bytes there, and nothing touched it since
         data = content.encode("utf-8") if isinstance(content, str) else content
         changed += write_if_changed(path, data)

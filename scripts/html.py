@@ -35,7 +35,7 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-
                        "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
                        "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
                        "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")      # also the annotators' (a UTF-8 library cannot read them)
 
 
 def visible(value: str) -> str:
@@ -141,7 +141,7 @@ def csv_cell(value) -> str:
     >>> csv_cell("=1+1"), csv_cell("-12.5"), csv_cell(" @x"), csv_cell(None)
     ("'=1+1", '-12.5', "' @x", '')
     """
-    cell = "" if value is None else _SURROGATE.sub("\ufffd", str(value))
+    cell = "" if value is None else SURROGATE_RE.sub("\ufffd", str(value))
     if _NUMBER.fullmatch(cell):
         return cell
     if _FORMULA.match(cell):
@@ -208,7 +208,7 @@ def bibtex_text(value: str) -> str:
 def json_text(data, **options) -> str:
     """JSON as text that is always valid UTF-8: a lone surrogate is written as its escape."""
     out = json.dumps(data, ensure_ascii=False, **options)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+    return SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
 
 
 def json_script(data) -> str:

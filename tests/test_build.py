@@ -181,9 +181,7 @@ def test_a_rebuild_restores_a_page_changed_by_hand(project):
     puts back one changed by hand, and the manifest records the bytes now on disk."""
     from scripts.cache import Cache, sha
     build(Paths(project))
-    page = project / "docs" / "about" / "index.md"
-    if not page.exists():
-        page = project / "docs" / "about.md"
+    page = project / "docs" / "about.md"
     original = page.read_bytes()
     page.write_bytes(b"changed by hand")
     build(Paths(project))

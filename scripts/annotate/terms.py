@@ -15,6 +15,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from ..chinese import HAN_RE, to_traditional
 from ..errors import BuildError
+from ..html import SURROGATE_RE
 
 
 
@@ -129,9 +130,6 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 class Occurrences:
     """Every occurrence of many strings in a text, overlapping ones too: one Aho-Corasick automaton
     (ahocorasick-rs), searched in one call per text."""
@@ -141,7 +139,7 @@ class Occurrences:
         held = "".join(self.strings)
         # The automaton reads UTF-8, which has no lone surrogates: strings holding one (never a real
         # term) are searched one by one instead, and in a text one is read as a character no string holds.
-        plain = self.strings and _SURROGATE.search(held) is None
+        plain = self.strings and SURROGATE_RE.search(held) is None
         self.automaton = AhoCorasick(self.strings, matchkind=MatchKind.Standard) if plain else None
         self.stand_in = next(c for c in map(chr, [0xFFFD, *range(0xE000, 0xF900)]) if c not in held)
 
@@ -161,7 +159,7 @@ class Occurrences:
             try:
                 found = self.automaton.find_matches_as_indexes(text, overlapping=True)
             except UnicodeEncodeError:
-                found = self.automaton.find_matches_as_indexes(_SURROGATE.sub(self.stand_in, text), overlapping=True)
+                found = self.automaton.find_matches_as_indexes(SURROGATE_RE.sub(self.stand_in, text), overlapping=True)
         if ordered:
             found.sort(key=_END_LONGEST)
         return found

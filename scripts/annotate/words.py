@@ -298,11 +298,8 @@ def hant_runs(runs: list[str], std: str, names_re=None) -> list[str]:
     >>> hant_runs(["软件", "百川智能", "发展"], "tw", re.compile("百川智能"))
     ['軟體', '百川智能', '發展']
     """
-    plain = [r for r in runs if not (names_re and names_re.search(r)) and "\n" not in r]
-    converted = _hant("\n".join(plain), std, True).split("\n") if plain else []
-    if len(converted) != len(plain):
-        converted = [_hant(r, std, True) for r in plain]
-    done = dict(zip(plain, converted))
+    plain = [r for r in runs if not (names_re and names_re.search(r))]
+    done = dict(zip(plain, hant_pieces(plain, std, True)))
     return [done[r] if r in done else hant_text(r, std, names_re) for r in runs]
 
 
