@@ -6,12 +6,13 @@ they start, and they start as early as they can.
 
 - The drawing (`Drawing`), started first, at low priority and in a session of its own: it reads the
   figure data, finds the drawings the figure cache lacks, draws and caches them
-  (figure_pages.plan_and_draw), and goes on while MkDocs renders.
+  (figure_pages.plan_and_draw), and goes on while MkDocs renders. It reports where each drawing is
+  in the cache and the digest of its bytes; the drawings are copied from there.
 - The page build (`BackgroundBuild.start_pages`), started once the caller has loaded what both it
   and the MkDocs process use (jieba's dictionary, scripts/segmenter.py): it writes docs/ without the
   drawings (build.build_pages) and exits without tearing down the dictionaries it loaded.
 
-`pages()` waits for the pages; `finish()` for the figures, writes them into docs/ and records the
+`pages()` waits for the pages; `finish()` for the figures, copies them into docs/ and records the
 build; `cancel()` stops both. A worker's exception is raised here, and any exception here cancels
 both. (`mkdocs serve` builds in its own process, where unchanged articles stay cached.)
 """
@@ -21,8 +22,8 @@ import os
 from typing import NamedTuple
 
 from . import workers
-from .cache import Cache, sha
-from .paths import Paths, write_if_changed
+from .cache import Cache
+from .paths import Paths, atomic_copy
 
 PAGES = "scripts.build:build_pages"
 DRAWING = "scripts.figure_pages:plan_and_draw"
@@ -54,11 +55,10 @@ class Drawing:
         """Whether `result()` would not wait."""
         return self.job is None or self.job.done()
 
-    def result(self) -> dict[str, bytes]:
-        """The new drawings (SVG bytes) by output path, cached already."""
+    def result(self) -> list:
+        """The new drawings, cached already (`figure_pages.Drawn`: output path, cache file, digest)."""
         job, self.job = self.job, None
-        planned = job.result() if job is not None else workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1)
-        return {rel: svg for rels, _, svgs in planned for rel, svg in zip(rels, svgs)}
+        return job.result() if job is not None else workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1)
 
     def cancel(self) -> None:
         """Stop drawing (the process and its workers killed and reaped)."""
@@ -99,22 +99,23 @@ class BackgroundBuild:
         """Whether `finish()` would not wait for the drawing."""
         return self.drawing is None or self.drawing.done()
 
-    def finish(self) -> dict[str, bytes]:
-        """Wait for the figures, write them into docs/ and record the build; the figures by path."""
+    def finish(self) -> list[str]:
+        """Wait for the figures, copy them from the cache into docs/ and record the build; the paths
+        (under docs/) of the figures drawn."""
         output = self.pages()
         try:
-            drawn = self.drawing.result() if self.drawing is not None else {}
+            drawn = self.drawing.result() if self.drawing is not None else []
         except BaseException:
             self.cancel()
             raise
         self.drawing = None
         if self.digests is None:          # the worker found the build up to date
-            return {}
-        for rel, data in sorted(drawn.items()):
-            write_if_changed(self.paths.docs / rel, data)
-            self.digests[rel] = sha(data)
+            return []
+        for d in sorted(drawn):
+            atomic_copy(d.cached, self.paths.docs / d.rel)
+            self.digests[d.rel] = d.digest
         Cache(self.paths).save_manifest(output.fingerprint, self.digests)
-        return dict(sorted(drawn.items()))
+        return sorted(d.rel for d in drawn)
 
     def cancel(self) -> None:
         """Stop both workers (killed and reaped); nothing more is written."""

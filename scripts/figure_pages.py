@@ -56,7 +56,12 @@ def store_svgs(drawn: list[list[bytes]], sources: list[list[bytes]], cache_dir: 
     the keys of their cache sources (`sources`, in the same order)."""
     for svgs, srcs in zip(drawn, sources):
         for svg, src in zip(svgs, srcs):
-            atomic_write(cache_dir / f"{_svg_key(src)}.svg", svg)
+            atomic_write(cache_file(src, cache_dir), svg)
+
+
+def cache_file(source: bytes, cache_dir: Path) -> Path:
+    """Where .cache/build/figures keeps the drawing of this cache source."""
+    return cache_dir / f"{_svg_key(source)}.svg"
 
 
 class Source(NamedTuple):
@@ -383,11 +388,21 @@ def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_d
     return drawn
 
 
-def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list[tuple[list[str], list[bytes], list[bytes]]]:
+class Drawn(NamedTuple):
+    """One new drawing of a one-off build, as the drawing process reports it: the SVG itself stays
+    in the cache, where the MkDocs process copies it from (no megabytes through a pipe)."""
+    rel: str                # its output path, under docs/
+    cached: Path            # its file in .cache/build/figures
+    digest: str             # sha256 of its bytes, for the build record
+
+
+def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list[Drawn]:
     """The drawing process of a one-off build (scripts/background.py): read the figure data, find the
-    drawings the cache lacks and draw them (`_draw_apart`, which caches them, with `processes`
-    workers); (output paths, cache sources, SVGs) per job."""
+    drawings the cache lacks, draw and cache them (`_draw_apart`, with `processes` workers); where
+    each output is in the cache."""
     import gc
+
+    from .cache import sha
     gc.freeze()                   # what the build had loaded is not this process's to collect
     gc.set_threshold(*workers.BATCH_GC)
     datasets, events = load(data_dir)
@@ -396,7 +411,8 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list[tuple
     if not todo:
         return []
     drawn = _draw_apart([job for _, job, _ in todo], processes, [src for _, _, src in todo], cache_dir)
-    return [(rels, sources, svgs) for (rels, _, sources), svgs in zip(todo, drawn)]
+    return [Drawn(rel, cache_file(src, cache_dir), sha(svg))
+            for (rels, _, sources), svgs in zip(todo, drawn) for rel, src, svg in zip(rels, sources, svgs)]
 
 
 def _draw_group(jobs: list) -> list[list[bytes]]:

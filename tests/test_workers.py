@@ -195,17 +195,22 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     drawing code, reads the figure data, finds what the cache lacks and draws it, alone on two cores
     (the build holds the other), with workers of its own on more: the same SVG bytes by the same
     paths as drawing here, every figure, cached by it, and no process left behind; started again, it
-    finds nothing to draw; on one core the drawing is made at result(), here."""
+    finds nothing to draw; on one core the drawing is made at result(), here. It reports each
+    drawing's cache file and digest, not its bytes."""
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     from scripts import background, figure_pages
     from scripts import figures as F
     from scripts.annotate.words import names_pattern
+    from scripts.cache import sha
     from scripts.figures import hant
     paths = _project_data(tmp_path, monkeypatch)
     datasets, events = figure_pages.load(paths.data)
     drawing = background.Drawing(paths)
     assert isinstance(drawing.job, workers.Worker) and drawing.job.source == "scripts/figure_pages.py"
-    drawn = drawing.result()
+    reported = drawing.result()
+    assert all(isinstance(d, figure_pages.Drawn) and d.cached.parent == drawing.cache_dir for d in reported)
+    drawn = {d.rel: d.cached.read_bytes() for d in reported}
+    assert len(drawn) == len(reported) and all(sha(drawn[d.rel]) == d.digest for d in reported)
     # wide and narrow, each in Simplified and in the two Traditional standards
     assert len(drawn) == 3 * 2 * (len(datasets) + 1)
     assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
@@ -226,10 +231,10 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     for rels, _, sources in figure_pages._jobs(datasets, events, figure_pages.names(paths.data)):
         for rel, source in zip(rels, sources):
             assert (drawing.cache_dir / f"{figure_pages._svg_key(source)}.svg").read_bytes() == drawn[rel]
-    assert background.Drawing(paths).result() == {}
+    assert background.Drawing(paths).result() == []
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     one = background.Drawing(paths)
-    assert one.job is None and one.done() and one.result() == {}
+    assert one.job is None and one.done() and one.result() == []
 
 
 def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
