@@ -83,6 +83,19 @@ def test_a_preloaded_cutter_is_taken_once_and_learns_alone():
     assert second.cut("百模大战开始了", True)[0] != "百模大战"
 
 
+def test_the_first_cutter_of_a_process_is_the_one_importing_rjieba_loads():
+    """Importing rjieba loads a dictionary for its module-level functions: a process's first cutter
+    is that one (no second load), every later one its own, and each learns alone."""
+    import subprocess
+    import sys
+    code = ("import rjieba; from scripts import segmenter\n"
+            "segmenter.preload(); a, b = segmenter.fresh(), segmenter.fresh()\n"
+            "a.add_word('六小虎模型', None, None)\n"
+            "print(a is rjieba, isinstance(b, rjieba.Jieba), a.cut('六小虎模型发布', True)[0], b.cut('六小虎模型发布', True)[0])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert out[:3] == ["True", "True", "六小虎模型"] and out[3] != "六小虎模型"
+
+
 def test_a_worker_forked_after_the_preload_has_its_own_copy():
     from scripts import workers
     segmenter._SPARE.clear()
