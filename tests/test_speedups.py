@@ -2,8 +2,9 @@
 as one blob per character (scripts/zhmodel.py), jieba's dictionary loaded once for the MkDocs
 process and its page-build worker (scripts/segmenter.py), the theme's templates compiled while the
 pages are built (scripts/templates_ahead.py), citeproc-py remembering which style elements
-call a variable (scripts/cite.py), and Material's search parser counting open tags and tokenizing
-our kind of HTML in one regular expression (scripts/search_parser.py)."""
+call a variable (scripts/cite.py), Material's search parser counting open tags and tokenizing
+our kind of HTML in one regular expression (scripts/search_parser.py), and the page text escaped
+by one character class instead of a per-character table (scripts/html.py)."""
 from __future__ import annotations
 
 import html.parser
@@ -436,3 +437,15 @@ def test_a_changed_standard_tokenizer_is_left_as_it_is(monkeypatch):
     monkeypatch.setattr(search_parser, "TOKENIZER_SOURCE", "0" * 64)
     slow = search_parser.parser_class(search)
     assert slow.counts_open_tags and slow.goahead is HTMLParser.goahead
+
+
+# ---------------------------------------------------------------- escaping by a character class
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("*_[]`{}#|~\\<>&\"'$!:\n\r&#;0123456789 a中"),
+                                  st.characters()), max_size=60))
+def test_text_escapes_every_special_character_as_the_table_says(value):
+    """`html.text` is the table `_SPECIAL` applied to each character of the visible text, once (an
+    escape's own & and # are never escaped again)."""
+    from scripts import html
+    assert html.text(value) == "".join(html._SPECIAL.get(c, c) for c in html.visible(value))
