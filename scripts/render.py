@@ -98,23 +98,6 @@ def zh_sentences(item: Aligned) -> tuple[str, ...]:
     return seg.sentences
 
 
-def repair_span(repair, inner_html: str) -> str:
-    """A repaired span whose pop-up (bm.js) shows the scrape's original, the note and the byte evidence. A repair nobody has reviewed yet (proposed
-    from the bytes) and damage left as it is (flagged) carry their own class, so a draft shows them."""
-    status = getattr(repair, "status", "reviewed")
-    evidence = getattr(repair, "evidence", "")
-    if status == "proposed":
-        tip, cls = f"Proposed repair, not yet reviewed: the scrape has “{repair.text}” here. {repair.note}", "repair unreviewed"
-    elif status == "flagged":
-        tip, cls = f"Possible damage, left as it is: {repair.note}", "repair flagged"
-    else:
-        tip, cls = f"Repaired: the scrape has “{repair.text}” here. {repair.note}", "repair"
-        if evidence:
-            tip += f" Bytes: {evidence}"
-    return (f'<span class="{cls}" data-garbled="{h.attr(repair.text)}" data-note="{h.attr(tip)}">'
-            f'{inner_html}</span>')
-
-
 def segment_block(item: Aligned, zh_render, notes: Notes, number: int = 0) -> str:
     """One segment as a bilingual block (a Markdown heading for headings), per the contract above;
     `number` is its ¶ number (shown, with a permalink, under paragraphs and captions)."""

@@ -430,7 +430,7 @@ def test_accept_refuses_an_edit_the_schema_rejects(tmp_path):
 
 def test_a_repair_tooltip_is_escaped(project):
     """The garbled text and the evidence reach the page only as escaped attribute text."""
-    from scripts.render import repair_span
+    from scripts.annotate import repair_span
     r = M.Repair('"><script>x</script>', "修复", 'note "quoted" <b>', 0, "proposed", "bytes <i>")
     html = repair_span(r, "修复")
     assert "<script>" not in html and "<b>" not in html and ("&quot;" in html or "&#34;" in html)

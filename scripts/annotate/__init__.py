@@ -19,7 +19,6 @@ from pathlib import Path
 from .. import html as h
 from ..chinese import HAN_RE, MARK_CLOSE, MARK_OPEN, to_traditional
 from ..ingest import Decision
-from ..render import repair_span
 from . import numbers, words
 from .terms import Matcher, Term, load_terms, validate
 
@@ -220,6 +219,23 @@ class ZhAnnotator:
                         self.page.dictionary[w] = [list(e) for e in entries]
             pos += len(w)
         return h.text(chunk)
+
+
+def repair_span(repair, inner_html: str) -> str:
+    """A repaired span whose pop-up (bm.js) shows the scrape's original, the note and the byte evidence. A repair nobody has reviewed yet (proposed
+    from the bytes) and damage left as it is (flagged) carry their own class, so a draft shows them."""
+    status = getattr(repair, "status", "reviewed")
+    evidence = getattr(repair, "evidence", "")
+    if status == "proposed":
+        tip, cls = f"Proposed repair, not yet reviewed: the scrape has “{repair.text}” here. {repair.note}", "repair unreviewed"
+    elif status == "flagged":
+        tip, cls = f"Possible damage, left as it is: {repair.note}", "repair flagged"
+    else:
+        tip, cls = f"Repaired: the scrape has “{repair.text}” here. {repair.note}", "repair"
+        if evidence:
+            tip += f" Bytes: {evidence}"
+    return (f'<span class="{cls}" data-garbled="{h.attr(repair.text)}" data-note="{h.attr(tip)}">'
+            f'{inner_html}</span>')
 
 
 def encode_words(tokens: list[tuple[int, int]]) -> str:
