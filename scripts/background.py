@@ -19,6 +19,7 @@ both. (`mkdocs serve` builds in its own process, where unchanged articles stay c
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import NamedTuple
 
 from . import workers
@@ -34,6 +35,15 @@ class Pages(NamedTuple):
     nav: list
     words: list
     fingerprint: str
+
+
+class Drawn(NamedTuple):
+    """One new drawing, as the drawing process reports it: the SVG itself stays in the cache, where
+    `finish()` copies it from (no megabytes through a pipe). Defined here, with what the MkDocs
+    process already loads, so reading the report loads none of the drawing code."""
+    rel: str                # its output path, under docs/
+    cached: Path            # its file in .cache/build/figures
+    digest: str             # sha256 of its bytes, for the build record
 
 
 class Drawing:
@@ -56,7 +66,7 @@ class Drawing:
         return self.job is None or self.job.done()
 
     def result(self) -> list:
-        """The new drawings, cached already (`figure_pages.Drawn`: output path, cache file, digest)."""
+        """The new drawings, cached already (`Drawn`: output path, cache file, digest)."""
         job, self.job = self.job, None
         return job.result() if job is not None else workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1)
 

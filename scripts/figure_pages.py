@@ -388,20 +388,13 @@ def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_d
     return drawn
 
 
-class Drawn(NamedTuple):
-    """One new drawing of a one-off build, as the drawing process reports it: the SVG itself stays
-    in the cache, where the MkDocs process copies it from (no megabytes through a pipe)."""
-    rel: str                # its output path, under docs/
-    cached: Path            # its file in .cache/build/figures
-    digest: str             # sha256 of its bytes, for the build record
-
-
-def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list[Drawn]:
+def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list:
     """The drawing process of a one-off build (scripts/background.py): read the figure data, find the
     drawings the cache lacks, draw and cache them (`_draw_apart`, with `processes` workers); where
-    each output is in the cache."""
+    each output is in the cache (`background.Drawn`)."""
     import gc
 
+    from .background import Drawn
     from .cache import sha
     gc.freeze()                   # what the build had loaded is not this process's to collect
     gc.set_threshold(*workers.BATCH_GC)

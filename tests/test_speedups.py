@@ -110,6 +110,22 @@ def test_the_drawing_code_loads_no_stage_of_the_pipeline():
     assert out.stdout.split() == []
 
 
+def test_the_drawing_report_is_read_without_the_drawing_code(tmp_path):
+    """What the drawing process sends back (`background.Drawn`) unpickles in the MkDocs process with
+    what that process has loaded: reading it loads neither the drawing code nor matplotlib."""
+    import pickle
+    import subprocess
+    import sys
+    from scripts.background import Drawn
+    report = tmp_path / "report.pickle"
+    report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", tmp_path / "k.svg", "0" * 64)]))
+    code = (f"import pickle, sys; import scripts.background; from pathlib import Path\n"
+            f"[d] = pickle.loads(Path({str(report)!r}).read_bytes()); assert d.rel.endswith('x.svg')\n"
+            "print(' '.join(m for m in ('scripts.figure_pages', 'scripts.figures', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
+
+
 def test_a_worker_forked_after_the_preload_has_its_own_copy():
     from scripts import workers
     segmenter._SPARE.clear()

@@ -208,7 +208,7 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     drawing = background.Drawing(paths)
     assert isinstance(drawing.job, workers.Worker) and drawing.job.source == "scripts/figure_pages.py"
     reported = drawing.result()
-    assert all(isinstance(d, figure_pages.Drawn) and d.cached.parent == drawing.cache_dir for d in reported)
+    assert all(isinstance(d, background.Drawn) and d.cached.parent == drawing.cache_dir for d in reported)
     drawn = {d.rel: d.cached.read_bytes() for d in reported}
     assert len(drawn) == len(reported) and all(sha(drawn[d.rel]) == d.digest for d in reported)
     # wide and narrow, each in Simplified and in the two Traditional standards
