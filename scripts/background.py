@@ -7,12 +7,12 @@ they start, and they start as early as they can.
 - The drawing (`Drawing`), started first, at low priority and in a session of its own: it reads the
   figure data, finds the drawings the figure cache lacks, draws and caches them
   (figure_pages.plan_and_draw), and goes on while MkDocs renders. It reports where each drawing is
-  in the cache and the digest of its bytes; the drawings are copied from there.
+  in the cache; `finish()` reads them from there.
 - The page build (`BackgroundBuild.start_pages`), started once the caller has loaded what both it
   and the MkDocs process use (jieba's dictionary, scripts/segmenter.py): it writes docs/ without the
   drawings (build.build_pages) and exits without tearing down the dictionaries it loaded.
 
-`pages()` waits for the pages; `finish()` for the figures, copies them into docs/ and records the
+`pages()` waits for the pages; `finish()` for the figures, writes them into docs/ and records the
 build; `cancel()` stops both. A worker's exception is raised here, and any exception here cancels
 both. (`mkdocs serve` builds in its own process, where unchanged articles stay cached.)
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import workers
-from .cache import Cache
-from .paths import Paths, atomic_copy
+from .cache import Cache, sha
+from .paths import Paths, write_if_changed
 
 PAGES = "scripts.build:build_pages"
 DRAWING = "scripts.figure_pages:plan_and_draw"
@@ -39,11 +39,10 @@ class Pages(NamedTuple):
 
 class Drawn(NamedTuple):
     """One new drawing, as the drawing process reports it: the SVG itself stays in the cache, where
-    `finish()` copies it from (no megabytes through a pipe). Defined here, with what the MkDocs
-    process already loads, so reading the report loads none of the drawing code."""
+    `finish()` reads it (no megabytes through a pipe). Defined here, with what the MkDocs process
+    already loads, so reading the report loads none of the drawing code."""
     rel: str                # its output path, under docs/
     cached: Path            # its file in .cache/build/figures
-    digest: str             # sha256 of its bytes, for the build record
 
 
 class Drawing:
@@ -66,7 +65,7 @@ class Drawing:
         return self.job is None or self.job.done()
 
     def result(self) -> list:
-        """The new drawings, cached already (`Drawn`: output path, cache file, digest)."""
+        """The new drawings, cached already (`Drawn`: output path, cache file)."""
         job, self.job = self.job, None
         return job.result() if job is not None else workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1)
 
@@ -109,9 +108,11 @@ class BackgroundBuild:
         """Whether `finish()` would not wait for the drawing."""
         return self.drawing is None or self.drawing.done()
 
-    def finish(self) -> list[str]:
-        """Wait for the figures, copy them from the cache into docs/ and record the build; the paths
-        (under docs/) of the figures drawn."""
+    def finish(self) -> dict[str, bytes]:
+        """Wait for the figures, write them from the cache into docs/ and record the build; the
+        figures drawn, by path. All are read before any is written: creating each file in docs/
+        right after reading its twin, which the drawing process has just written, cost six times
+        as much (measured in cold builds, ext4)."""
         output = self.pages()
         try:
             drawn = self.drawing.result() if self.drawing is not None else []
@@ -120,12 +121,13 @@ class BackgroundBuild:
             raise
         self.drawing = None
         if self.digests is None:          # the worker found the build up to date
-            return []
-        for d in sorted(drawn):
-            atomic_copy(d.cached, self.paths.docs / d.rel)
-            self.digests[d.rel] = d.digest
+            return {}
+        svgs = {d.rel: d.cached.read_bytes() for d in sorted(drawn)}
+        for rel, data in svgs.items():
+            write_if_changed(self.paths.docs / rel, data)
+            self.digests[rel] = sha(data)
         Cache(self.paths).save_manifest(output.fingerprint, self.digests)
-        return sorted(d.rel for d in drawn)
+        return svgs
 
     def cancel(self) -> None:
         """Stop both workers (killed and reaped); nothing more is written."""

@@ -395,7 +395,6 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list:
     import gc
 
     from .background import Drawn
-    from .cache import sha
     gc.freeze()                   # what the build had loaded is not this process's to collect
     gc.set_threshold(*workers.BATCH_GC)
     datasets, events = load(data_dir)
@@ -404,8 +403,8 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list:
     if not todo:
         return []
     drawn = _draw_apart([job for _, job, _ in todo], processes, [src for _, _, src in todo], cache_dir)
-    return [Drawn(rel, cache_file(src, cache_dir), sha(svg))
-            for (rels, _, sources), svgs in zip(todo, drawn) for rel, src, svg in zip(rels, sources, svgs)]
+    return [Drawn(rel, cache_file(src, cache_dir))
+            for (rels, _, sources), svgs in zip(todo, drawn) for rel, src in zip(rels, sources)]
 
 
 def _draw_group(jobs: list) -> list[list[bytes]]:

@@ -65,16 +65,6 @@ def atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def atomic_copy(source: Path, path: Path) -> None:
-    """Copy a file's bytes as `atomic_write` writes them (the kernel copies them: they never pass
-    through Python); readers never see half a file."""
-    import shutil
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary(path)
-    shutil.copyfile(source, tmp)
-    tmp.replace(path)
-
-
 def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write atomically unless the file already holds these bytes; whether it wrote."""
     data = content.encode("utf-8") if isinstance(content, str) else content

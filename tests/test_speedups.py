@@ -118,7 +118,7 @@ def test_the_drawing_report_is_read_without_the_drawing_code(tmp_path):
     import sys
     from scripts.background import Drawn
     report = tmp_path / "report.pickle"
-    report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", tmp_path / "k.svg", "0" * 64)]))
+    report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", tmp_path / "k.svg")]))
     code = (f"import pickle, sys; import scripts.background; from pathlib import Path\n"
             f"[d] = pickle.loads(Path({str(report)!r}).read_bytes()); assert d.rel.endswith('x.svg')\n"
             "print(' '.join(m for m in ('scripts.figure_pages', 'scripts.figures', 'matplotlib') if m in sys.modules))")

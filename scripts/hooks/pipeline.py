@@ -27,9 +27,9 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from scripts import html  # noqa: E402
 from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
-from scripts.paths import Paths, atomic_copy  # noqa: E402
+from scripts.paths import Paths, atomic_write  # noqa: E402
 
-_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": []}
+_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": {}}
 
 
 def on_startup(command, **kwargs):
@@ -102,10 +102,9 @@ def on_post_build(config, **kwargs):
     """The figures into the site, since MkDocs collected docs/ before they existed (those drawn
     after on_env into docs/ and the build record first)."""
     _finish()
-    drawn, _STATE["drawn"] = _STATE["drawn"], []
-    docs = Paths(ROOT).docs
-    for rel in drawn:
-        atomic_copy(docs / rel, Path(config["site_dir"]) / rel)
+    drawn, _STATE["drawn"] = _STATE["drawn"], {}
+    for rel, data in drawn.items():
+        atomic_write(Path(config["site_dir"]) / rel, data)
 
 
 def _finish() -> None:
@@ -121,7 +120,7 @@ def _finish() -> None:
 
 def on_build_error(error, **kwargs):
     """Stop the background build: nobody will use it."""
-    _STATE["drawn"] = []
+    _STATE["drawn"] = {}
     job, _STATE["job"] = _STATE["job"], None
     if job is not None:
         job.cancel()
