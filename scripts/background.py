@@ -64,7 +64,7 @@ class Drawing:
         """Whether `result()` would not wait."""
         return self.job is None or self.job.done()
 
-    def result(self) -> list:
+    def result(self) -> list[Drawn]:
         """The new drawings, cached already (`Drawn`: output path, cache file)."""
         job, self.job = self.job, None
         return job.result() if job is not None else workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1)
@@ -111,8 +111,8 @@ class BackgroundBuild:
     def finish(self) -> dict[str, bytes]:
         """Wait for the figures, write them from the cache into docs/ and record the build; the
         figures drawn, by path. All are read before any is written: creating each file in docs/
-        right after reading its twin, which the drawing process has just written, cost six times
-        as much (measured in cold builds, ext4)."""
+        right after reading its twin, which the drawing process has just written, cost three to six
+        times as much (measured in cold builds, ext4)."""
         output = self.pages()
         try:
             drawn = self.drawing.result() if self.drawing is not None else []

@@ -402,9 +402,8 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list:
             if any(_cached(src, cache_dir) is None for src in sources)]
     if not todo:
         return []
-    drawn = _draw_apart([job for _, job, _ in todo], processes, [src for _, _, src in todo], cache_dir)
-    return [Drawn(rel, cache_file(src, cache_dir))
-            for (rels, _, sources), svgs in zip(todo, drawn) for rel, src in zip(rels, sources)]
+    _draw_apart([job for _, job, _ in todo], processes, [src for _, _, src in todo], cache_dir)
+    return [Drawn(rel, cache_file(src, cache_dir)) for rels, _, sources in todo for rel, src in zip(rels, sources)]
 
 
 def _draw_group(jobs: list) -> list[list[bytes]]:
