@@ -64,6 +64,34 @@ def check_layout(ds, pairwise: bool = True) -> None:
                 assert not _overlap(a, b), (ds.id, role, t.get_text(), role2, u.get_text())
 
 
+# A grouped chart Hypothesis found (CI, session 19): its last category's label overhangs the axes'
+# right edge, so the layout moved that edge 80 px in, and the legend, anchored there and sized for
+# the whole figure's width, reached half a pixel past the figure's left edge.
+WIDE_LEGEND = [
+    ('息景费em8没', 'f预yO模O超仑.机', [('每m谱', '潮点指云富元超技半W7点', -1000.0, None, '约20%'), ('歌下家双完', 'cN市工', 455000.0, 728000.0, '约20%'), ('至', '8', 21880.0, None, ''), ('x美始蚁明DF信轮', '成者w工：', 9993000.0, None, ''), ('e大gA，机且', '0', 3816000.0, None, ''), ('io场接，r初h景至文%元收高百q六得服富四r定年歌', 'J高', -50500.0, -70700.0, '')]),
+    ('模点元本从云业务时歌W', '家含智歌全件软本概gf始多gu每定季语阿周有蚁dic今富且译应二b模上→', [('每m谱', '潮点指云富元超技半W7点', -328000.0, -557600.0, '38.37亿元'), ('歌下家双完', 'cN市工', -479000.0, -670600.0, '约20%'), ('至', '8', -301000.0, None, ''), ('x美始蚁明DF信轮', '成者w工：', 197000.0, None, ''), ('e大gA，机且', '0', -2770.0, -4709.0, '约20%'), ('io场接，r初h景至文%元收高百q六得服富四r定年歌', 'J高', 444300.0, None, '')]),
+    ('个型', '零计无歌约云', [('每m谱', '潮点指云富元超技半W7点', 150800.0, None, '约20%'), ('歌下家双完', 'cN市工', 2548000.0, None, ''), ('至', '8', -331500.0, -430950.0, '约20%'), ('x美始蚁明DF信轮', '成者w工：', 399500.0, None, '约20%'), ('e大gA，机且', '0', 20350.0, 36630.0, '38.37亿元'), ('io场接，r初h景至文%元收高百q六得服富四r定年歌', 'J高', -14980.0, None, '')]),
+]
+
+
+def test_a_legend_takes_the_columns_left_of_the_axes_right_edge():
+    """The legend above a grouped chart ends at the axes' right edge: when the layout moves that
+    edge in, the legend takes fewer columns rather than run past the figure's left edge."""
+    import dataclasses
+    base = DATASETS[0]
+    point = base.series[0].points[0]
+    series = tuple(F.Series(F.Bilingual(zh, en), tuple(
+        dataclasses.replace(point, label=F.Bilingual(lzh, len_), value=v, value_high=hi, reading=r)
+        for lzh, len_, v, hi, r in points)) for zh, en, points in WIDE_LEGEND)
+    ds = dataclasses.replace(base, id="x", kind="grouped", unit="%", series=series,
+                             title=F.Bilingual("软A里联硬投K软A里联硬投K", "0..00..00..0"))
+    check_layout(ds, pairwise=False)
+    fig = F.chart_figure(ds)
+    fig.draw_without_rendering()
+    legend = fig.axes[0].get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.x0 >= F.charts.PAD[0] * fig.dpi - 0.5, legend
+
+
 @pytest.mark.parametrize("ds", DATASETS, ids=[d.id for d in DATASETS])
 def test_wide_drawing_fits_and_nothing_overlaps(ds):
     check_layout(ds)

@@ -221,11 +221,12 @@ def _draw_grouped(ax, ds: Dataset, factor: float) -> list:
     return texts
 
 
-def _legend_above(ax, entries: int):
-    """The series' legend above the axes at its right, in as many columns (up to four) as the
-    figure's width holds: long series names take more rows."""
+def _legend_above(ax, entries: int, room: float | None = None):
+    """The series' legend above the axes at its right, in as many columns (up to four) as `room`
+    (px; by default the figure's width less its padding) holds: long series names take more rows."""
     fig = ax.get_figure()
-    renderer, room = fig.canvas.get_renderer(), fig.bbox.width - 2 * PAD[0] * fig.dpi
+    renderer = fig.canvas.get_renderer()
+    room = fig.bbox.width - 2 * PAD[0] * fig.dpi if room is None else room
     for ncols in range(min(entries, 4), 0, -1):
         legend = ax.legend(loc="lower right", ncols=ncols, bbox_to_anchor=(1.0, 1.0), handlelength=1.2,
                            borderaxespad=0.3)
@@ -300,6 +301,15 @@ def _chart_figure(ds: Dataset):
         ax.title.set(x=0.0, horizontalalignment="left")     # as loc="left", but the title `_layout` measures
     _frame(fig, ds.title, source_line(ds.articles))
     _layout(fig, ax, texts, value_axis)
+    legend = ax.get_legend()
+    if ds.kind == "grouped" and legend is not None:
+        # The legend ends at the axes' right edge, which the layout has moved left of the figure's
+        # for the decorations on the right: if it now reaches past the left padding, it takes the
+        # columns the room left of that edge holds, and the axes are placed again for its height.
+        renderer, pad = fig.canvas.get_renderer(), PAD[0] * fig.dpi
+        if legend.get_window_extent(renderer).x0 < pad:
+            _legend_above(ax, len(ds.series), ax.get_window_extent(renderer).x1 - pad)
+            _layout(fig, ax, texts, value_axis)
     return fig
 
 
