@@ -84,16 +84,28 @@ def test_a_preloaded_cutter_is_taken_once_and_learns_alone():
     assert second.cut("百模大战开始了", True)[0] != "百模大战"
 
 
+def _fresh_python(code: str) -> list[str]:
+    """What `code` prints, run in a new interpreter at the project's root (its own imports, its own
+    loads), split into words."""
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+def _loaded(modules: tuple[str, ...]) -> str:
+    """Code that prints which of `modules` the interpreter has loaded."""
+    return f"import sys; print(' '.join(m for m in {modules!r} if m in sys.modules))"
+
+
 def test_the_first_cutter_of_a_process_is_the_one_importing_rjieba_loads():
     """Importing rjieba loads a dictionary for its module-level functions: a process's first cutter
     is that one (no second load), every later one its own, and each learns alone."""
-    import subprocess
-    import sys
-    code = ("import rjieba; from scripts import segmenter\n"
-            "segmenter.preload(); a, b = segmenter.fresh(), segmenter.fresh()\n"
-            "a.add_word('六小虎模型', None, None)\n"
-            "print(a is rjieba, isinstance(b, rjieba.Jieba), a.cut('六小虎模型发布', True)[0], b.cut('六小虎模型发布', True)[0])")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    out = _fresh_python("import rjieba; from scripts import segmenter\n"
+                        "segmenter.preload(); a, b = segmenter.fresh(), segmenter.fresh()\n"
+                        "a.add_word('六小虎模型', None, None)\n"
+                        "print(a is rjieba, isinstance(b, rjieba.Jieba), a.cut('六小虎模型发布', True)[0], "
+                        "b.cut('六小虎模型发布', True)[0])")
     assert out[:3] == ["True", "True", "六小虎模型"] and out[3] != "六小虎模型"
 
 
@@ -101,29 +113,22 @@ def test_the_drawing_code_loads_no_stage_of_the_pipeline():
     """The drawing process imports the figure code and the one amount formatter it shares with the
     pages (scripts/annotate/numbers.py), not the stages that make the pages: loading those cost it a
     fifth of a second of its start."""
-    import subprocess
-    import sys
-    code = ("import sys; from scripts import figure_pages\n"
-            "print(' '.join(m for m in ('scripts.render', 'scripts.clean', 'scripts.align', 'scripts.segment',"
-            " 'scripts.chrome', 'scripts.mojibake', 'scripts.pipeline', 'matplotlib') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == []
+    stages = ("scripts.render", "scripts.clean", "scripts.align", "scripts.segment", "scripts.chrome",
+              "scripts.mojibake", "scripts.pipeline", "matplotlib")
+    assert _fresh_python("from scripts import figure_pages\n" + _loaded(stages)) == []
 
 
 def test_the_drawing_report_is_read_without_the_drawing_code(tmp_path):
     """What the drawing process sends back (`background.Drawn`) unpickles in the MkDocs process with
     what that process has loaded: reading it loads neither the drawing code nor matplotlib."""
     import pickle
-    import subprocess
-    import sys
     from scripts.background import Drawn
     report = tmp_path / "report.pickle"
     report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", tmp_path / "k.svg")]))
-    code = (f"import pickle, sys; import scripts.background; from pathlib import Path\n"
-            f"[d] = pickle.loads(Path({str(report)!r}).read_bytes()); assert d.rel.endswith('x.svg')\n"
-            "print(' '.join(m for m in ('scripts.figure_pages', 'scripts.figures', 'matplotlib') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == []
+    out = _fresh_python(f"import pickle; import scripts.background; from pathlib import Path\n"
+                        f"[d] = pickle.loads(Path({str(report)!r}).read_bytes()); assert d.rel.endswith('x.svg')\n"
+                        + _loaded(("scripts.figure_pages", "scripts.figures", "matplotlib")))
+    assert out == []
 
 
 def test_a_worker_forked_after_the_preload_has_its_own_copy():
