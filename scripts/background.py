@@ -5,15 +5,15 @@ The MkDocs process only starts them: each worker imports the code it runs itself
 they start, and they start as early as they can.
 
 - The drawing (`Drawing`), started first, at low priority and in a session of its own: it reads the
-  figure data, finds the drawings the figure cache lacks, draws and caches them
-  (figure_pages.plan_and_draw), and goes on while MkDocs renders. It reports where each drawing is
-  in the cache; `finish()` reads them from there.
+  figure data, finds the drawings the figure cache lacks, draws them, caches them and writes them
+  into docs/ (figure_pages.plan_and_draw), and goes on while MkDocs renders. It reports each
+  drawing's path, cache file and digest, not its bytes.
 - The page build (`BackgroundBuild.start_pages`), started once the caller has loaded what both it
   and the MkDocs process use (jieba's dictionary, scripts/segmenter.py): it writes docs/ without the
   drawings (build.build_pages) and exits without tearing down the dictionaries it loaded.
 
-`pages()` waits for the pages; `finish()` for the figures, writes them into docs/ and records the
-build; `cancel()` stops both. A worker's exception is raised here, and any exception here cancels
+`pages()` waits for the pages; `finish()` for the figures, and records the build; `cancel()` stops
+both. A worker's exception is raised here, and any exception here cancels
 both. (`mkdocs serve` builds in its own process, where unchanged articles stay cached.)
 """
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import workers
-from .cache import Cache, sha
-from .paths import Paths, write_if_changed
+from .cache import Cache
+from .paths import Paths
 
 PAGES = "scripts.build:build_pages"
 DRAWING = "scripts.figure_pages:plan_and_draw"
@@ -38,24 +38,26 @@ class Pages(NamedTuple):
 
 
 class Drawn(NamedTuple):
-    """One new drawing, as the drawing process reports it: the SVG itself stays in the cache, where
-    `finish()` reads it (no megabytes through a pipe). Defined here, with what the MkDocs process
-    already loads, so reading the report loads none of the drawing code."""
+    """One new drawing, as the drawing process reports it once it has written it into docs/ and the
+    cache: the SVG itself is read from the cache by whoever needs it (no megabytes through a pipe).
+    Defined here, with what the MkDocs process already loads, so reading the report loads none of
+    the drawing code."""
     rel: str                # its output path, under docs/
     cached: Path            # its file in .cache/build/figures
+    digest: str             # the digest of its bytes (cache.sha), for the build record
 
 
 class Drawing:
-    """The figures the cache lacks, drawn in a process of their own (`DRAWING`): alone on two cores
-    (the build holds the other), with workers of its own on more; drawn in this process at
-    `result()` where there is one core or no process can be started."""
+    """The figures the cache lacks, drawn in a process of their own (`DRAWING`) and written into
+    docs/: alone on two cores (the build holds the other), with workers of its own on more; drawn in
+    this process at `result()` where there is one core or no process can be started."""
 
     def __init__(self, paths: Paths):
         self.paths, self.cache_dir, self.job = paths, Cache(paths).figures, None
         processes = os.cpu_count() or 1
         if processes >= 2:
             try:
-                self.job = workers.Worker(DRAWING, paths.data, self.cache_dir, processes - 1,
+                self.job = workers.Worker(DRAWING, paths.data, self.cache_dir, processes - 1, paths.docs,
                                           name="figure drawing", nice=10, session=True)
             except OSError:
                 self.job = None
@@ -65,9 +67,11 @@ class Drawing:
         return self.job is None or self.job.done()
 
     def result(self) -> list[Drawn]:
-        """The new drawings, cached already (`Drawn`: output path, cache file)."""
+        """The new drawings, in docs/ and cached already (`Drawn`: output path, cache file, digest)."""
         job, self.job = self.job, None
-        return job.result() if job is not None else workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1)
+        if job is not None:
+            return job.result()
+        return workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1, self.paths.docs)
 
     def cancel(self) -> None:
         """Stop drawing (the process and its workers killed and reaped)."""
@@ -108,11 +112,9 @@ class BackgroundBuild:
         """Whether `finish()` would not wait for the drawing."""
         return self.drawing is None or self.drawing.done()
 
-    def finish(self) -> dict[str, bytes]:
-        """Wait for the figures, write them from the cache into docs/ and record the build; the
-        figures drawn, by path. All are read before any is written: creating each file in docs/
-        right after reading its twin, which the drawing process has just written, cost three to six
-        times as much (measured in cold builds, ext4)."""
+    def finish(self) -> dict[str, Path]:
+        """Wait for the figures (in docs/ once drawn) and record the build; the cache file of each
+        figure drawn, by output path."""
         output = self.pages()
         try:
             drawn = self.drawing.result() if self.drawing is not None else []
@@ -122,12 +124,10 @@ class BackgroundBuild:
         self.drawing = None
         if self.digests is None:          # the worker found the build up to date
             return {}
-        svgs = {d.rel: d.cached.read_bytes() for d in sorted(drawn)}
-        for rel, data in svgs.items():
-            write_if_changed(self.paths.docs / rel, data)
-            self.digests[rel] = sha(data)
+        for d in drawn:
+            self.digests[d.rel] = d.digest
         Cache(self.paths).save_manifest(output.fingerprint, self.digests)
-        return svgs
+        return {d.rel: d.cached for d in sorted(drawn)}
 
     def cancel(self) -> None:
         """Stop both workers (killed and reaped); nothing more is written."""

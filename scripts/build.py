@@ -193,8 +193,9 @@ def reference_files(ctx: Context, uses, articles: list[Article]) -> dict[str, st
 
 def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     """Write what changed; remove generated files nothing produces any more (an article was deleted),
-    except `keep` (figures still being drawn), and the half-written temporary file a build killed
-    in the middle of a write left beside any of ours."""
+    except `keep` (figures still being drawn, by another process that writes them), and the
+    half-written temporary file a build killed in the middle of a write left beside any file
+    written here (not beside a figure being drawn: that process may be writing it now)."""
     changed = 0
     written = Cache(paths).memory.written
     for rel, content in sorted(output.files.items()):
@@ -208,8 +209,8 @@ def write(output: Output, paths: Paths, keep: set[str] = frozenset()) -> int:
     wanted = {paths.docs / rel for rel in [*output.files, *keep]}
     for p in [p for p in written if p not in wanted]:
         del written[p]
-    for p in wanted:
-        temporary(p).unlink(missing_ok=True)
+    for rel in output.files:
+        temporary(paths.docs / rel).unlink(missing_ok=True)
     for d in GENERATED_DIRS:
         for p in sorted((paths.docs / d).rglob("*")) if (paths.docs / d).exists() else []:
             if p.is_file() and p not in wanted and not p.name.startswith("."):

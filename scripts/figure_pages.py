@@ -14,11 +14,11 @@ from pathlib import Path
 from . import figures, fonts
 from . import html as h
 from . import workers
-from .cache import Cache
+from .cache import Cache, sha
 from .errors import BuildError
 from .annotate.words import names_pattern
 from .figures import hant
-from .paths import atomic_write
+from .paths import atomic_write, write_if_changed
 
 _CODE_HASH = hashlib.sha256((figures.code_digest() + fonts.digest()).encode()).hexdigest()[:16]
 
@@ -388,10 +388,11 @@ def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_d
     return drawn
 
 
-def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list:
+def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path | None = None) -> list:
     """The drawing process of a one-off build (scripts/background.py): read the figure data, find the
-    drawings the cache lacks, draw and cache them (`_draw_apart`, with `processes` workers); where
-    each output is in the cache (`background.Drawn`)."""
+    drawings the cache lacks, draw and cache them (`_draw_apart`, with `processes` workers) and, given
+    `docs`, write each output there too, from memory; each output's path, cache file and digest
+    (`background.Drawn`)."""
     import gc
 
     from .background import Drawn
@@ -402,8 +403,14 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int) -> list:
             if any(_cached(src, cache_dir) is None for src in sources)]
     if not todo:
         return []
-    _draw_apart([job for _, job, _ in todo], processes, [src for _, _, src in todo], cache_dir)
-    return [Drawn(rel, cache_file(src, cache_dir)) for rels, _, sources in todo for rel, src in zip(rels, sources)]
+    drawn = _draw_apart([job for _, job, _ in todo], processes, [src for _, _, src in todo], cache_dir)
+    out = []
+    for (rels, _, sources), svgs in zip(todo, drawn):
+        for rel, src, svg in zip(rels, sources, svgs):
+            if docs is not None:
+                write_if_changed(docs / rel, svg)
+            out.append(Drawn(rel, cache_file(src, cache_dir), sha(svg)))
+    return out
 
 
 def _draw_group(jobs: list) -> list[list[bytes]]:

@@ -124,7 +124,7 @@ def test_the_drawing_report_is_read_without_the_drawing_code(tmp_path):
     import pickle
     from scripts.background import Drawn
     report = tmp_path / "report.pickle"
-    report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", tmp_path / "k.svg")]))
+    report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", tmp_path / "k.svg", "0" * 64)]))
     out = _fresh_python(f"import pickle; import scripts.background; from pathlib import Path\n"
                         f"[d] = pickle.loads(Path({str(report)!r}).read_bytes()); assert d.rel.endswith('x.svg')\n"
                         + _loaded(("scripts.figure_pages", "scripts.figures", "matplotlib")))

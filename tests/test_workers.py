@@ -195,8 +195,8 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     drawing code, reads the figure data, finds what the cache lacks and draws it, alone on two cores
     (the build holds the other), with workers of its own on more: the same SVG bytes by the same
     paths as drawing here, every figure, cached by it, and no process left behind; started again, it
-    finds nothing to draw; on one core the drawing is made at result(), here. It reports each
-    drawing's cache file, not its bytes."""
+    finds nothing to draw; on one core the drawing is made at result(), here. It writes each drawing
+    into docs/ itself and reports its cache file and digest, not its bytes."""
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     from scripts import background, figure_pages
     from scripts import figures as F
@@ -210,6 +210,8 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     assert all(isinstance(d, background.Drawn) and d.cached.parent == drawing.cache_dir for d in reported)
     drawn = {d.rel: d.cached.read_bytes() for d in reported}
     assert len(drawn) == len(reported)
+    from scripts.cache import sha
+    assert all((paths.docs / d.rel).read_bytes() == drawn[d.rel] and d.digest == sha(drawn[d.rel]) for d in reported)
     # wide and narrow, each in Simplified and in the two Traditional standards
     assert len(drawn) == 3 * 2 * (len(datasets) + 1)
     assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
