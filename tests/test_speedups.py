@@ -483,3 +483,27 @@ def test_text_escapes_every_special_character_as_the_table_says(value):
     escape's own & and # are never escaped again)."""
     from scripts import html
     assert html.text(value) == "".join(html._SPECIAL.get(c, c) for c in html.visible(value))
+
+
+def test_a_serve_process_takes_what_outlives_its_builds_out_of_the_collector_s_way(tmp_path):
+    """`serve` builds in its own process, again and again: after its first build the dictionaries
+    and everything else alive then are frozen (gc.freeze), the garbage collected first, so a full
+    collection never walks them in the middle of a rebuild; once per process, not at every build."""
+    import subprocess
+    import sys
+    from scripts.paths import copy_project
+    project = copy_project(tmp_path / "p")
+    memory = sorted((project / "seeds").glob("*.en.yml"))[0]
+    code = ("import gc, sys; from pathlib import Path\n"
+            "from mkdocs.config import load_config; from mkdocs.commands.build import build\n"
+            "def serve_build():\n"
+            "    cfg = load_config('mkdocs.yml'); cfg.plugins.on_startup(command='serve', dirty=False); build(cfg)\n"
+            "before = gc.get_freeze_count(); serve_build(); first = gc.get_freeze_count()\n"
+            f"m = Path({str(memory)!r}); m.write_text(m.read_text(encoding='utf-8') + '\\n', encoding='utf-8')\n"
+            "serve_build(); print(before, first, gc.get_freeze_count(), len(gc.get_objects()))\n")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    r = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    before, first, second, tracked = map(int, r.stdout.split())
+    # (frozen objects the later build let go are freed as ever: the count only falls)
+    assert before == 0 and first > 100_000 and second <= first and tracked < first / 4

@@ -63,10 +63,23 @@ def on_config(config):
         else:
             from scripts.build import build
             _STATE["nav"] = build(paths, inp=inp).nav
+            _settle()
     except BuildError as exc:
         on_build_error(exc)
         _stop(exc)
     return config
+
+
+def _settle() -> None:
+    """Once per `serve` process, after its first build: what is alive then (the dictionaries, the
+    lexicon, MkDocs' own modules: hundreds of thousands of objects that live as long as the process)
+    is moved out of the cyclic collector's way, the garbage collected first. A full collection then
+    walks only what later builds make, instead of pausing a rebuild that happens to trigger one for
+    a sixth of a second (measured: 0.16 s of a 1.3 s rebuild)."""
+    import gc
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
 
 
 def on_pre_build(config):
