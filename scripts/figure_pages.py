@@ -363,14 +363,13 @@ class Prerender:
         return out
 
 
-def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_dir: Path | None = None) -> list[list[bytes]]:
+def _draw_apart(jobs: list, processes: int) -> list[list[bytes]]:
     """The drawing process of a one-off build (`plan_and_draw`): matplotlib loaded once, then every drawing made here when
     `processes` is under 2, else a first drawing of each kind made here (`_first_drawings`) and the
     rest by `processes` workers forked from here, each drawing a chart's wide and narrow drawings
     together (`_together`: the strings they share are shaped once). A process's first drawing costs
     three times the next (lazy imports, OpenCC's converters: `hant.warm_up`, the fonts opened, the
-    house's recurring strings shaped): made here, it is paid once and every worker inherits it.
-    With `sources` and `cache_dir`, the drawings are also cached here (`store_svgs`)."""
+    house's recurring strings shaped): made here, it is paid once and every worker inherits it."""
     figures.warm_up()
     hant.warm_up()
     if processes < 2:
@@ -383,16 +382,14 @@ def _draw_apart(jobs: list, processes: int, sources: list | None = None, cache_d
         for group, svgs in zip(groups, parts):
             done.update(zip(group, svgs))
         drawn = [done[i] for i in range(len(jobs))]
-    if sources is not None and cache_dir is not None:
-        store_svgs(drawn, sources, cache_dir)
     return drawn
 
 
 def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path | None = None) -> list:
     """The drawing process of a one-off build (scripts/background.py): read the figure data, find the
-    drawings the cache lacks, draw and cache them (`_draw_apart`, with `processes` workers) and, given
-    `docs`, write each output there too, from memory; each output's path, cache file and digest
-    (`background.Drawn`)."""
+    drawings the cache lacks, draw them (`_draw_apart`, with `processes` workers), write each output
+    into `docs` (when given), from memory, and then cache them; each output's path, cache file and
+    digest (`background.Drawn`)."""
     import gc
 
     from .background import Drawn
@@ -403,13 +400,16 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path | 
             if any(_cached(src, cache_dir) is None for src in sources)]
     if not todo:
         return []
-    drawn = _draw_apart([job for _, job, _ in todo], processes, [src for _, _, src in todo], cache_dir)
+    drawn = _draw_apart([job for _, job, _ in todo], processes)
     out = []
     for (rels, _, sources), svgs in zip(todo, drawn):
         for rel, src, svg in zip(rels, sources, svgs):
             if docs is not None:
                 write_if_changed(docs / rel, svg)
             out.append(Drawn(rel, cache_file(src, cache_dir), sha(svg)))
+    # cached only once in docs/: the page build writes into docs/ a drawing it finds in the cache
+    # (and clears a temporary file beside it), so it must never find one this process is writing
+    store_svgs(drawn, [src for _, _, src in todo], cache_dir)
     return out
 
 
