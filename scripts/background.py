@@ -5,16 +5,16 @@ The MkDocs process only starts them: each worker imports the code it runs itself
 they start, and they start as early as they can.
 
 - The drawing (`Drawing`), started first, at low priority and in a session of its own: it reads the
-  figure data, finds the drawings the figure cache lacks, draws them, caches them and writes them
-  into docs/ (figure_pages.plan_and_draw), and goes on while MkDocs renders. It reports each
+  figure data, finds the drawings the figure cache lacks, draws them, writes them into docs/ and
+  then caches them (figure_pages.plan_and_draw), and goes on while MkDocs renders. It reports each
   drawing's path, cache file and digest, not its bytes.
 - The page build (`BackgroundBuild.start_pages`), started once the caller has loaded what both it
   and the MkDocs process use (jieba's dictionary, scripts/segmenter.py): it writes docs/ without the
   drawings (build.build_pages) and exits without tearing down the dictionaries it loaded.
 
 `pages()` waits for the pages; `finish()` for the figures, and records the build; `cancel()` stops
-both. A worker's exception is raised here, and any exception here cancels
-both. (`mkdocs serve` builds in its own process, where unchanged articles stay cached.)
+both. A worker's exception is raised here, and any exception here cancels both. (`mkdocs serve`
+builds in its own process, where unchanged articles stay cached.)
 """
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ class Pages(NamedTuple):
 
 
 class Drawn(NamedTuple):
-    """One new drawing, as the drawing process reports it once it has written it into docs/ and the
-    cache: the SVG itself is read from the cache by whoever needs it (no megabytes through a pipe).
+    """One new drawing, as the drawing process reports it once it has written it into docs/ and then
+    the cache: the SVG itself is read from the cache by whoever needs it (no megabytes through a pipe).
     Defined here, with what the MkDocs process already loads, so reading the report loads none of
     the drawing code."""
     rel: str                # its output path, under docs/

@@ -11,8 +11,8 @@ load what they need meanwhile, `on_pre_build` compiles the theme's templates (or
 compiled ones from .cache/lib: scripts/templates_ahead.py, handed to MkDocs at `on_env`) and waits
 for the pages. The drawing process writes the figures into docs/ itself; the build is recorded at
 `on_env` if the drawing is done by then (else at `on_post_build`), and the figures go into the site
-at `on_post_build`. `serve` builds in-process, so unchanged
-articles stay cached between rebuilds.
+at `on_post_build`. `serve` builds in-process, so unchanged articles stay cached between rebuilds,
+and what outlives its builds is frozen out of the cyclic collector's way after the first (`_settle`).
 """
 from __future__ import annotations
 
