@@ -26,7 +26,7 @@ MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
 # The builds run as a user's do: Python keeps the bytecode of the code it runs (__pycache__), as pip
 # did for the libraries when it installed them. A machine that turns that off for every program
-# (PYTHONDONTWRITEBYTECODE, as some containers do) would make our build compile its own sixty-odd
+# (PYTHONDONTWRITEBYTECODE, as some containers do) would make our build compile its own 57
 # modules again in each of its three processes while the plain build, which has no code of its own,
 # compiles nothing; that case has a row of its own, without a target.
 ENV.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -385,11 +385,11 @@ def _draw_apart(jobs: list, processes: int) -> list[list[bytes]]:
     return drawn
 
 
-def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path | None = None) -> list:
+def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path) -> list:
     """The drawing process of a one-off build (scripts/background.py): read the figure data, find the
     drawings the cache lacks, draw them (`_draw_apart`, with `processes` workers), write each output
-    into `docs` (when given), from memory, and then cache them; each output's path, cache file and
-    digest (`background.Drawn`)."""
+    into `docs` from memory, and then cache them; each output's path, cache file and digest
+    (`background.Drawn`)."""
     import gc
 
     from .background import Drawn
@@ -404,8 +404,7 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path | 
     out = []
     for (rels, _, sources), svgs in zip(todo, drawn):
         for rel, src, svg in zip(rels, sources, svgs):
-            if docs is not None:
-                write_if_changed(docs / rel, svg)
+            write_if_changed(docs / rel, svg)
             out.append(Drawn(rel, cache_file(src, cache_dir), sha(svg)))
     # cached only once in docs/: the page build writes into docs/ a drawing it finds in the cache
     # (and clears a temporary file beside it), so it must never find one this process is writing

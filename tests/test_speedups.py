@@ -84,13 +84,14 @@ def test_a_preloaded_cutter_is_taken_once_and_learns_alone():
     assert second.cut("百模大战开始了", True)[0] != "百模大战"
 
 
-def _fresh_python(code: str) -> list[str]:
-    """What `code` prints, run in a new interpreter at the project's root (its own imports, its own
-    loads), split into words."""
+def _fresh_python(code: str, cwd: Path = ROOT, env: dict | None = None) -> list[str]:
+    """What `code` prints, run in a new interpreter at `cwd` (the project's root unless given; its
+    own imports, its own loads), split into words; its error output if it fails."""
     import subprocess
     import sys
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.split()
+    r = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout.split()
 
 
 def _loaded(modules: tuple[str, ...]) -> str:
@@ -489,8 +490,6 @@ def test_a_serve_process_takes_what_outlives_its_builds_out_of_the_collector_s_w
     """`serve` builds in its own process, again and again: after its first build the dictionaries
     and everything else alive then are frozen (gc.freeze), the garbage collected first, so a full
     collection never walks them in the middle of a rebuild; once per process, not at every build."""
-    import subprocess
-    import sys
     from scripts.paths import copy_project
     project = copy_project(tmp_path / "p")
     memory = sorted((project / "seeds").glob("*.en.yml"))[0]
@@ -501,9 +500,7 @@ def test_a_serve_process_takes_what_outlives_its_builds_out_of_the_collector_s_w
             "before = gc.get_freeze_count(); serve_build(); first = gc.get_freeze_count()\n"
             f"m = Path({str(memory)!r}); m.write_text(m.read_text(encoding='utf-8') + '\\n', encoding='utf-8')\n"
             "serve_build(); print(before, first, gc.get_freeze_count(), len(gc.get_objects()))\n")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    r = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr[-2000:]
-    before, first, second, tracked = map(int, r.stdout.split())
+    out = _fresh_python(code, cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    before, first, second, tracked = map(int, out)
     # (frozen objects the later build let go are freed as ever: the count only falls)
     assert before == 0 and first > 100_000 and second <= first and tracked < first / 4
