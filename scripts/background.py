@@ -7,7 +7,9 @@ they start, and they start as early as they can.
 - The drawing (`Drawing`), started first, at low priority and in a session of its own: it reads the
   figure data, finds the drawings the figure cache lacks, draws them, writes them into docs/ and
   then caches them (figure_pages.plan_and_draw), and goes on while MkDocs renders. It reports each
-  drawing's path, cache file and digest, not its bytes.
+  drawing's path and digest, not its bytes.
+  On two cores it forks a helper once the page build is done (`Drawing.core_free`): the two share
+  what is left to draw (`workers.Shared`) while MkDocs renders.
 - The page build (`BackgroundBuild.start_pages`), started once the caller has loaded what both it
   and the MkDocs process use (jieba's dictionary, scripts/segmenter.py): it writes docs/ without the
   drawings (build.build_pages) and exits without tearing down the dictionaries it loaded.
@@ -39,11 +41,10 @@ class Pages(NamedTuple):
 
 class Drawn(NamedTuple):
     """One new drawing, as the drawing process reports it once it has written it into docs/ and then
-    the cache: the SVG itself is read from the cache by whoever needs it (no megabytes through a pipe).
+    the cache: the SVG itself stays in docs/ (no megabytes through a pipe), where the site links it.
     Defined here, with what the MkDocs process already loads, so reading the report loads none of
     the drawing code."""
     rel: str                # its output path, under docs/
-    cached: Path            # its file in .cache/build/figures
     digest: str             # the digest of its bytes (cache.sha), for the build record
 
 
@@ -53,22 +54,35 @@ class Drawing:
     this process at `result()` where there is one core or no process can be started."""
 
     def __init__(self, paths: Paths):
-        self.paths, self.cache_dir, self.job = paths, Cache(paths).figures, None
+        self.paths, self.cache_dir, self.job, self.free = paths, Cache(paths).figures, None, None
         processes = os.cpu_count() or 1
         if processes >= 2:
+            # on two cores, a helper joins the drawing once the page build has freed the other
+            self.free = workers.Flag() if processes == 2 else None
             try:
                 self.job = workers.Worker(DRAWING, paths.data, self.cache_dir, processes - 1, paths.docs,
+                                          self.free.is_set if self.free else None,
                                           name="figure drawing", nice=10, session=True)
             except OSError:
                 self.job = None
+            if self.free is not None:
+                self.free.forked()
+
+    def core_free(self) -> None:
+        """Tell the drawing a core is free (the page build is done): on two cores, it forks a helper
+        that takes charts from its queue beside it."""
+        if self.free is not None:
+            self.free.set()
 
     def done(self) -> bool:
         """Whether `result()` would not wait."""
         return self.job is None or self.job.done()
 
     def result(self) -> list[Drawn]:
-        """The new drawings, in docs/ and cached already (`Drawn`: output path, cache file, digest)."""
+        """The new drawings, in docs/ and cached already (`Drawn`: output path, digest)."""
         job, self.job = self.job, None
+        if self.free is not None:
+            self.free.close()
         if job is not None:
             return job.result()
         return workers.resolve(DRAWING)(self.paths.data, self.cache_dir, 1, self.paths.docs)
@@ -76,6 +90,8 @@ class Drawing:
     def cancel(self) -> None:
         """Stop drawing (the process and its workers killed and reaped)."""
         job, self.job = self.job, None
+        if self.free is not None:
+            self.free.close()
         if job is not None:
             job.cancel()
 
@@ -106,6 +122,8 @@ class BackgroundBuild:
                 raise
             self.job = None
             self.output = Pages(nav, words, fingerprint)
+            if self.drawing is not None:
+                self.drawing.core_free()
         return self.output
 
     def figures_done(self) -> bool:
@@ -113,8 +131,8 @@ class BackgroundBuild:
         return self.drawing is None or self.drawing.done()
 
     def finish(self) -> dict[str, Path]:
-        """Wait for the figures (in docs/ once drawn) and record the build; the cache file of each
-        figure drawn, by output path."""
+        """Wait for the figures (in docs/ once drawn) and record the build; the file in docs/ of
+        each figure drawn, by output path."""
         output = self.pages()
         try:
             drawn = self.drawing.result() if self.drawing is not None else []
@@ -127,7 +145,7 @@ class BackgroundBuild:
         for d in drawn:
             self.digests[d.rel] = d.digest
         Cache(self.paths).save_manifest(output.fingerprint, self.digests)
-        return {d.rel: d.cached for d in sorted(drawn)}
+        return {d.rel: self.paths.docs / d.rel for d in sorted(drawn)}
 
     def cancel(self) -> None:
         """Stop both workers (killed and reaped); nothing more is written."""

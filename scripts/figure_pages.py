@@ -363,17 +363,25 @@ class Prerender:
         return out
 
 
-def _draw_apart(jobs: list, processes: int) -> list[list[bytes]]:
-    """The drawing process of a one-off build (`plan_and_draw`): matplotlib loaded once, then every drawing made here when
-    `processes` is under 2, else a first drawing of each kind made here (`_first_drawings`) and the
-    rest by `processes` workers forked from here, each drawing a chart's wide and narrow drawings
-    together (`_together`: the strings they share are shaped once). A process's first drawing costs
-    three times the next (lazy imports, OpenCC's converters: `hant.warm_up`, the fonts opened, the
-    house's recurring strings shaped): made here, it is paid once and every worker inherits it."""
+def _draw_apart(jobs: list, processes: int, join=None) -> list[list[bytes]]:
+    """The drawing process of a one-off build (`plan_and_draw`): matplotlib loaded once, then every
+    drawing made here when `processes` is under 2 (with one worker forked to help once `join()` says
+    a core is free: `workers.Shared`), else a first drawing of each kind made here
+    (`_first_drawings`) and the rest by `processes` workers forked from here. Work is shared out by
+    chart, its wide and narrow drawings together (`_together`: the strings they share are shaped
+    once). A process's first drawing costs three times the next (lazy imports, OpenCC's converters:
+    `hant.warm_up`, the fonts opened, the house's recurring strings shaped): made here, it is paid
+    once and every worker inherits it."""
     figures.warm_up()
     hant.warm_up()
-    if processes < 2:
+    if processes < 2 and join is None:
         drawn = [_draw(job) for job in jobs]
+    elif processes < 2:
+        groups = _together(jobs)
+        parts = workers.Shared(_draw_group, [[jobs[i] for i in g] for g in groups], join,
+                               name="figure drawing").result()
+        done = {i: svgs for group, svg_lists in zip(groups, parts) for i, svgs in zip(group, svg_lists)}
+        drawn = [done[i] for i in range(len(jobs))]
     else:
         done = {i: _draw(jobs[i]) for i in _first_drawings(jobs)}
         groups = _together(jobs, skip=set(done))
@@ -385,11 +393,11 @@ def _draw_apart(jobs: list, processes: int) -> list[list[bytes]]:
     return drawn
 
 
-def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path) -> list:
+def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path, join=None) -> list:
     """The drawing process of a one-off build (scripts/background.py): read the figure data, find the
-    drawings the cache lacks, draw them (`_draw_apart`, with `processes` workers), write each output
-    into `docs` from memory, and then cache them; each output's path, cache file and digest
-    (`background.Drawn`)."""
+    drawings the cache lacks, draw them (`_draw_apart`, with `processes` workers, or here with one
+    helper once `join()` is true), write each output into `docs` from memory, and then cache them;
+    each output's path and digest (`background.Drawn`)."""
     import gc
 
     from .background import Drawn
@@ -400,12 +408,12 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path) -
             if any(_cached(src, cache_dir) is None for src in sources)]
     if not todo:
         return []
-    drawn = _draw_apart([job for _, job, _ in todo], processes)
+    drawn = _draw_apart([job for _, job, _ in todo], processes, join)
     out = []
     for (rels, _, sources), svgs in zip(todo, drawn):
         for rel, src, svg in zip(rels, sources, svgs):
             write_if_changed(docs / rel, svg)
-            out.append(Drawn(rel, cache_file(src, cache_dir), sha(svg)))
+            out.append(Drawn(rel, sha(svg)))
     # cached only once in docs/: the page build writes into docs/ a drawing it finds in the cache
     # (and clears a temporary file beside it), so it must never find one this process is writing
     store_svgs(drawn, [src for _, _, src in todo], cache_dir)

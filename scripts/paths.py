@@ -65,6 +65,23 @@ def atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+def atomic_link(source: Path, path: Path) -> None:
+    """Make `path` the same file as `source` (a hard link put in place by a rename, as `atomic_write`
+    does), or a copy of it where the file system cannot link (another device, no hard links). For
+    build output that repeats a file the build wrote: no bytes are read or written again. Every
+    writer here replaces files by renaming, never in place, so the two names never see a change
+    meant for one of them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary(path)
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        atomic_write(path, Path(source).read_bytes())
+        return
+    tmp.replace(path)
+
+
 def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write atomically unless the file already holds these bytes; whether it wrote."""
     data = content.encode("utf-8") if isinstance(content, str) else content

@@ -12,6 +12,8 @@ message — their result, or their exception — and never outlive the process t
   child's traceback attached as the cause. `cancel()` kills the child and reaps it.
 - `parallel(fn, items, processes)` spreads `fn(item)` over several workers, each taking the next
   item as soon as it is free; `result()` lists the results in the order of `items`.
+- `Shared(fn, items, join)` does the same work in the calling process, and forks one worker to take
+  items beside it once `join()` says a core is free (a `Flag` another process raises, say).
 
 Lifetime. A worker ignores SIGINT (Ctrl-C is its parent's to handle; a terminal sends it to the
 whole process group) and takes SIGTERM's default (it dies). It dies with its parent: on Linux the
@@ -188,6 +190,87 @@ class Parallel:
 def parallel(fn, items, processes: int, name: str = "worker", nice: int = 0) -> Parallel:
     """Start `fn(item)` for every item on `processes` workers (see `Parallel`)."""
     return Parallel(fn, items, processes, name, nice)
+
+
+class Shared:
+    """`fn(item)` for every item, in this process, taking items from one queue (as `Parallel`'s
+    workers do); once `join()` returns true (asked before each item), one worker forked then takes
+    items from the same queue beside it, with everything this process has loaded. For work that can
+    use a core only once it is free: `join` says when."""
+
+    def __init__(self, fn, items, join, name: str = "worker", nice: int = 0):
+        self.fn, self.items, self.join, self.name, self.nice = fn, list(items), join, name, nice
+        if len(self.items) * _JOB > 65536:
+            raise ValueError(f"at most {65536 // _JOB} items per shared run")
+
+    def result(self) -> list:
+        """Every item's result, in order; a failure here or in the worker cancels the worker and is
+        raised here."""
+        out: list = [None] * len(self.items)
+        read_end, write_end = os.pipe()
+        try:
+            os.write(write_end, b"".join(i.to_bytes(_JOB, "little") for i in range(len(self.items))))
+        finally:
+            os.close(write_end)                # both see the end of the queue once it is empty
+        helper, taken = None, 0
+        try:
+            while True:
+                if helper is None and len(self.items) - taken > 1 and self.join():
+                    helper = Worker(_drain, self.fn, self.items, read_end, name=self.name, nice=self.nice)
+                job = os.read(read_end, _JOB)
+                if not job:
+                    break
+                i = int.from_bytes(job, "little")
+                taken += 1
+                out[i] = self.fn(self.items[i])
+            if helper is not None:
+                for i, value in helper.result():
+                    out[i] = value
+        except BaseException:
+            if helper is not None:
+                helper.cancel()
+            raise
+        finally:
+            os.close(read_end)
+        return out
+
+
+class Flag:
+    """A one-shot signal from this process to a worker it forks after making the flag: `set()` here,
+    `is_set()` there (it never waits). A pipe: the worker sees its read end become readable."""
+
+    def __init__(self):
+        self._read, self._write = os.pipe()
+        self._maker = os.getpid()
+
+    def set(self) -> None:
+        """Raise the flag (once; later calls, or a reader already gone, change nothing)."""
+        if self._write is not None:
+            try:
+                os.write(self._write, b"!")
+            except OSError:
+                pass
+            self.close()
+
+    def is_set(self) -> bool:
+        """Whether the flag has been raised (in the worker, whose first look closes the write end
+        it inherited)."""
+        if os.getpid() != self._maker:
+            self.close()
+        return self._read is not None and bool(select.select([self._read], [], [], 0)[0])
+
+    def forked(self) -> None:
+        """In the process that made the flag, once the worker that reads it is forked: its read end
+        is the worker's alone."""
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
+
+    def close(self) -> None:
+        """This process's write end closed (the flag can no longer be raised from here)."""
+        if self._write is not None:
+            os.close(self._write)
+            self._write = None
 
 
 def cancel_all() -> None:

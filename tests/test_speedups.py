@@ -3,8 +3,9 @@ as one blob per character (scripts/zhmodel.py), jieba's dictionary loaded once f
 process and its page-build worker (scripts/segmenter.py), the theme's templates compiled while the
 pages are built (scripts/templates_ahead.py), citeproc-py remembering which style elements
 call a variable (scripts/cite.py), Material's search parser counting open tags and tokenizing
-our kind of HTML in one regular expression (scripts/search_parser.py), and the page text escaped
-by one character class instead of a per-character table (scripts/html.py)."""
+our kind of HTML in one regular expression (scripts/search_parser.py), the page text escaped
+by one character class instead of a per-character table (scripts/html.py), and the site's figures
+linked to the drawings in docs/ (scripts/paths.py)."""
 from __future__ import annotations
 
 import html.parser
@@ -125,11 +126,49 @@ def test_the_drawing_report_is_read_without_the_drawing_code(tmp_path):
     import pickle
     from scripts.background import Drawn
     report = tmp_path / "report.pickle"
-    report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", tmp_path / "k.svg", "0" * 64)]))
+    report.write_bytes(pickle.dumps([Drawn("assets/figures/x.svg", "0" * 64)]))
     out = _fresh_python(f"import pickle; import scripts.background; from pathlib import Path\n"
                         f"[d] = pickle.loads(Path({str(report)!r}).read_bytes()); assert d.rel.endswith('x.svg')\n"
                         + _loaded(("scripts.figure_pages", "scripts.figures", "matplotlib")))
     assert out == []
+
+
+def test_a_linked_output_is_the_same_file_put_in_place_whole(tmp_path, monkeypatch):
+    """`paths.atomic_link`: the site's copy of a drawing is a hard link to it in docs/, put in place
+    by a rename over whatever stood there (no temporary left); where the file system cannot link,
+    the same bytes are copied."""
+    from scripts.paths import atomic_link, temporary
+    source = tmp_path / "docs" / "a.svg"
+    source.parent.mkdir()
+    source.write_bytes(b"<svg/>")
+    dest = tmp_path / "site" / "assets" / "a.svg"
+    atomic_link(source, dest)                              # folders made as needed
+    assert os.path.samefile(source, dest) and dest.read_bytes() == b"<svg/>"
+    dest.unlink()
+    dest.write_bytes(b"an older drawing")
+    temporary(dest).write_bytes(b"left by a killed build")
+    atomic_link(source, dest)
+    assert os.path.samefile(source, dest) and not temporary(dest).exists()
+    def no_links(src, dst):
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(os, "link", no_links)
+    other = tmp_path / "elsewhere" / "a.svg"
+    atomic_link(source, other)
+    assert other.read_bytes() == b"<svg/>" and not os.path.samefile(source, other)
+    assert not temporary(other).exists()
+
+
+def test_the_site_s_figures_are_the_drawings_in_docs(built_project):
+    """A one-off build links each figure the drawing process made into the site: the very file in
+    docs/ (`on_post_build`), not a second copy of its bytes."""
+    site = built_project / "site" / "assets" / "figures"
+    drawings = sorted(site.rglob("*.svg"))
+    assert len(drawings) >= 60
+    for svg in drawings:
+        assert svg.read_bytes() == (built_project / "docs" / svg.relative_to(built_project / "site")).read_bytes()
+    if not os.environ.get("BM_TEST_PROJECT"):              # a build of our own: the figures were drawn cold
+        assert all(os.path.samefile(svg, built_project / "docs" / svg.relative_to(built_project / "site"))
+                   for svg in drawings)
 
 
 def test_a_worker_forked_after_the_preload_has_its_own_copy():

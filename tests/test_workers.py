@@ -76,6 +76,56 @@ def test_a_result_comes_back():
     assert workers._LIVE == {} and children(os.getpid()) == set()
 
 
+def _with_pid(x):
+    time.sleep(0.02)
+    return _item(x), os.getpid()
+
+
+def test_shared_work_is_done_here_until_a_helper_may_join():
+    """`Shared`: every item's result in order; no worker while `join()` is false; once it is true,
+    one worker forked then takes items from the same queue, and none is left afterwards."""
+    items = list(range(30))
+    alone = workers.Shared(_with_pid, items, lambda: False).result()
+    assert [r for r, _ in alone] == [x * 2 for x in items] and {p for _, p in alone} == {os.getpid()}
+    asked = []
+    def join():                                  # true from the fourth item on
+        asked.append(1)
+        return len(asked) > 3
+    helped = workers.Shared(_with_pid, items, join).result()
+    assert [r for r, _ in helped] == [x * 2 for x in items]
+    pids = {p for _, p in helped}
+    assert os.getpid() in pids and len(pids) == 2        # this process and one helper
+    assert all(p == os.getpid() for _, p in helped[:3])  # the first three were taken before it joined
+    assert len(asked) == 4                               # not asked again once it has joined
+    assert workers._LIVE == {} and children(os.getpid()) == set()
+
+
+def test_shared_work_raises_a_failure_from_either_side_and_leaves_no_helper():
+    for items in (["boom"] + list(range(20)), list(range(20)) + ["boom"]):
+        with pytest.raises(ValueError, match="item boom"):
+            workers.Shared(_with_pid, items, lambda: True).result()
+        assert workers._LIVE == {} and children(os.getpid()) == set()
+
+
+def _wait_for(flag):
+    before = flag.is_set()
+    deadline = time.monotonic() + 20
+    while not flag.is_set() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return before, flag.is_set()
+
+
+def test_a_flag_raised_here_is_seen_by_the_worker_forked_after_it():
+    flag = workers.Flag()
+    w = workers.Worker(_wait_for, flag)
+    flag.forked()
+    time.sleep(0.2)
+    flag.set()
+    flag.set()                                   # once is enough; again changes nothing
+    assert w.result() == (False, True)
+    assert flag._read is None and flag._write is None     # this process holds no end of it now
+
+
 def test_a_build_error_comes_back_as_the_same_one_line_error():
     with pytest.raises(BuildError) as caught:
         workers.Worker(_fail_build).result()
@@ -189,14 +239,15 @@ def _project_data(tmp_path, monkeypatch):
     return paths
 
 
-@pytest.mark.parametrize("cores", [2, 4])
-def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch, cores):
+@pytest.mark.parametrize("cores, helped", [(2, False), (2, True), (4, False)])
+def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypatch, cores, helped):
     """`background.Drawing` (what `mkdocs build` starts first): a process of its own imports the
     drawing code, reads the figure data, finds what the cache lacks and draws it, alone on two cores
     (the build holds the other), with workers of its own on more: the same SVG bytes by the same
     paths as drawing here, every figure, cached by it, and no process left behind; started again, it
     finds nothing to draw; on one core the drawing is made at result(), here. It writes each drawing
-    into docs/ itself and reports its cache file and digest, not its bytes."""
+    into docs/ itself and reports its path and digest, not its bytes. On two cores, told that
+    the other core is free (`core_free`), it shares the rest with a helper: the same bytes."""
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     from scripts import background, figure_pages
     from scripts import figures as F
@@ -206,12 +257,15 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     datasets, events = figure_pages.load(paths.data)
     drawing = background.Drawing(paths)
     assert isinstance(drawing.job, workers.Worker) and drawing.job.source == "scripts/figure_pages.py"
+    assert (drawing.free is not None) == (cores == 2)     # on two cores, helped once a core is free
+    if helped:
+        drawing.core_free()
     reported = drawing.result()
-    assert all(isinstance(d, background.Drawn) and d.cached.parent == drawing.cache_dir for d in reported)
-    drawn = {d.rel: d.cached.read_bytes() for d in reported}
+    assert all(isinstance(d, background.Drawn) for d in reported)
+    drawn = {d.rel: (paths.docs / d.rel).read_bytes() for d in reported}
     assert len(drawn) == len(reported)
     from scripts.cache import sha
-    assert all((paths.docs / d.rel).read_bytes() == drawn[d.rel] and d.digest == sha(drawn[d.rel]) for d in reported)
+    assert all(d.digest == sha(drawn[d.rel]) for d in reported)
     # wide and narrow, each in Simplified and in the two Traditional standards
     assert len(drawn) == 3 * 2 * (len(datasets) + 1)
     assert drawn[f"assets/figures/{datasets[0].id}.svg"] == F.render_svg(datasets[0])
