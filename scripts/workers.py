@@ -148,13 +148,7 @@ class Parallel:
 
     def __init__(self, fn, items, processes: int, name: str = "worker", nice: int = 0):
         self.size = len(items)
-        if self.size * _JOB > 65536:
-            raise ValueError(f"at most {65536 // _JOB} items per parallel run")
-        read_end, write_end = os.pipe()
-        try:
-            os.write(write_end, b"".join(i.to_bytes(_JOB, "little") for i in range(self.size)))
-        finally:
-            os.close(write_end)                # the workers see the end of the queue once it is empty
+        read_end = _queue(self.size)
         self.workers: list[Worker] = []
         try:
             for _ in range(max(1, min(processes, self.size))):
@@ -200,18 +194,12 @@ class Shared:
 
     def __init__(self, fn, items, join, name: str = "worker", nice: int = 0):
         self.fn, self.items, self.join, self.name, self.nice = fn, list(items), join, name, nice
-        if len(self.items) * _JOB > 65536:
-            raise ValueError(f"at most {65536 // _JOB} items per shared run")
 
     def result(self) -> list:
         """Every item's result, in order; a failure here or in the worker cancels the worker and is
         raised here."""
         out: list = [None] * len(self.items)
-        read_end, write_end = os.pipe()
-        try:
-            os.write(write_end, b"".join(i.to_bytes(_JOB, "little") for i in range(len(self.items))))
-        finally:
-            os.close(write_end)                # both see the end of the queue once it is empty
+        read_end = _queue(len(self.items))
         helper, taken = None, 0
         try:
             while True:
@@ -355,6 +343,25 @@ def _send(fd: int, message: tuple) -> None:
             view = view[os.write(fd, view):]
     except OSError:                            # the parent is gone or no longer listening
         pass
+
+
+_MAX_ITEMS = 65536 // _JOB          # a queue's indices fit in a pipe's buffer: written before any read
+
+
+def _queue(size: int) -> int:
+    """The read end of a pipe holding the indices 0..size-1 (`_JOB` bytes each), its write end
+    closed: whoever reads it sees the end of the queue once it is empty."""
+    if size > _MAX_ITEMS:
+        raise ValueError(f"at most {_MAX_ITEMS} items per run")
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"".join(i.to_bytes(_JOB, "little") for i in range(size)))
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    return read_end
 
 
 def _drain(fn, items: list, queue: int) -> list:

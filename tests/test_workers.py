@@ -292,15 +292,20 @@ def test_the_drawing_process_draws_every_figure_as_in_process(tmp_path, monkeypa
     assert one.job is None and one.done() and one.result() == []
 
 
-def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch):
+@pytest.mark.parametrize("cores", [3, 2])
+def test_stopping_the_drawing_process_stops_its_workers(tmp_path, monkeypatch, cores):
+    """On three cores the drawing forks two workers; on two, told that a core is free, one helper:
+    cancelling the drawing stops them all at once."""
     from scripts import background
-    monkeypatch.setattr(os, "cpu_count", lambda: 3)          # the drawing process forks two workers
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
     drawing = background.Drawing(_project_data(tmp_path, monkeypatch))
+    if cores == 2:
+        drawing.core_free()
     deadline = time.monotonic() + 30          # matplotlib loaded, the first drawings made, workers forked
-    while len(children(os.getpid())) < 3 and time.monotonic() < deadline:
+    while len(children(os.getpid())) < cores and time.monotonic() < deadline:
         time.sleep(0.05)
     running = children(os.getpid())
-    assert len(running) >= 2                  # the drawing process and its workers
+    assert len(running) >= 2                  # the drawing process and its workers (or its helper)
     start = time.perf_counter()
     drawing.cancel()
     assert time.perf_counter() - start < 1
