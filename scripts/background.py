@@ -21,7 +21,6 @@ builds in its own process, where unchanged articles stay cached.)
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import NamedTuple
 
 from . import workers
@@ -130,9 +129,9 @@ class BackgroundBuild:
         """Whether `finish()` would not wait for the drawing."""
         return self.drawing is None or self.drawing.done()
 
-    def finish(self) -> dict[str, Path]:
-        """Wait for the figures (in docs/ once drawn) and record the build; the file in docs/ of
-        each figure drawn, by output path."""
+    def finish(self) -> list[str]:
+        """Wait for the figures (in docs/ once drawn) and record the build; the output path, under
+        docs/, of each figure drawn."""
         output = self.pages()
         try:
             drawn = self.drawing.result() if self.drawing is not None else []
@@ -141,11 +140,11 @@ class BackgroundBuild:
             raise
         self.drawing = None
         if self.digests is None:          # the worker found the build up to date
-            return {}
+            return []
         for d in drawn:
             self.digests[d.rel] = d.digest
         Cache(self.paths).save_manifest(output.fingerprint, self.digests)
-        return {d.rel: self.paths.docs / d.rel for d in sorted(drawn)}
+        return sorted(d.rel for d in drawn)
 
     def cancel(self) -> None:
         """Stop both workers (killed and reaped); nothing more is written."""

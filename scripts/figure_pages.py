@@ -375,22 +375,15 @@ def _draw_apart(jobs: list, processes: int, join=None) -> list[list[bytes]]:
     figures.warm_up()
     hant.warm_up()
     if processes < 2 and join is None:
-        drawn = [_draw(job) for job in jobs]
-    elif processes < 2:
-        groups = _together(jobs)
-        parts = workers.Shared(_draw_group, [[jobs[i] for i in g] for g in groups], join,
-                               name="figure drawing").result()
-        done = {i: svgs for group, svg_lists in zip(groups, parts) for i, svgs in zip(group, svg_lists)}
-        drawn = [done[i] for i in range(len(jobs))]
-    else:
-        done = {i: _draw(jobs[i]) for i in _first_drawings(jobs)}
-        groups = _together(jobs, skip=set(done))
-        parts = workers.parallel(_draw_group, [[jobs[i] for i in g] for g in groups], processes,
-                                 name="figure drawing").result()
-        for group, svgs in zip(groups, parts):
-            done.update(zip(group, svgs))
-        drawn = [done[i] for i in range(len(jobs))]
-    return drawn
+        return [_draw(job) for job in jobs]
+    done = {} if processes < 2 else {i: _draw(jobs[i]) for i in _first_drawings(jobs)}
+    groups = _together(jobs, skip=set(done))
+    shares = [[jobs[i] for i in g] for g in groups]
+    run = (workers.Shared(_draw_group, shares, join, name="figure drawing") if processes < 2
+           else workers.parallel(_draw_group, shares, processes, name="figure drawing"))
+    for group, svgs in zip(groups, run.result()):
+        done.update(zip(group, svgs))
+    return [done[i] for i in range(len(jobs))]
 
 
 def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path, join=None) -> list:

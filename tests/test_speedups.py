@@ -166,7 +166,7 @@ def test_the_site_s_figures_are_the_drawings_in_docs(built_project):
     assert len(drawings) >= 60
     for svg in drawings:
         assert svg.read_bytes() == (built_project / "docs" / svg.relative_to(built_project / "site")).read_bytes()
-    probe = built_project / "site" / ".link-probe"
+    probe = built_project / ".link-probe"            # beside site/, on its file system
     probe.write_bytes(b"")
     try:
         os.link(probe, probe.with_name(".link-probe-2"))

@@ -30,7 +30,7 @@ from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_link  # noqa: E402
 
-_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": {}}
+_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": []}
 
 
 def on_startup(command, **kwargs):
@@ -117,9 +117,10 @@ def on_post_build(config, **kwargs):
     in docs/ (`atomic_link`: no bytes read or written; 126 links take a millisecond where reading
     and writing them took a tenth of a second on the build's last stretch)."""
     _finish()
-    drawn, _STATE["drawn"] = _STATE["drawn"], {}
-    for rel, source in drawn.items():
-        atomic_link(source, Path(config["site_dir"]) / rel)
+    drawn, _STATE["drawn"] = _STATE["drawn"], []
+    docs = Paths(ROOT).docs                  # where the drawing process wrote them
+    for rel in drawn:
+        atomic_link(docs / rel, Path(config["site_dir"]) / rel)
 
 
 def _finish() -> None:
@@ -135,7 +136,7 @@ def _finish() -> None:
 
 def on_build_error(error, **kwargs):
     """Stop the background build: nobody will use it."""
-    _STATE["drawn"] = {}
+    _STATE["drawn"] = []
     job, _STATE["job"] = _STATE["job"], None
     if job is not None:
         job.cancel()
