@@ -9,7 +9,8 @@
   one article.
 - Figures: drawn SVGs by the digest of their data and drawing code, in .cache/build/figures.
 - Library indexes: one-off tables built from installed libraries (CC-CEDICT as SQLite, jieba's
-  character frequencies) in .cache/lib, kept when the build cache is cleared.
+  character frequencies, pypinyin's answers: scripts/pinyin.py) in .cache/lib, kept when the build
+  cache is cleared.
 The cache lives in .cache/ (git-ignored); deleting it only makes the next build slower.
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from . import chrome, metadata, readers
+from . import chrome, metadata, pinyin, readers
 from .chrome import Verdict
 from .metadata import Evidence
 from .readers import Candidate, Document
@@ -53,21 +53,13 @@ def load_rules(path: Path) -> tuple[ChromeRule, ...]:
 _PINYIN = re.compile(f"([{HAN}])\\(([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{{1,7}})\\)")
 
 
-@lru_cache(maxsize=65536)
-def _readings(ch: str) -> frozenset:
-    from pypinyin import Style, pinyin
-    marked = {r for group in pinyin(ch, style=Style.TONE, heteronym=True) for r in group}
-    plain = {r for group in pinyin(ch, style=Style.NORMAL, heteronym=True) for r in group}
-    return frozenset(marked | plain)
-
-
 def strip_glued_pinyin(text: str) -> str:
     """Remove pinyin that a converter glued after a character, when it is a reading of it.
 
     戰(zhàn)爭 -> 戰爭, 經(jīng)歷 -> 經歷; 局(DPA) and 模型(llm) are left alone.
     """
     def repl(m: re.Match) -> str:
-        return m.group(1) if m.group(2).lower() in _readings(m.group(1)) else m.group(0)
+        return m.group(1) if m.group(2).lower() in pinyin.readings(m.group(1)) else m.group(0)
     return _PINYIN.sub(repl, text)
 
 

@@ -82,6 +82,26 @@ def atomic_link(source: Path, path: Path) -> None:
     tmp.replace(path)
 
 
+def atomic_sqlite(path: Path, fill) -> None:
+    """Make an SQLite file as `atomic_write` makes a file: `fill(db)` writes the tables in one
+    transaction into a temporary file of this process's own (two processes may make the same library
+    index at once), which is then renamed into place; a failure leaves nothing behind."""
+    import sqlite3
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        db = sqlite3.connect(tmp)
+        try:
+            with db:
+                fill(db)
+        finally:
+            db.close()
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write atomically unless the file already holds these bytes; whether it wrote."""
     data = content.encode("utf-8") if isinstance(content, str) else content

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import marshal
 import math
-import os
 import re
 import sqlite3
 from functools import lru_cache
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .chinese import char_to_simplified
+from .paths import atomic_sqlite
 
 CACHE_DIR = Cache().lib   # library indexes, not build output
 MAX_WORD = 8            # longest dictionary word tried (longer ones are rare set phrases)
@@ -73,23 +73,16 @@ def _build(source: Path, path: Path) -> None:
     for w, f in sorted(words.items()):
         if len(w) <= MAX_WORD:
             by_first.setdefault(w[0], {})[w] = math.log(f / total) if f > 0 else math.log(0.5 / total)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        tmp.unlink(missing_ok=True)
-        db = sqlite3.connect(tmp)
-        with db:
-            # one row per character: its own log-probability and every word it starts, as one blob
-            db.execute("CREATE TABLE chars (c TEXT PRIMARY KEY, lp REAL NOT NULL, words BLOB NOT NULL) WITHOUT ROWID")
-            db.executemany("INSERT INTO chars VALUES (?, ?, ?)",
-                           ((c, math.log((f + 0.5) / ctotal), marshal.dumps(by_first.get(c, {})))
-                            for c, f in sorted(chars.items())))
-            db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v REAL)")
-            db.execute("INSERT INTO meta VALUES ('unknown_char', ?)", (math.log(0.5 / ctotal),))
-        db.close()
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    def fill(db) -> None:
+        # one row per character: its own log-probability and every word it starts, as one blob
+        db.execute("CREATE TABLE chars (c TEXT PRIMARY KEY, lp REAL NOT NULL, words BLOB NOT NULL) WITHOUT ROWID")
+        db.executemany("INSERT INTO chars VALUES (?, ?, ?)",
+                       ((c, math.log((f + 0.5) / ctotal), marshal.dumps(by_first.get(c, {})))
+                        for c, f in sorted(chars.items())))
+        db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v REAL)")
+        db.execute("INSERT INTO meta VALUES ('unknown_char', ?)", (math.log(0.5 / ctotal),))
+    atomic_sqlite(path, fill)
 
 
 class _Table:

@@ -83,11 +83,11 @@ class Term:
 
 
 def generated_pinyin(text: str) -> str:
-    """Tone-marked pinyin for the Chinese in text (pypinyin); empty when there is none."""
-    from pypinyin import Style, lazy_pinyin
+    """Tone-marked pinyin for the Chinese in text (pypinyin's, scripts/pinyin.py); empty when there is none."""
+    from .. import pinyin
     if not HAN_RE.search(text):
         return ""
-    return " ".join(p for p in lazy_pinyin(text, style=Style.TONE, errors="ignore") if p.strip())
+    return " ".join(p for group in pinyin.tone(text) for p in group if p.strip())
 
 
 def load_terms(path: Path, kind: str) -> list[Term]:

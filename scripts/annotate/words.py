@@ -15,6 +15,7 @@ from itertools import accumulate, chain
 from pathlib import Path
 
 from ..cache import Cache
+from ..paths import atomic_sqlite
 from ..chinese import HAN, HAN_RE, HANT_STANDARDS, to_hant, to_simplified, to_traditional
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
@@ -71,9 +72,9 @@ _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 
 @lru_cache(maxsize=65536)
 def pinyin_of(word: str) -> str:
-    """Pinyin with tone marks, one syllable per character, space-separated."""
-    from pypinyin import Style, pinyin
-    return " ".join(p[0] for p in pinyin(word, style=Style.TONE, errors="ignore"))
+    """Pinyin with tone marks, one syllable per character, space-separated (pypinyin's, scripts/pinyin.py)."""
+    from .. import pinyin
+    return " ".join(p[0] for p in pinyin.tone(word))
 
 
 @lru_cache(maxsize=4096)
@@ -135,15 +136,12 @@ def cedict():
     path = CACHE_DIR / f"cedict-v4-{stat.st_size}-{int(stat.st_mtime)}.sqlite"
     if not path.exists():
         table = _cedict_table()
-        tmp = path.with_name(f".{path.name}.tmp")
+
+        def fill(db) -> None:
+            db.execute("CREATE TABLE entries (word TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID")
+            db.executemany("INSERT INTO entries VALUES (?, ?)", ((k, marshal.dumps(v)) for k, v in sorted(table.items())))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.unlink(missing_ok=True)
-            with sqlite3.connect(tmp) as db:
-                db.execute("CREATE TABLE entries (word TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID")
-                db.executemany("INSERT INTO entries VALUES (?, ?)", ((k, marshal.dumps(v)) for k, v in sorted(table.items())))
-            db.close()
-            tmp.replace(path)
+            atomic_sqlite(path, fill)
         except (OSError, sqlite3.Error):
             return table              # a read-only checkout still builds, from memory
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)

@@ -170,16 +170,11 @@ def signals_in(text: str) -> tuple[str, ...]:
     return tuple(name for name, rx in _CATEGORY_RE.items() if rx.search(text))
 
 
-def _readings_of(ch: str) -> frozenset[str]:
-    from pypinyin import Style, pinyin
-    return frozenset(r for style in (Style.TONE, Style.NORMAL)
-                     for group in pinyin(ch, style=style, heteronym=True) for r in group)
-
-
 @lru_cache(maxsize=65536)
 def reads_as(ch: str, syllable: str) -> bool:
     """Is syllable (tone marks or none) a reading of ch?  reads_as('側', 'cè') -> True"""
-    return bool(ch) and syllable.replace("v", "ü") in _readings_of(ch)
+    from .. import pinyin
+    return bool(ch) and syllable.replace("v", "ü") in pinyin.readings(ch)
 
 
 def _hex(pairs) -> str:
