@@ -80,8 +80,11 @@ def digest(directory: Path = DIR) -> str:
 def use_project_cache() -> None:
     """matplotlib keeps its configuration and font list in the project's .cache/, never in HOME
     (which may be empty, read-only, or hold a matplotlibrc that would change the figures). Call it
-    before the first `import matplotlib`; a MPLCONFIGDIR set by the user is kept."""
+    before the first `import matplotlib`; a MPLCONFIGDIR set by the user is kept.
+    numpy, which matplotlib imports, gets one BLAS thread: its default, one per core, spins waiting
+    for work the drawings never give it (a tenth of a CPU second taken from the build beside it)."""
     os.environ.setdefault("MPLCONFIGDIR", str(ROOT / ".cache" / "matplotlib"))
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @functools.cache
