@@ -18,7 +18,7 @@ from .cache import Cache, sha
 from .errors import BuildError
 from .annotate.words import names_pattern
 from .figures import hant
-from .paths import atomic_write, write_if_changed
+from .paths import atomic_link, atomic_write, write_if_changed
 
 _CODE_HASH = hashlib.sha256((figures.code_digest() + fonts.digest()).encode()).hexdigest()[:16]
 
@@ -49,14 +49,6 @@ def cached_svg(key_source: bytes, draw, cache_dir: Path) -> bytes:
         atomic_write(path, data)
     memory[key] = data
     return data
-
-
-def store_svgs(drawn: list[list[bytes]], sources: list[list[bytes]], cache_dir: Path) -> None:
-    """Put drawings in .cache/build/figures as `cached_svg` would: each job's SVGs (`drawn`) under
-    the keys of their cache sources (`sources`, in the same order)."""
-    for svgs, srcs in zip(drawn, sources):
-        for svg, src in zip(svgs, srcs):
-            atomic_write(cache_file(src, cache_dir), svg)
 
 
 def cache_file(source: bytes, cache_dir: Path) -> Path:
@@ -408,8 +400,12 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path, j
             write_if_changed(docs / rel, svg)
             out.append(Drawn(rel, sha(svg)))
     # cached only once in docs/: the page build writes into docs/ a drawing it finds in the cache
-    # (and clears a temporary file beside it), so it must never find one this process is writing
-    store_svgs(drawn, [src for _, _, src in todo], cache_dir)
+    # (and clears a temporary file beside it), so it must never find one this process is writing.
+    # The cache's file is docs/'s, linked (`atomic_link`: no bytes written twice, no second file
+    # made; every writer replaces files by renaming, so neither name sees a change to the other).
+    for rels, _, sources in todo:
+        for rel, src in zip(rels, sources):
+            atomic_link(docs / rel, cache_file(src, cache_dir))
     return out
 
 

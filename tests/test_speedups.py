@@ -160,7 +160,8 @@ def test_a_linked_output_is_the_same_file_put_in_place_whole(tmp_path, monkeypat
 
 def test_the_site_s_figures_are_the_drawings_in_docs(built_project):
     """A one-off build links each figure the drawing process made into the site: the very file in
-    docs/ (`on_post_build`), not a second copy of its bytes."""
+    docs/ (`on_post_build`), not a second copy of its bytes; and the figure cache's file of each
+    drawing is that file too (`plan_and_draw`: no second file made)."""
     site = built_project / "site" / "assets" / "figures"
     drawings = sorted(site.rglob("*.svg"))
     assert len(drawings) >= 60
@@ -179,6 +180,18 @@ def test_the_site_s_figures_are_the_drawings_in_docs(built_project):
     if links and not os.environ.get("BM_TEST_PROJECT"):   # a build of our own: the figures were drawn cold
         assert all(os.path.samefile(svg, built_project / "docs" / svg.relative_to(built_project / "site"))
                    for svg in drawings)
+        cached = sorted((built_project / ".cache" / "build" / "figures").glob("*.svg"))
+        docs = {os.stat(svg).st_ino for svg in drawings}
+        assert len(cached) == len(drawings) and {os.stat(c).st_ino for c in cached} == docs
+
+
+def test_the_drawing_process_runs_no_blas_threads():
+    """matplotlib imports numpy, whose BLAS would start a thread per core spinning for work no
+    drawing gives it (`fonts.use_project_cache`): a process that has loaded matplotlib has one thread."""
+    code = ("import os, sys, time; sys.path.insert(0, '.'); os.environ.pop('OPENBLAS_NUM_THREADS', None)\n"
+            "from scripts.figures import style; style.load_matplotlib(); import numpy; numpy.ones((64, 64)) @ numpy.ones((64, 64))\n"
+            "time.sleep(0.2); print(len(os.listdir('/proc/self/task')), os.environ['OPENBLAS_NUM_THREADS'])")
+    assert _fresh_python(code) == ["1", "1"]
 
 
 def test_a_worker_forked_after_the_preload_has_its_own_copy():
