@@ -36,6 +36,7 @@ class Pages(NamedTuple):
     nav: list
     words: list
     fingerprint: str
+    drawing: tuple = ()     # the figures the drawing process makes (paths under docs/), not in docs/ yet or just written
 
 
 class Drawn(NamedTuple):
@@ -115,12 +116,12 @@ class BackgroundBuild:
         """Wait for the pages (written to docs/ by the worker); the navigation and search words."""
         if self.output is None:
             try:
-                nav, words, fingerprint, self.digests = self.job.result()
+                nav, words, fingerprint, self.digests, drawing = self.job.result()
             except BaseException:
                 self.cancel()
                 raise
             self.job = None
-            self.output = Pages(nav, words, fingerprint)
+            self.output = Pages(nav, words, fingerprint, drawing)
             if self.drawing is not None:
                 self.drawing.core_free()
         return self.output

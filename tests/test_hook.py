@@ -179,3 +179,26 @@ def test_the_search_patch_stops_the_build_if_material_has_changed(monkeypatch):
     monkeypatch.delattr(search.SearchIndex, "_segment_chinese")
     with pytest.raises(PluginError, match=r"written for mkdocs-material 9\.8\.1\).*_segment_chinese"):
         search_segmenter.material_search()
+
+
+def test_figures_the_drawing_makes_are_left_to_the_link_after_the_build(tmp_path, monkeypatch):
+    """A one-off build: drawings the drawing process wrote into docs/ before MkDocs collected it are
+    not copied by MkDocs (`on_files`); `on_post_build` links them. Other files stay."""
+    from mkdocs.structure.files import File, Files
+
+    from scripts.background import Pages
+    from scripts.hooks import pipeline
+
+    class Job:
+        def pages(self):
+            return Pages([], [], "", ("assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/gone.svg"))
+
+    docs = tmp_path / "docs"
+    names = ["assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/b.svg", "index.md"]
+    files = Files([File(n, str(docs), str(tmp_path / "site"), use_directory_urls=True) for n in names])
+    monkeypatch.setitem(pipeline._STATE, "job", Job())
+    kept = pipeline.on_files(files, config=None)
+    assert sorted(f.src_uri for f in kept) == ["assets/figures/b.svg", "index.md"]
+    monkeypatch.setitem(pipeline._STATE, "job", None)          # serve, or nothing to build: all stay
+    files = Files([File(n, str(docs), str(tmp_path / "site"), use_directory_urls=True) for n in names])
+    assert len(pipeline.on_files(files, config=None)) == 4

@@ -99,6 +99,18 @@ def on_pre_build(config):
     config["nav"] = html.nav(_STATE["nav"])       # titles from our data, escaped once for the theme
 
 
+def on_files(files, config):
+    """The figures the drawing process makes are left to `on_post_build`, which links them into the
+    site: where the drawing ended before the pages did, MkDocs would otherwise copy them (7 MB, a file
+    made for each) just before they are linked over."""
+    job = _STATE["job"]
+    for rel in job.pages().drawing if job is not None else ():
+        found = files.get_file_from_path(rel)
+        if found is not None:
+            files.remove(found)
+    return files
+
+
 def on_env(env, config, files):
     """MkDocs' own environment loads the templates compiled while the pages were built; the build
     is recorded now if the drawing is done."""
