@@ -36,6 +36,7 @@ class Pages(NamedTuple):
     nav: list
     words: list
     fingerprint: str
+    static: tuple = ()      # the files it wrote into docs/ that are not pages (data, feed, figures found cached)
     drawing: tuple = ()     # the figures the drawing process makes (paths under docs/), not in docs/ yet or just written
 
 
@@ -116,12 +117,12 @@ class BackgroundBuild:
         """Wait for the pages (written to docs/ by the worker); the navigation and search words."""
         if self.output is None:
             try:
-                nav, words, fingerprint, self.digests, drawing = self.job.result()
+                nav, words, fingerprint, self.digests, static, drawing = self.job.result()
             except BaseException:
                 self.cancel()
                 raise
             self.job = None
-            self.output = Pages(nav, words, fingerprint, drawing)
+            self.output = Pages(nav, words, fingerprint, static, drawing)
             if self.drawing is not None:
                 self.drawing.core_free()
         return self.output

@@ -265,12 +265,12 @@ def build(paths: Paths | None = None, draw: bool = True, inp=None) -> Output:
 
 def build_pages(paths: Paths, inp=None) -> tuple:
     """The page-build worker of a one-off build (scripts/background.py): build docs/ without
-    drawing; the navigation, the search words, the inputs' fingerprint, every page file's digest and
-    the figures left to the drawing process (their paths under docs/)."""
+    drawing; the navigation, the search words, the inputs' fingerprint, every page file's digest, the
+    files written that are not pages and the figures left to the drawing process (paths under docs/)."""
     import gc
 
     from .workers import BATCH_GC
     gc.set_threshold(*BATCH_GC)
     output = build(paths, draw=False, inp=inp)
     return (output.nav, output.words, output.fingerprint, None if output.cached else written_digests(output, paths),
-            tuple(output.undrawn))
+            tuple(rel for rel in sorted(output.files) if not rel.endswith(".md")), tuple(output.undrawn))

@@ -181,9 +181,10 @@ def test_the_search_patch_stops_the_build_if_material_has_changed(monkeypatch):
         search_segmenter.material_search()
 
 
-def test_figures_the_drawing_makes_are_left_to_the_link_after_the_build(tmp_path, monkeypatch):
-    """A one-off build: drawings the drawing process wrote into docs/ before MkDocs collected it are
-    not copied by MkDocs (`on_files`); `on_post_build` links them. Other files stay."""
+def test_files_the_workers_write_are_left_to_the_link_after_the_build(tmp_path, monkeypatch):
+    """A one-off build: the page build's files that are not pages, and drawings the drawing process
+    wrote into docs/ before MkDocs collected it, are not copied by MkDocs (`on_files`);
+    `on_post_build` links them. Other files stay."""
     from mkdocs.structure.files import File, Files
 
     from scripts.background import Pages
@@ -191,14 +192,17 @@ def test_figures_the_drawing_makes_are_left_to_the_link_after_the_build(tmp_path
 
     class Job:
         def pages(self):
-            return Pages([], [], "", ("assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/gone.svg"))
+            return Pages([], [], "", ("data/a.json",),
+                         ("assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/gone.svg"))
 
     docs = tmp_path / "docs"
-    names = ["assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/b.svg", "index.md"]
+    names = ["assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/b.svg", "index.md", "data/a.json"]
     files = Files([File(n, str(docs), str(tmp_path / "site"), use_directory_urls=True) for n in names])
     monkeypatch.setitem(pipeline._STATE, "job", Job())
+    monkeypatch.setitem(pipeline._STATE, "static", ())
     kept = pipeline.on_files(files, config=None)
     assert sorted(f.src_uri for f in kept) == ["assets/figures/b.svg", "index.md"]
+    assert pipeline._STATE["static"] == ("data/a.json",)          # linked by on_post_build
     monkeypatch.setitem(pipeline._STATE, "job", None)          # serve, or nothing to build: all stay
     files = Files([File(n, str(docs), str(tmp_path / "site"), use_directory_urls=True) for n in names])
-    assert len(pipeline.on_files(files, config=None)) == 4
+    assert len(pipeline.on_files(files, config=None)) == 5

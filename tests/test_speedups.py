@@ -180,6 +180,9 @@ def test_the_site_s_figures_are_the_drawings_in_docs(built_project):
     if links and not os.environ.get("BM_TEST_PROJECT"):   # a build of our own: the figures were drawn cold
         assert all(os.path.samefile(svg, built_project / "docs" / svg.relative_to(built_project / "site"))
                    for svg in drawings)
+        data = sorted((built_project / "site" / "data").rglob("*.*")) + [built_project / "site" / "feed.xml"]
+        assert len(data) > 40 and all(os.path.samefile(f, built_project / "docs" / f.relative_to(built_project / "site"))
+                                      for f in data)          # the page build's other files: linked, not copied
         cached = sorted((built_project / ".cache" / "build" / "figures").glob("*.svg"))
         docs = {os.stat(svg).st_ino for svg in drawings}
         assert len(cached) == len(drawings) and {os.stat(c).st_ino for c in cached} == docs

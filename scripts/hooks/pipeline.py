@@ -30,7 +30,7 @@ from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_link  # noqa: E402
 
-_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": []}
+_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": [], "static": ()}
 
 
 def on_startup(command, **kwargs):
@@ -100,14 +100,19 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
-    """The figures the drawing process makes are left to `on_post_build`, which links them into the
-    site: where the drawing ended before the pages did, MkDocs would otherwise copy them (7 MB, a file
-    made for each) just before they are linked over."""
+    """What the workers wrote into docs/ that is not a page (data files, the feed, figures) is left to
+    `on_post_build`, which links it into the site instead of MkDocs copying it: no bytes read or
+    written again, no second file made (where the drawing ended before the pages did, MkDocs would
+    otherwise copy its 126 drawings, 7 MB, just before they are linked over)."""
     job = _STATE["job"]
-    for rel in job.pages().drawing if job is not None else ():
-        found = files.get_file_from_path(rel)
-        if found is not None:
-            files.remove(found)
+    if job is not None:
+        pages, taken = job.pages(), []
+        for rel in pages.static + pages.drawing:
+            found = files.get_file_from_path(rel)
+            if found is not None:
+                files.remove(found)
+                taken.append(rel)
+        _STATE["static"] = tuple(rel for rel in taken if rel in pages.static)   # what MkDocs would have copied
     return files
 
 
@@ -124,14 +129,15 @@ def on_env(env, config, files):
 
 @event_priority(110)        # before the search hook fills its index (waiting for its worker)
 def on_post_build(config, **kwargs):
-    """The figures drawn into the site, since MkDocs collected docs/ before they existed (the
-    drawing awaited and the build recorded first, if not done at on_env): each linked to its file
-    in docs/ (`atomic_link`: no bytes read or written; 126 links take a millisecond where reading
-    and writing them took a tenth of a second on the build's last stretch)."""
+    """The workers' files that are not pages put into the site (`on_files` kept them from MkDocs),
+    the figures once drawn (the drawing awaited and the build recorded first, if not done at
+    on_env): each linked to its file in docs/ (`atomic_link`: no bytes read or written; 126 links
+    take a millisecond where reading and writing them took a tenth of a second on the build's last
+    stretch)."""
     _finish()
-    drawn, _STATE["drawn"] = _STATE["drawn"], []
-    docs = Paths(ROOT).docs                  # where the drawing process wrote them
-    for rel in drawn:
+    static, drawn, _STATE["static"], _STATE["drawn"] = _STATE["static"], _STATE["drawn"], (), []
+    docs = Paths(ROOT).docs                  # where the workers wrote them
+    for rel in (*static, *drawn):
         atomic_link(docs / rel, Path(config["site_dir"]) / rel)
 
 
