@@ -10,8 +10,9 @@ and the search segmenter (scripts/segmenter.py) and starts the page build; the h
 load what they need meanwhile, `on_pre_build` compiles the theme's templates (or reads Material's
 compiled ones from .cache/lib: scripts/templates_ahead.py, handed to MkDocs at `on_env`) and waits
 for the pages. The drawing process writes the figures into docs/ itself; the build is recorded at
-`on_env` if the drawing is done by then (else at `on_post_build`), and the figures go into the site
-at `on_post_build`. `serve` builds in-process, so unchanged articles stay cached between rebuilds,
+`on_env` if the drawing is done by then (else at `on_post_build`), and the figures and the page
+build's other files that are not pages (data, feed) go into the site at `on_post_build` as links to
+their files in docs/, not copies (`on_files` keeps them from MkDocs). `serve` builds in-process, so unchanged articles stay cached between rebuilds,
 and what outlives its builds is frozen out of the cyclic collector's way after the first (`_settle`).
 """
 from __future__ import annotations
