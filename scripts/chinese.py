@@ -46,11 +46,38 @@ def to_hant(text: str, standard: str, words: bool = True) -> str:
     return _converter(config).convert(text) if text else text
 
 
-@lru_cache(maxsize=65536)
+_CHAR_SIMPLE: dict[str, str] = {}      # char_to_simplified's answers (bounded: cleared when full)
+
+
 def char_to_simplified(ch: str) -> str:
     """One character's Simplified form, or the character itself when OpenCC gives more than one."""
-    out = to_simplified(ch)
-    return out if len(out) == 1 else ch
+    got = _CHAR_SIMPLE.get(ch)
+    if got is None:
+        warm_simplified(ch)
+        got = _CHAR_SIMPLE[ch]
+    return got
+
+
+def warm_simplified(chars) -> None:
+    """`char_to_simplified` of many characters in one OpenCC call, kept for later: one per line, as
+    no OpenCC phrase holds a line break, each converts as it would alone (and a call costs more than
+    the characters it converts).
+
+    >>> warm_simplified("們國a"); [char_to_simplified(c) for c in "們國a"]
+    ['们', '国', 'a']
+    """
+    todo = [c for c in dict.fromkeys(chars) if c not in _CHAR_SIMPLE]
+    if not todo:
+        return
+    if len(_CHAR_SIMPLE) + len(todo) > 65536:
+        _CHAR_SIMPLE.clear()
+    lines = [c for c in todo if c != "\n"]
+    out = to_simplified("\n".join(lines)).split("\n") if lines else []
+    if len(out) != len(lines):                      # never seen: then one call each
+        out = [to_simplified(c) for c in lines]
+    _CHAR_SIMPLE.update((c, s if len(s) == 1 else c) for c, s in zip(lines, out))
+    if "\n" in todo:
+        _CHAR_SIMPLE["\n"] = "\n"
 
 
 def has_han(text: str) -> bool:

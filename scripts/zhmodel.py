@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .cache import Cache
-from .chinese import char_to_simplified
+from .chinese import char_to_simplified, warm_simplified
 from .paths import atomic_sqlite
 
 CACHE_DIR = Cache().lib   # library indexes, not build output
@@ -297,6 +297,7 @@ def shortlist(options: dict, left: str, right: str, n: int, local: Local = NO_LO
     [2, 1]
     """
     l, r, memo = left[-1:], right[:1], _affinity
+    warm_simplified((*options.values(), l, r))      # their Simplified forms in one call, not one each
     return sorted(options, key=lambda k: (-memo(l, options[k], r, local), k))[:n]
 
 

@@ -569,3 +569,16 @@ def test_a_serve_process_takes_what_outlives_its_builds_out_of_the_collector_s_w
     before, first, second, tracked = map(int, out)
     # (frozen objects the later build let go are freed as ever: the count only falls)
     assert before == 0 and first > 100_000 and second <= first and tracked < first / 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.characters(min_codepoint=0x3400, max_codepoint=0x9FFF), st.characters(),
+                          st.sampled_from(list("們國著乾\n後裏"))), max_size=40))
+def test_simplified_characters_in_one_call_are_each_as_alone(chars):
+    """`chinese.warm_simplified` converts many characters in one OpenCC call: each as it converts alone."""
+    from scripts import chinese
+    chinese._CHAR_SIMPLE.clear()
+    chinese.warm_simplified(chars)
+    for c in chars:
+        alone = chinese.to_simplified(c)
+        assert chinese.char_to_simplified(c) == (alone if len(alone) == 1 else c)
