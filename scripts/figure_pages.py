@@ -18,7 +18,7 @@ from .cache import Cache, sha
 from .errors import BuildError
 from .annotate.words import names_pattern
 from .figures import hant
-from .paths import atomic_link, atomic_write, write_if_changed
+from .paths import atomic_write, write_if_changed
 
 _CODE_HASH = hashlib.sha256((figures.code_digest() + fonts.digest()).encode()).hexdigest()[:16]
 
@@ -401,11 +401,11 @@ def plan_and_draw(data_dir: Path, cache_dir: Path, processes: int, docs: Path, j
             out.append(Drawn(rel, sha(svg)))
     # cached only once in docs/: the page build writes into docs/ a drawing it finds in the cache
     # (and clears a temporary file beside it), so it must never find one this process is writing.
-    # The cache's file is docs/'s, linked (`atomic_link`: no bytes written twice, no second file
-    # made; every writer replaces files by renaming, so neither name sees a change to the other).
-    for rels, _, sources in todo:
-        for rel, src in zip(rels, sources):
-            atomic_link(docs / rel, cache_file(src, cache_dir))
+    # The cache keeps files of its own: the site's figures are links to docs/'s, and MkDocs, asked
+    # to build into a site/ it has not cleaned (--dirty), writes into the files it finds there.
+    for (rels, _, sources), svgs in zip(todo, drawn):
+        for src, svg in zip(sources, svgs):
+            atomic_write(cache_file(src, cache_dir), svg)
     return out
 
 

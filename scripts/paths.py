@@ -71,6 +71,11 @@ def atomic_link(source: Path, path: Path) -> None:
     build output that repeats a file the build wrote: no bytes are read or written again. Every
     writer here replaces files by renaming, never in place, so the two names never see a change
     meant for one of them."""
+    try:
+        if os.path.samefile(source, path):
+            return                  # already: (a rename between two names of one file does nothing, and
+    except OSError:                 # would leave the temporary name behind)
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary(path)
     tmp.unlink(missing_ok=True)

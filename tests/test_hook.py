@@ -5,6 +5,8 @@ whitespace. Only attribute order may differ (md_in_html re-sorts them). The sear
 as Python jieba would, and stop the build if Material's search is not what it was written for."""
 from __future__ import annotations
 
+import os
+import shutil
 from html.parser import HTMLParser
 
 from pathlib import Path
@@ -181,28 +183,46 @@ def test_the_search_patch_stops_the_build_if_material_has_changed(monkeypatch):
         search_segmenter.material_search()
 
 
-def test_files_the_workers_write_are_left_to_the_link_after_the_build(tmp_path, monkeypatch):
+def test_files_the_workers_wrote_are_linked_before_mkdocs_copies(tmp_path, monkeypatch):
     """A one-off build: the page build's files that are not pages, and drawings the drawing process
-    wrote into docs/ before MkDocs collected it, are not copied by MkDocs (`on_files`);
-    `on_post_build` links them. Other files stay."""
+    wrote into docs/ before MkDocs collected it, are linked into the site at `on_files`; MkDocs, which
+    keeps knowing them for its link checks, then finds each there as the same file and copies
+    nothing. Files the workers did not write, and drawings not made yet, are left alone."""
     from mkdocs.structure.files import File, Files
 
     from scripts.background import Pages
     from scripts.hooks import pipeline
 
     class Job:
-        def pages(self):
-            return Pages([], [], "", ("data/a.json",),
-                         ("assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/gone.svg"))
+        done = True
 
-    docs = tmp_path / "docs"
-    names = ["assets/figures/a.svg", "assets/figures/tw/a.svg", "assets/figures/b.svg", "index.md", "data/a.json"]
-    files = Files([File(n, str(docs), str(tmp_path / "site"), use_directory_urls=True) for n in names])
+        def pages(self):
+            return Pages([], [], "", ("data/a.json",), ("assets/figures/a.svg", "assets/figures/gone.svg"))
+
+        def figures_done(self):
+            return self.done
+
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    names = ["assets/figures/a.svg", "assets/figures/b.svg", "index.md", "data/a.json"]
+    for n in names:
+        (docs / n).parent.mkdir(parents=True, exist_ok=True)
+        (docs / n).write_text(n)
+    files = Files([File(n, str(docs), str(site), use_directory_urls=True) for n in names])
+    monkeypatch.setattr(pipeline, "ROOT", tmp_path)
     monkeypatch.setitem(pipeline._STATE, "job", Job())
-    monkeypatch.setitem(pipeline._STATE, "static", ())
-    kept = pipeline.on_files(files, config=None)
-    assert sorted(f.src_uri for f in kept) == ["assets/figures/b.svg", "index.md"]
-    assert pipeline._STATE["static"] == ("data/a.json",)          # linked by on_post_build
-    monkeypatch.setitem(pipeline._STATE, "job", None)          # serve, or nothing to build: all stay
-    files = Files([File(n, str(docs), str(tmp_path / "site"), use_directory_urls=True) for n in names])
-    assert len(pipeline.on_files(files, config=None)) == 5
+    assert len(pipeline.on_files(files, config={"site_dir": str(site)})) == 4
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == \
+        ["assets/figures/a.svg", "data/a.json"]
+    files.copy_static_files()                                     # MkDocs' own copy: nothing to do for those
+    for n in ("assets/figures/a.svg", "data/a.json"):
+        assert os.path.samefile(docs / n, site / n)
+    assert (site / "assets/figures/b.svg").read_text() == "assets/figures/b.svg"
+    assert not os.path.samefile(docs / "assets/figures/b.svg", site / "assets/figures/b.svg")
+    pipeline.on_files(files, config={"site_dir": str(site)})      # again: nothing left behind
+    assert not any(p.name.endswith(".tmp") for p in site.rglob("*"))
+    shutil.rmtree(site)
+    job = Job()
+    job.done = False                    # a drawing still being made: docs/ may hold the last build's
+    monkeypatch.setitem(pipeline._STATE, "job", job)
+    pipeline.on_files(files, config={"site_dir": str(site)})
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == ["data/a.json"]

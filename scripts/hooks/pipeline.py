@@ -10,9 +10,9 @@ and the search segmenter (scripts/segmenter.py) and starts the page build; the h
 load what they need meanwhile, `on_pre_build` compiles the theme's templates (or reads Material's
 compiled ones from .cache/lib: scripts/templates_ahead.py, handed to MkDocs at `on_env`) and waits
 for the pages. The drawing process writes the figures into docs/ itself; the build is recorded at
-`on_env` if the drawing is done by then (else at `on_post_build`), and the figures and the page
-build's other files that are not pages (data, feed) go into the site at `on_post_build` as links to
-their files in docs/, not copies (`on_files` keeps them from MkDocs). `serve` builds in-process, so unchanged articles stay cached between rebuilds,
+`on_env` if the drawing is done by then (else at `on_post_build`), and the figures go into the site
+at `on_post_build`; the workers' other files that are not pages (data, feed, figures drawn already)
+at `on_files`. Each is a hard link to its file in docs/, not a copy. `serve` builds in-process, so unchanged articles stay cached between rebuilds,
 and what outlives its builds is frozen out of the cyclic collector's way after the first (`_settle`).
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from scripts.cache import Cache  # noqa: E402
 from scripts.errors import BuildError  # noqa: E402
 from scripts.paths import Paths, atomic_link  # noqa: E402
 
-_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": [], "static": ()}
+_STATE: dict = {"background": False, "job": None, "nav": None, "templates": None, "drawn": []}
 
 
 def on_startup(command, **kwargs):
@@ -101,19 +101,19 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
-    """What the workers wrote into docs/ that is not a page (data files, the feed, figures) is left to
-    `on_post_build`, which links it into the site instead of MkDocs copying it: no bytes read or
-    written again, no second file made (where the drawing ended before the pages did, MkDocs would
-    otherwise copy its 126 drawings, 7 MB, just before they are linked over)."""
+    """What the workers wrote into docs/ that is not a page (data files, the feed, and the figures if
+    the drawing is done) is linked into the site now, after MkDocs has cleaned it: MkDocs then finds
+    each file already there as the same file and copies nothing (MkDocs lets plugins write into the
+    site so), while its link checks still know every file. No bytes read or written again, no second
+    file made (where the drawing ended before the pages did, MkDocs would otherwise copy its 126
+    drawings, 7 MB, just before `on_post_build` links them over). A drawing still being made is left
+    to `on_post_build`: what docs/ holds of it now may be the last build's."""
     job = _STATE["job"]
     if job is not None:
-        pages, taken = job.pages(), []
-        for rel in pages.static + pages.drawing:
-            found = files.get_file_from_path(rel)
-            if found is not None:
-                files.remove(found)
-                taken.append(rel)
-        _STATE["static"] = tuple(rel for rel in taken if rel in pages.static)   # what MkDocs would have copied
+        pages, docs, site = job.pages(), Paths(ROOT).docs, Path(config["site_dir"])
+        for rel in pages.static + (pages.drawing if job.figures_done() else ()):
+            if files.get_file_from_path(rel) is not None:
+                atomic_link(docs / rel, site / rel)
     return files
 
 
@@ -130,15 +130,14 @@ def on_env(env, config, files):
 
 @event_priority(110)        # before the search hook fills its index (waiting for its worker)
 def on_post_build(config, **kwargs):
-    """The workers' files that are not pages put into the site (`on_files` kept them from MkDocs),
-    the figures once drawn (the drawing awaited and the build recorded first, if not done at
-    on_env): each linked to its file in docs/ (`atomic_link`: no bytes read or written; 126 links
-    take a millisecond where reading and writing them took a tenth of a second on the build's last
-    stretch)."""
+    """The figures drawn into the site, since MkDocs collected docs/ before they existed (the
+    drawing awaited and the build recorded first, if not done at on_env): each linked to its file
+    in docs/ (`atomic_link`: no bytes read or written; 126 links take a millisecond where reading
+    and writing them took a tenth of a second on the build's last stretch)."""
     _finish()
-    static, drawn, _STATE["static"], _STATE["drawn"] = _STATE["static"], _STATE["drawn"], (), []
-    docs = Paths(ROOT).docs                  # where the workers wrote them
-    for rel in (*static, *drawn):
+    drawn, _STATE["drawn"] = _STATE["drawn"], []
+    docs = Paths(ROOT).docs                  # where the drawing process wrote them
+    for rel in drawn:
         atomic_link(docs / rel, Path(config["site_dir"]) / rel)
 
 
