@@ -73,9 +73,9 @@ def atomic_link(source: Path, path: Path) -> None:
     meant for one of them."""
     try:
         if os.path.samefile(source, path):
-            return                  # already: (a rename between two names of one file does nothing, and
-    except OSError:                 # would leave the temporary name behind)
-        pass
+            return      # already (renaming one name of a file onto another would do nothing, leaving the temporary)
+    except OSError:
+        pass            # no such path yet
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary(path)
     tmp.unlink(missing_ok=True)

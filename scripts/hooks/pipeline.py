@@ -12,8 +12,9 @@ compiled ones from .cache/lib: scripts/templates_ahead.py, handed to MkDocs at `
 for the pages. The drawing process writes the figures into docs/ itself; the build is recorded at
 `on_env` if the drawing is done by then (else at `on_post_build`), and the figures go into the site
 at `on_post_build`; the workers' other files that are not pages (data, feed, figures drawn already)
-at `on_files`. Each is a hard link to its file in docs/, not a copy. `serve` builds in-process, so unchanged articles stay cached between rebuilds,
-and what outlives its builds is frozen out of the cyclic collector's way after the first (`_settle`).
+at `on_files`. Each is a hard link to its file in docs/, not a copy. `serve` builds in-process, so
+unchanged articles stay cached between rebuilds, and what outlives its builds is frozen out of the
+cyclic collector's way after the first (`_settle`).
 """
 from __future__ import annotations
 
