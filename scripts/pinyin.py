@@ -38,9 +38,6 @@ from .paths import atomic_sqlite
 
 CACHE_DIR = Cache().lib          # library indexes, not build output
 VERSION = 1                      # of the file's layout and of what it holds
-# what pypinyin's answers depend on: its dictionaries and the code that reads them
-_SOURCES = ("pinyin_dict.json", "phrases_dict.json", "constants.py", "core.py", "converter.py",
-            "seg/mmseg.py", "seg/simpleseg.py", "style/tone.py")
 
 
 class _Row:
@@ -153,12 +150,14 @@ def _package() -> Path | None:
 
 
 def index_path() -> Path | None:
-    """The file for the installed pypinyin, named by its sources' sizes and times (None without pypinyin)."""
+    """The file for the installed pypinyin, named by the paths, sizes and times of all its code and
+    dictionaries (None without pypinyin): what its answers depend on."""
     package = _package()
     if package is None:
         return None
-    stamp = "-".join(f"{st.st_size}.{int(st.st_mtime)}" for st in
-                     (os.stat(package / name) for name in _SOURCES if (package / name).exists()))
+    sources = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json"))
+    stamp = "\n".join(f"{p.relative_to(package).as_posix()} {st.st_size} {int(st.st_mtime)}"
+                      for p, st in ((p, p.stat()) for p in sources))
     return CACHE_DIR / f"pinyin-v{VERSION}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.sqlite"
 
 

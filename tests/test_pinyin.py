@@ -21,8 +21,24 @@ def pypinyin_readings(ch):
                      for r in group)
 
 
-def test_the_index_is_used():
-    assert P._index() is not None
+def test_the_index_is_used_and_pypinyin_never_loaded():
+    """The point of the index: a process that reads pinyin (words, terms, glued-pinyin and mojibake
+    checks) does not import pypinyin and its dictionaries."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    assert P._index() is not None           # made by now (making it asks pypinyin, once per machine)
+    code = ("import sys; sys.path.insert(0, '.')\n"
+            "from scripts import pinyin\n"
+            "from scripts.annotate import terms, words\n"
+            "from scripts.mojibake import codec\n"
+            "assert words.pinyin_of('银行') == 'yín háng' and terms.generated_pinyin('百模大战') == 'bǎi mó dà zhàn'\n"
+            "assert codec.reads_as('行', 'xing') and 'háng' in pinyin.readings('行')\n"
+            "print(sorted(m for m in sys.modules if m.startswith('pypinyin')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["[]"]
 
 
 def test_every_character_of_the_bmp():

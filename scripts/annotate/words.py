@@ -15,8 +15,8 @@ from itertools import accumulate, chain
 from pathlib import Path
 
 from ..cache import Cache
-from ..paths import atomic_sqlite
 from ..chinese import HAN, HAN_RE, HANT_STANDARDS, to_hant, to_simplified, to_traditional
+from ..paths import atomic_sqlite
 
 TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 MAX_ENTRIES = 3
